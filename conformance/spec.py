@@ -1,0 +1,61 @@
+"""The registry of specification areas.
+
+Every conformance test carries ``@pytest.mark.spec("area.rule")``; ``area`` must be
+one of the keys of :data:`AREAS`, which mirror the sections of the Flask feature
+description. A spec ID is a dotted, lower-case, hyphenated path such as
+``routing.trailing-slash.redirect``.
+"""
+
+from __future__ import annotations
+
+import re
+
+AREAS: dict[str, str] = {
+    "app": "The application object: construction, root and instance paths, attributes.",
+    "routing": "URL rules, converters, methods, trailing slashes, subdomains and hosts.",
+    "urls": "URL building with url_for, URL defaults and value preprocessors.",
+    "lifecycle": "The order of the request lifecycle: contexts, hooks, signals, teardown.",
+    "context": "Application and request contexts and the proxies bound to them.",
+    "request": "The request object and the data it exposes.",
+    "response": "Converting view return values into responses, and the response object.",
+    "templates": "Jinja environment, rendering, context, filters, tests and globals.",
+    "config": "The configuration object, its loaders and the built-in keys.",
+    "blueprints": "Blueprints: registration, prefixes, nesting, scoped hooks and handlers.",
+    "errors": "Error handlers, abort, HTTP exceptions and unhandled exceptions.",
+    "hooks": "Request hooks: before, after, teardown, after_this_request.",
+    "signals": "Blinker signals sent by the framework.",
+    "sessions": "The session interface and the signed-cookie session.",
+    "flashing": "Message flashing.",
+    "json": "JSON serialisation, jsonify, the JSON provider and request JSON.",
+    "static": "Static files, send_file and send_from_directory.",
+    "testing": "The test client and CLI runner.",
+    "views": "Class-based views: View and MethodView.",
+    "cli": "The command line: app discovery, built-in and application commands.",
+    "async": "async def views, hooks and handlers.",
+    "extensions": "The extension pattern: init_app and app.extensions.",
+    "deployment": "Running behind middleware, proxies and real WSGI/ASGI servers.",
+    "security": "Limits on request size and other security-relevant behaviour.",
+    "streaming": "Streaming responses and stream_with_context.",
+}
+
+SPEC_ID = re.compile(r"^[a-z][a-z0-9]*(\.[a-z0-9][a-z0-9-]*)+$")
+
+
+def check_spec_id(spec_id: object) -> str | None:
+    """Return a message describing what is wrong with ``spec_id``, or ``None`` if it is valid."""
+    if not isinstance(spec_id, str):
+        return f"spec ID must be a string, got {spec_id!r}"
+    if not SPEC_ID.match(spec_id):
+        return (
+            f"spec ID {spec_id!r} is not of the form 'area.rule' "
+            "(lower-case words separated by dots, hyphens inside words)"
+        )
+    area = spec_id.split(".", 1)[0]
+    if area not in AREAS:
+        return f"spec ID {spec_id!r} names unknown area {area!r}; known: {', '.join(AREAS)}"
+    return None
+
+
+def spec_area(spec_id: str) -> str:
+    """Return the area part of a spec ID."""
+    return spec_id.split(".", 1)[0]

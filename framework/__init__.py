@@ -1,0 +1,1 @@
+"""Framework placeholder; the core lands in the foundation issue."""
