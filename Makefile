@@ -1,0 +1,51 @@
+# The two commands of the README: `make conformance` and `make test`.
+# Both create .venv and install the project with all its extras first; the
+# install is skipped when pyproject.toml has not changed since the last one.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTEST := $(PY) -m pytest
+REPORTS := reports/conformance
+# Parallel workers for the test runs (pytest-xdist); 2 cores on CI.
+WORKERS ?= 2
+
+.PHONY: conformance test lint typecheck unit spec clean help
+
+help:
+	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(REPORTS)/"
+	@echo "make test         set up .venv, then ruff, mypy and every test"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --upgrade --quiet pip
+	$(PY) -m pip install --quiet -e '.[test,load,dev]'
+	@touch $(STAMP)
+
+conformance: $(STAMP)
+	@mkdir -p $(REPORTS)
+	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --conformance-json $(REPORTS)/framework.json
+	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --conformance-json $(REPORTS)/flask.json
+	$(PY) -m conformance report $(REPORTS)/framework.json $(REPORTS)/flask.json --out $(REPORTS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+unit: $(STAMP)
+	$(PYTEST) tests -q -n $(WORKERS)
+
+spec: $(STAMP)
+	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask
+	$(PYTEST) conformance -q -n $(WORKERS) --impl flask
+
+test: lint typecheck unit spec
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

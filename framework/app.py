@@ -1,0 +1,1088 @@
+"""The application object: registration of everything, and the dispatch of each request."""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import importlib.util
+import logging
+import os
+import sys
+import typing as t
+import weakref
+from datetime import timedelta
+from inspect import iscoroutinefunction
+from itertools import chain
+from types import TracebackType
+
+from werkzeug.datastructures import Headers, ImmutableDict
+from werkzeug.exceptions import (
+    Aborter,
+    BadRequest,
+    BadRequestKeyError,
+    HTTPException,
+    InternalServerError,
+)
+from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, Rule
+from werkzeug.sansio.utils import get_host
+from werkzeug.urls import quote as _url_quote
+from werkzeug.utils import cached_property
+from werkzeug.utils import redirect as _werkzeug_redirect
+from werkzeug.wrappers import Response as BaseResponse
+
+from . import signals
+from .config import DEFAULT_CONFIG, Config, ConfigAttribute
+from .ctx import AppContext, RequestContext, _AppCtxGlobals
+from .globals import _cv_app, _cv_request, g, request, request_ctx, session
+from .helpers import get_debug_flag, get_flashed_messages, get_load_dotenv
+from .json.provider import DefaultJSONProvider, JSONProvider
+from .logging import create_logger
+from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
+from .sessions import SecureCookieSessionInterface, SessionInterface
+from .templating import DispatchingJinjaLoader, Environment, _default_template_ctx_processor
+from .wrappers import Request, Response, blueprint_lineage
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+    from .blueprints import Blueprint
+    from .testing import FlaskClient, FlaskCliRunner
+    from .typing import (
+        ErrorHandlerCallable,
+        ResponseReturnValue,
+        RouteCallable,
+        ShellContextProcessorCallable,
+        TeardownCallable,
+        TemplateFilterCallable,
+        TemplateGlobalCallable,
+        TemplateTestCallable,
+    )
+
+T_shell_context_processor = t.TypeVar(
+    "T_shell_context_processor", bound="ShellContextProcessorCallable"
+)
+T_teardown = t.TypeVar("T_teardown", bound="TeardownCallable")
+T_template_filter = t.TypeVar("T_template_filter", bound="TemplateFilterCallable")
+T_template_global = t.TypeVar("T_template_global", bound="TemplateGlobalCallable")
+T_template_test = t.TypeVar("T_template_test", bound="TemplateTestCallable")
+
+_AUTOESCAPE_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
+
+
+def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=value)
+
+
+def _find_package_path(import_name: str) -> str:
+    """Return the folder holding the top-level package or module of ``import_name``."""
+    root_name = import_name.partition(".")[0]
+    try:
+        spec = importlib.util.find_spec(root_name)
+    except (ImportError, ValueError):
+        return os.getcwd()
+    if spec is None:
+        return os.getcwd()
+    if spec.submodule_search_locations:
+        if spec.origin is None or spec.origin == "namespace":
+            # A namespace package: the folder of the part holding the submodule.
+            try:
+                sub_spec = importlib.util.find_spec(import_name)
+            except (ImportError, ValueError):
+                sub_spec = None
+            locations = list(spec.submodule_search_locations)
+            if sub_spec is not None and sub_spec.origin:
+                origin = os.path.abspath(sub_spec.origin)
+                for location in locations:
+                    if origin.startswith(os.path.abspath(location) + os.sep):
+                        return os.path.dirname(os.path.abspath(location))
+            return os.path.dirname(os.path.abspath(locations[0]))
+        # A regular package: the folder containing the package folder.
+        return os.path.dirname(os.path.dirname(os.path.abspath(spec.origin)))
+    if spec.origin is None or spec.origin in {"built-in", "frozen"}:
+        return os.getcwd()
+    return os.path.dirname(os.path.abspath(spec.origin))
+
+
+def find_package(import_name: str) -> tuple[str | None, str]:
+    """Return ``(prefix, folder)`` for ``import_name``: the installation prefix when
+    the package is installed under ``sys.prefix`` (else None), and its folder."""
+    package_path = _find_package_path(import_name)
+    py_prefix = os.path.abspath(sys.prefix)
+    if os.path.commonpath([package_path, py_prefix]) != py_prefix:
+        return None, package_path
+    site_parent, site_folder = os.path.split(package_path)
+    if site_folder.lower() == "site-packages":
+        parent, folder = os.path.split(site_parent)
+        if folder.lower() == "lib":  # Windows layout: prefix/Lib/site-packages
+            return parent, package_path
+        if os.path.basename(parent).lower() == "lib":  # prefix/lib/pythonX.Y/site-packages
+            return os.path.dirname(parent), package_path
+        return site_parent, package_path
+    return py_prefix, package_path
+
+
+class Flask(Scaffold):
+    """The WSGI application: create one per app, usually with ``Flask(__name__)``.
+
+    ``import_name`` locates the app's resources: its root path (the folder of the
+    module or package), the ``static`` and ``templates`` folders in it, and the
+    ``instance`` folder beside it.
+    """
+
+    request_class: type[Request] = Request
+    response_class: type[Response] = Response
+    aborter_class = Aborter
+    jinja_environment = Environment
+    app_ctx_globals_class = _AppCtxGlobals
+    config_class = Config
+    testing = ConfigAttribute[bool]("TESTING")
+    secret_key = ConfigAttribute["str | bytes | None"]("SECRET_KEY")
+    permanent_session_lifetime = ConfigAttribute[timedelta](
+        "PERMANENT_SESSION_LIFETIME",
+        get_converter=_make_timedelta,  # type: ignore[arg-type]
+    )
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
+    jinja_options: dict[str, t.Any] = {}
+    url_rule_class = Rule
+    url_map_class = Map
+    test_client_class: type[FlaskClient] | None = None
+    test_cli_runner_class: type[FlaskCliRunner] | None = None
+    default_config = ImmutableDict(DEFAULT_CONFIG)
+    session_interface: SessionInterface = SecureCookieSessionInterface()
+
+    def __init__(
+        self,
+        import_name: str,
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
+        root_path: str | None = None,
+    ) -> None:
+        super().__init__(
+            import_name=import_name,
+            static_folder=static_folder,
+            static_url_path=static_url_path,
+            template_folder=template_folder,
+            root_path=root_path,
+        )
+        if instance_path is None:
+            instance_path = self.auto_find_instance_path()
+        elif not os.path.isabs(instance_path):
+            raise ValueError(
+                "If an instance path is provided it must be absolute."
+                " A relative path was given instead."
+            )
+        #: The absolute path of the instance folder (it need not exist).
+        self.instance_path = instance_path
+        #: The configuration, seeded with ``default_config``.
+        self.config = self.make_config(instance_relative_config)
+        #: The callable ``abort`` raises through.
+        self.aborter = self.make_aborter()
+        #: The JSON provider: ``dumps``, ``loads`` and ``response`` for this app.
+        self.json: JSONProvider = self.json_provider_class(self)
+        #: Functions called when ``url_for`` cannot build a URL.
+        self.url_build_error_handlers: list[
+            t.Callable[[Exception, str, dict[str, t.Any]], str]
+        ] = []
+        #: Functions called when the application context is popped.
+        self.teardown_appcontext_funcs: list[TeardownCallable] = []
+        #: Functions whose dicts add names to ``flask shell``.
+        self.shell_context_processors: list[ShellContextProcessorCallable] = []
+        #: Registered blueprints by their (dotted) name.
+        self.blueprints: dict[str, Blueprint] = {}
+        #: Per-extension state, keyed by the extension's name.
+        self.extensions: dict[str, t.Any] = {}
+        #: The URL rules of the app.
+        self.url_map = self.url_map_class(host_matching=host_matching)
+        self.subdomain_matching = subdomain_matching
+        self._got_first_request = False
+        self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
+        self.template_context_processors[None].append(_default_template_ctx_processor)
+
+        if self.has_static_folder:
+            assert bool(static_host) == host_matching, (
+                "Invalid static_host/host_matching combination"
+            )
+            # A weak reference, so the rule does not keep the app alive.
+            app_ref = weakref.ref(self)
+            self.add_url_rule(
+                f"{self.static_url_path}/<path:filename>",
+                endpoint="static",
+                host=static_host,
+                view_func=lambda **kw: app_ref().send_static_file(**kw),  # type: ignore[union-attr]
+            )
+        self.cli.name = self.name
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        if self._got_first_request:
+            raise AssertionError(
+                f"The setup method '{f_name}' can no longer be called"
+                " on the application. It has already handled its first"
+                " request, any changes will not be applied"
+                " consistently.\n"
+                "Make sure all imports, decorators, functions, etc."
+                " needed to set up the application are done before"
+                " running it."
+            )
+
+    # -- identity and set-up ----------------------------------------------------
+
+    @cached_property
+    def name(self) -> str:
+        """The app's name: the import name, or the script's base name for ``__main__``."""
+        if self.import_name == "__main__":
+            filename = getattr(sys.modules["__main__"], "__file__", None)
+            if filename is None:
+                return "__main__"
+            return os.path.splitext(os.path.basename(filename))[0]
+        return self.import_name
+
+    @cached_property
+    def logger(self) -> logging.Logger:
+        """The ``logging`` logger named after the app, with a default handler when
+        logging is not configured."""
+        return create_logger(self)
+
+    @property
+    def debug(self) -> bool:
+        """Whether debug mode is on: the ``DEBUG`` config key."""
+        return self.config["DEBUG"]
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self.config["DEBUG"] = value
+        if self.config["TEMPLATES_AUTO_RELOAD"] is None:
+            self.jinja_env.auto_reload = value
+
+    def make_config(self, instance_relative: bool = False) -> Config:
+        """Return the app's config: ``default_config`` plus ``DEBUG`` from ``FLASK_DEBUG``,
+        rooted at the instance path when ``instance_relative``."""
+        root = self.instance_path if instance_relative else self.root_path
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = get_debug_flag()
+        return self.config_class(root, defaults)
+
+    def make_aborter(self) -> Aborter:
+        """Return the ``Aborter`` (an ``aborter_class``) that ``abort`` uses for this app."""
+        return self.aborter_class()
+
+    def auto_find_instance_path(self) -> str:
+        """Return ``instance`` beside the app's module or package, or
+        ``PREFIX/var/NAME-instance`` for an installed package."""
+        prefix, package_path = find_package(self.import_name)
+        if prefix is None:
+            return os.path.join(package_path, "instance")
+        return os.path.join(prefix, "var", f"{self.name}-instance")
+
+    def open_instance_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
+    ) -> t.IO[t.AnyStr]:
+        """Open ``resource`` relative to the instance folder, in any mode."""
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
+
+    # -- templates --------------------------------------------------------------
+
+    @cached_property
+    def jinja_env(self) -> Environment:
+        """The app's Jinja environment, created on first use."""
+        return self.create_jinja_environment()
+
+    def create_jinja_environment(self) -> Environment:
+        """Create the Jinja environment from ``jinja_options``, with autoescaping,
+        auto-reload and the template globals the app provides."""
+        options = dict(self.jinja_options)
+        if "autoescape" not in options:
+            options["autoescape"] = self.select_jinja_autoescape
+        if "auto_reload" not in options:
+            auto_reload = self.config["TEMPLATES_AUTO_RELOAD"]
+            options["auto_reload"] = self.debug if auto_reload is None else auto_reload
+        env = self.jinja_environment(self, **options)
+        env.globals.update(
+            url_for=self.url_for,
+            get_flashed_messages=get_flashed_messages,
+            config=self.config,
+            request=request,
+            session=session,
+            g=g,
+        )
+        env.policies["json.dumps_function"] = self.json.dumps
+        return env
+
+    def create_global_jinja_loader(self) -> DispatchingJinjaLoader:
+        """Return the loader that searches the app's templates, then each blueprint's."""
+        return DispatchingJinjaLoader(self)
+
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        """Return whether autoescaping applies to the template ``filename``: true for
+        ``.html .htm .xml .xhtml .svg`` and for templates from strings."""
+        if filename is None:
+            return True
+        return filename.endswith(_AUTOESCAPE_EXTENSIONS)
+
+    def update_template_context(self, context: dict[str, t.Any]) -> None:
+        """Add the context processors' values to ``context``: the app's, then the
+        current blueprints' (outermost first); values passed explicitly win."""
+        names: t.Iterable[str | None] = (None,)
+        ctx = _cv_request.get(None)
+        if ctx is not None:
+            names = chain(names, reversed(ctx.request.blueprints))
+        explicit = context.copy()
+        processors = self.template_context_processors
+        for name in names:
+            if name in processors:
+                for func in processors[name]:
+                    context.update(self.ensure_sync(func)())
+        context.update(explicit)
+
+    @setupmethod
+    def template_filter(
+        self, name: str | None = None
+    ) -> t.Callable[[T_template_filter], T_template_filter]:
+        """Decorate a function to register it as a template filter named ``name``
+        (default: the function's name). Returns the function."""
+
+        def decorator(f: T_template_filter) -> T_template_filter:
+            self.add_template_filter(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_template_filter(self, f: TemplateFilterCallable, name: str | None = None) -> None:
+        """Register ``f`` as a template filter named ``name`` (default: its name)."""
+        self.jinja_env.filters[name or f.__name__] = f
+
+    @setupmethod
+    def template_test(
+        self, name: str | None = None
+    ) -> t.Callable[[T_template_test], T_template_test]:
+        """Decorate a function to register it as a template test named ``name``
+        (default: the function's name). Returns the function."""
+
+        def decorator(f: T_template_test) -> T_template_test:
+            self.add_template_test(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_template_test(self, f: TemplateTestCallable, name: str | None = None) -> None:
+        """Register ``f`` as a template test named ``name`` (default: its name)."""
+        self.jinja_env.tests[name or f.__name__] = f
+
+    @setupmethod
+    def template_global(
+        self, name: str | None = None
+    ) -> t.Callable[[T_template_global], T_template_global]:
+        """Decorate a function to make it a template global named ``name``
+        (default: the function's name). Returns the function."""
+
+        def decorator(f: T_template_global) -> T_template_global:
+            self.add_template_global(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_template_global(self, f: TemplateGlobalCallable, name: str | None = None) -> None:
+        """Make ``f`` a template global named ``name`` (default: its name)."""
+        self.jinja_env.globals[name or f.__name__] = f
+
+    # -- shell, CLI, testing, running -------------------------------------------
+
+    @setupmethod
+    def shell_context_processor(self, f: T_shell_context_processor) -> T_shell_context_processor:
+        """Register ``f``, returning a dict, to add names to the ``shell`` command."""
+        self.shell_context_processors.append(f)
+        return f
+
+    def make_shell_context(self) -> dict[str, t.Any]:
+        """Return the names the interactive shell starts with: ``app``, ``g`` and those
+        of the shell context processors."""
+        context: dict[str, t.Any] = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            context.update(processor())
+        return context
+
+    def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> FlaskClient:
+        """Return a test client for the app (``test_client_class``, else ``FlaskClient``)."""
+        from .testing import FlaskClient
+
+        cls = self.test_client_class or FlaskClient
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
+
+    def test_cli_runner(self, **kwargs: t.Any) -> FlaskCliRunner:
+        """Return a click test runner that invokes commands with this app."""
+        from .testing import FlaskCliRunner
+
+        cls = self.test_cli_runner_class or FlaskCliRunner
+        return cls(self, **kwargs)
+
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        load_dotenv: bool = True,
+        **options: t.Any,
+    ) -> None:
+        """Serve the app with werkzeug's development server (not for production).
+
+        ``host`` and ``port`` default to ``SERVER_NAME`` or ``127.0.0.1:5000``;
+        ``debug`` turns on the reloader and debugger; ``options`` go to
+        ``werkzeug.serving.run_simple``. Does nothing under the ``flask run``
+        command, which serves the app itself.
+        """
+        if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
+            from .debughelpers import explain_ignored_app_run
+
+            explain_ignored_app_run()
+            return
+
+        if get_load_dotenv(load_dotenv):
+            from .cli import load_dotenv as _load_dotenv
+
+            _load_dotenv()
+            if "FLASK_DEBUG" in os.environ:
+                self.debug = get_debug_flag()
+        if debug is not None:
+            self.debug = bool(debug)
+
+        server_name = self.config.get("SERVER_NAME")
+        sn_host = sn_port = None
+        if server_name:
+            sn_host, _, sn_port = server_name.partition(":")
+        if not host:
+            host = sn_host or "127.0.0.1"
+        if port or port == 0:
+            port = int(port)
+        elif sn_port:
+            port = int(sn_port)
+        else:
+            port = 5000
+
+        options.setdefault("use_reloader", self.debug)
+        options.setdefault("use_debugger", self.debug)
+        options.setdefault("threaded", True)
+
+        from werkzeug.serving import run_simple
+
+        from .cli import show_server_banner
+
+        show_server_banner(self.debug, self.name)
+        try:
+            run_simple(t.cast(str, host), port, self, **options)
+        finally:
+            self._got_first_request = False
+
+    # -- registration -------------------------------------------------------------
+
+    @setupmethod
+    def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
+        """Register ``blueprint`` on the app; ``options`` (``url_prefix``, ``subdomain``,
+        ``url_defaults``, ``name``, ``cli_group``) override the blueprint's own."""
+        blueprint.register(self, options)
+
+    def iter_blueprints(self) -> t.ValuesView[Blueprint]:
+        """Return the registered blueprints in registration order."""
+        return self.blueprints.values()
+
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: RouteCallable | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: t.Any,
+    ) -> None:
+        """Register the URL ``rule`` for ``endpoint`` (default: the view's name) and,
+        if given, ``view_func`` as its view.
+
+        ``methods`` defaults to the view's ``methods`` attribute, else ``GET``; ``HEAD``
+        follows ``GET`` and ``OPTIONS`` is answered automatically unless disabled.
+        Raises ``AssertionError`` when another function already owns ``endpoint``.
+        """
+        if endpoint is None:
+            endpoint = _endpoint_from_view_func(view_func)
+        options["endpoint"] = endpoint
+        methods = options.pop("methods", None)
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                "Allowed methods must be a list of strings, for"
+                ' example: @app.route(..., methods=["POST"])'
+            )
+        methods = {item.upper() for item in methods}
+        required_methods = set(getattr(view_func, "required_methods", ()))
+
+        if provide_automatic_options is None:
+            provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
+        if provide_automatic_options is None:
+            provide_automatic_options = (
+                "OPTIONS" not in methods and self.config["PROVIDE_AUTOMATIC_OPTIONS"]
+            )
+            if provide_automatic_options:
+                required_methods.add("OPTIONS")
+
+        rule_obj = self.url_rule_class(rule, methods=methods | required_methods, **options)
+        rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
+        self.url_map.add(rule_obj)
+
+        if view_func is not None:
+            existing = self.view_functions.get(endpoint)
+            if existing is not None and existing != view_func:
+                raise AssertionError(
+                    "View function mapping is overwriting an existing"
+                    f" endpoint function: {endpoint}"
+                )
+            self.view_functions[endpoint] = view_func
+
+    @setupmethod
+    def teardown_appcontext(self, f: T_teardown) -> T_teardown:
+        """Register ``f`` to run when the application context is popped, with the
+        unhandled exception or None; runs in reverse registration order. Returns ``f``."""
+        self.teardown_appcontext_funcs.append(f)
+        return f
+
+    # -- contexts ---------------------------------------------------------------
+
+    def app_context(self) -> AppContext:
+        """Return a new application context for this app (push it, or use ``with``)."""
+        return AppContext(self)
+
+    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
+        """Return a new request context for the WSGI ``environ``."""
+        return RequestContext(self, environ)
+
+    def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
+        """Return a request context for a request built from werkzeug's
+        ``EnvironBuilder`` arguments (``path``, ``method``, ``data``, ``json``...)."""
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder(self, *args, **kwargs)
+        try:
+            return self.request_context(builder.get_environ())
+        finally:
+            builder.close()
+
+    # -- URLs -------------------------------------------------------------------
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        """Return a URL adapter bound to ``request``, or, without a request, to
+        ``SERVER_NAME`` (None when it is not set).
+
+        Raises the 400 ``SecurityError`` for a host outside ``TRUSTED_HOSTS``.
+        """
+        if request is not None:
+            trusted_hosts = self.config["TRUSTED_HOSTS"]
+            if trusted_hosts is not None:
+                request.trusted_hosts = trusted_hosts
+                # Validate now: werkzeug's binding does not check trusted hosts.
+                request.host = get_host(
+                    request.scheme,
+                    request.headers.get("host"),
+                    request.server,
+                    trusted_hosts,
+                )
+            subdomain = None
+            server_name = self.config["SERVER_NAME"]
+            if self.url_map.host_matching:
+                server_name = None
+            elif not self.subdomain_matching:
+                subdomain = self.url_map.default_subdomain or ""
+            return self.url_map.bind_to_environ(
+                request.environ, server_name=server_name, subdomain=subdomain
+            )
+
+        server_name = self.config["SERVER_NAME"]
+        if server_name is not None:
+            return self.url_map.bind(
+                server_name,
+                script_name=self.config["APPLICATION_ROOT"],
+                url_scheme=self.config["PREFERRED_URL_SCHEME"],
+            )
+        return None
+
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: t.Any,
+    ) -> str:
+        """Return the URL for ``endpoint`` with ``values`` for its rule's variables.
+
+        Values that are not rule variables go into the query string. Inside a
+        request, URLs are relative unless ``_external``, and ``.name`` refers to the
+        current blueprint; outside one, ``SERVER_NAME`` is needed and URLs are
+        external. ``_scheme`` requires ``_external``. ``_anchor`` is appended as
+        ``#anchor``; ``_method`` picks the rule for that method. Build failures go
+        through ``handle_url_build_error``.
+        """
+        req_ctx = _cv_request.get(None)
+        if req_ctx is not None:
+            url_adapter = req_ctx.url_adapter
+            if endpoint[:1] == ".":
+                blueprint_name = req_ctx.request.blueprint
+                endpoint = endpoint[1:] if blueprint_name is None else blueprint_name + endpoint
+            if _external is None:
+                _external = _scheme is not None
+        else:
+            app_ctx = _cv_app.get(None)
+            if app_ctx is not None:
+                url_adapter = app_ctx.url_adapter
+            else:
+                url_adapter = self.create_url_adapter(None)
+            if url_adapter is None:
+                raise RuntimeError(
+                    "Unable to build URLs outside an active request"
+                    " without 'SERVER_NAME' configured. Also configure"
+                    " 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as"
+                    " needed."
+                )
+            if _external is None:
+                _external = True
+
+        if _scheme is not None and not _external:
+            raise ValueError("When specifying '_scheme', '_external' must be True.")
+
+        self.inject_url_defaults(endpoint, values)
+        try:
+            url = url_adapter.build(  # type: ignore[union-attr]
+                endpoint,
+                values,
+                method=_method,
+                url_scheme=_scheme,
+                force_external=_external,
+            )
+        except BuildError as error:
+            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
+            return self.handle_url_build_error(error, endpoint, values)
+
+        if _anchor is not None:
+            url = f"{url}#{_url_quote(_anchor, safe='%!#$&()*+,/:;=?@' + chr(39))}"
+        return url
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
+        """Run the ``url_defaults`` functions of the app, then of the endpoint's
+        blueprints (outermost first), on ``values``."""
+        functions = self.url_default_functions
+        if not functions:
+            return
+        names: t.Iterable[str | None] = (None,)
+        if "." in endpoint:
+            names = chain(names, reversed(blueprint_lineage(endpoint.rpartition(".")[0])))
+        for name in names:
+            if name in functions:
+                for func in functions[name]:
+                    func(endpoint, values)
+
+    def handle_url_build_error(
+        self, error: BuildError, endpoint: str, values: dict[str, t.Any]
+    ) -> str:
+        """Return the first non-None URL from ``url_build_error_handlers``, else
+        re-raise ``error`` (or the last ``BuildError`` a handler raised)."""
+        for handler in self.url_build_error_handlers:
+            try:
+                url = handler(error, endpoint, values)
+            except BuildError as e:
+                error = e
+                continue
+            if url is not None:
+                return url
+        if error is sys.exc_info()[1]:
+            raise
+        raise error
+
+    def redirect(self, location: str, code: int = 302) -> BaseResponse:
+        """Return a response redirecting to ``location`` with status ``code``."""
+        return _werkzeug_redirect(location, code=code, Response=self.response_class)
+
+    # -- responses --------------------------------------------------------------
+
+    def make_response(self, rv: ResponseReturnValue) -> Response:
+        """Convert a view's return value into an instance of ``response_class``.
+
+        Accepts a response object, ``str``/``bytes``, a ``dict`` or ``list`` (as
+        JSON), an iterator (streamed), a WSGI callable, or a tuple
+        ``(body, status)``, ``(body, headers)`` or ``(body, status, headers)``.
+        Raises ``TypeError`` naming the view for ``None`` or an unsupported value.
+        """
+        status: t.Any = None
+        headers: t.Any = None
+        if type(rv) is tuple:
+            parts: tuple[t.Any, ...] = rv
+            size = len(parts)
+            if size == 3:
+                rv, status, headers = parts
+            elif size == 2:
+                if isinstance(parts[1], (Headers, dict, tuple, list)):
+                    rv, headers = parts
+                else:
+                    rv, status = parts
+            else:
+                raise TypeError(
+                    "The view function did not return a valid response tuple."
+                    " The tuple must have the form (body, status, headers),"
+                    " (body, status), or (body, headers)."
+                )
+
+        if rv is None:
+            raise TypeError(
+                f"The view function for {request.endpoint!r} did not"
+                " return a valid response. The function either returned"
+                " None or ended without a return statement."
+            )
+
+        response_class = self.response_class
+        if not isinstance(rv, response_class):
+            if isinstance(rv, (str, bytes, bytearray, cabc.Iterator)):
+                # The status and headers go in directly: no second pass below.
+                rv = response_class(rv, status=status, headers=headers)
+                status = headers = None
+            elif isinstance(rv, (dict, list)):
+                rv = self.json.response(rv)
+            elif isinstance(rv, BaseResponse) or callable(rv):
+                try:
+                    rv = response_class.force_type(rv, request.environ)  # type: ignore[arg-type]
+                except TypeError as e:
+                    raise TypeError(
+                        f"{e}\nThe view function did not return a valid"
+                        " response. The return type must be a string,"
+                        " dict, list, tuple with headers or status,"
+                        " Response instance, or WSGI callable, but it"
+                        f" was a {type(rv).__name__}."
+                    ).with_traceback(sys.exc_info()[2]) from None
+            else:
+                raise TypeError(
+                    "The view function did not return a valid"
+                    " response. The return type must be a string,"
+                    " dict, list, tuple with headers or status,"
+                    " Response instance, or WSGI callable, but it was a"
+                    f" {type(rv).__name__}."
+                )
+
+        response = t.cast(Response, rv)
+        if status is not None:
+            if isinstance(status, (str, bytes, bytearray)):
+                response.status = status  # type: ignore[assignment]
+            else:
+                response.status_code = status
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    def make_default_options_response(self) -> Response:
+        """Return the automatic ``OPTIONS`` response: empty, with an ``Allow`` header
+        listing the methods the URL accepts."""
+        adapter = request_ctx.url_adapter
+        response = self.response_class()
+        response.allow.update(adapter.allowed_methods())  # type: ignore[union-attr]
+        return response
+
+    # -- async ------------------------------------------------------------------
+
+    def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """Return ``func`` itself, or for a coroutine function a synchronous wrapper
+        that runs it to completion (``async_to_sync``)."""
+        try:
+            return self._sync_cache[func]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable callables: decide every time
+            return self.async_to_sync(func) if iscoroutinefunction(func) else func
+        sync = self.async_to_sync(func) if iscoroutinefunction(func) else func
+        self._sync_cache[func] = sync
+        return sync
+
+    def async_to_sync(
+        self, func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]]
+    ) -> t.Callable[..., t.Any]:
+        """Return a synchronous function running the coroutine function ``func`` in an
+        event loop, using asgiref (the ``async`` extra).
+
+        Raises ``RuntimeError`` naming the extra to install when asgiref is missing.
+        """
+        try:
+            from asgiref.sync import async_to_sync as asgiref_async_to_sync
+        except ImportError:
+            raise RuntimeError(
+                "Install the 'async' extra (pip install 'flaskspec[async]',"
+                " which adds asgiref) to use async views, hooks and handlers."
+            ) from None
+        return asgiref_async_to_sync(func)
+
+    # -- dispatch ---------------------------------------------------------------
+
+    def wsgi_app(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> cabc.Iterable[bytes]:
+        """The WSGI application proper (``app.__call__`` delegates here, so middleware
+        can wrap ``app.wsgi_app``): run one request through the whole lifecycle."""
+        ctx = self.request_context(environ)
+        error: BaseException | None = None
+        try:
+            try:
+                ctx.push()
+                response = self.full_dispatch_request()
+            except Exception as e:
+                error = e
+                response = self.handle_exception(e)
+            except:
+                error = sys.exc_info()[1]
+                raise
+            return response(environ, start_response)
+        finally:
+            if "werkzeug.debug.preserve_context" in environ:
+                environ["werkzeug.debug.preserve_context"](_cv_app.get())
+                environ["werkzeug.debug.preserve_context"](_cv_request.get())
+            if error is not None and self.should_ignore_error(error):
+                error = None
+            ctx.pop(error)
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> cabc.Iterable[bytes]:
+        """Call ``wsgi_app``: the app object is the WSGI application."""
+        return self.wsgi_app(environ, start_response)
+
+    def full_dispatch_request(self) -> Response:
+        """Run the request's hooks and view and return the final response: signals,
+        URL value preprocessors, ``before_request``, the view (or the handler of its
+        exception), then ``finalize_request``."""
+        self._got_first_request = True
+        try:
+            if signals.request_started.receivers:
+                signals.request_started.send(self, _async_wrapper=self.ensure_sync)
+            rv = self.preprocess_request()
+            if rv is None:
+                rv = self.dispatch_request()
+        except Exception as e:
+            rv = self.handle_user_exception(e)
+        return self.finalize_request(rv)
+
+    def preprocess_request(self) -> ResponseReturnValue | None:
+        """Run the URL value preprocessors, then the ``before_request`` functions (app
+        first, then blueprints outermost first); return the first non-None value."""
+        req = request_ctx.request
+        blueprints = req.blueprints
+        names: t.Iterable[str | None] = (None, *reversed(blueprints)) if blueprints else (None,)
+
+        preprocessors = self.url_value_preprocessors
+        if preprocessors:
+            for name in names:
+                if name in preprocessors:
+                    for url_func in preprocessors[name]:
+                        url_func(req.endpoint, req.view_args)
+
+        before = self.before_request_funcs
+        if before:
+            for name in names:
+                if name in before:
+                    for before_func in before[name]:
+                        rv = self.ensure_sync(before_func)()
+                        if rv is not None:
+                            return rv
+        return None
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        """Call the matched view with the URL's values and return its value; raise the
+        routing exception when nothing matched; answer automatic ``OPTIONS``."""
+        req = request_ctx.request
+        if req.routing_exception is not None:
+            self.raise_routing_exception(req)
+        rule = t.cast(Rule, req.url_rule)
+        if req.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+            return self.make_default_options_response()
+        view = self.ensure_sync(self.view_functions[rule.endpoint])
+        return view(**req.view_args)  # type: ignore[arg-type]
+
+    def raise_routing_exception(self, request: Request) -> t.NoReturn:
+        """Raise the exception URL matching stored on ``request``; in debug mode, a
+        redirect that would drop a form body raises an explanatory error instead."""
+        error = t.cast(HTTPException, request.routing_exception)
+        if (
+            not self.debug
+            or not isinstance(error, RequestRedirect)
+            or error.code in {307, 308}
+            or request.method in {"GET", "HEAD", "OPTIONS"}
+        ):
+            raise error
+        from .debughelpers import FormDataRoutingRedirect
+
+        raise FormDataRoutingRedirect(request)
+
+    def finalize_request(
+        self, rv: ResponseReturnValue | HTTPException, from_error_handler: bool = False
+    ) -> Response:
+        """Make a response of ``rv``, run the after-request processing on it and send
+        ``request_finished``. Errors in that processing propagate, unless this is the
+        response of an error handler, where they are logged."""
+        response = self.make_response(rv)
+        try:
+            response = self.process_response(response)
+            if signals.request_finished.receivers:
+                signals.request_finished.send(
+                    self, _async_wrapper=self.ensure_sync, response=response
+                )
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception("Request finalizing failed with an error while handling an error")
+        return response
+
+    def process_response(self, response: Response) -> Response:
+        """Run the ``after_this_request`` functions, then the ``after_request`` functions
+        (blueprints innermost first, then the app; each in reverse registration
+        order), then save the session; return the final response."""
+        ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
+        for func in ctx._after_request_functions:
+            response = self.ensure_sync(func)(response)
+
+        after = self.after_request_funcs
+        if after:
+            for name in chain(ctx.request.blueprints, (None,)):
+                if name in after:
+                    for func in reversed(after[name]):
+                        response = self.ensure_sync(func)(response)
+
+        interface = self.session_interface
+        if not interface.is_null_session(ctx.session):
+            interface.save_session(self, ctx.session, response)
+        return response
+
+    # -- errors -------------------------------------------------------------------
+
+    def _find_error_handler(
+        self, e: Exception, blueprints: list[str]
+    ) -> ErrorHandlerCallable | None:
+        """Return the handler for ``e``: handlers for its status code before
+        code-less ones, blueprints (innermost first) before the app, and within each
+        the most specific class along the exception's MRO."""
+        spec = self.error_handler_spec
+        if not spec:
+            return None
+        exc_class, code = self._get_exc_class_and_code(type(e))
+        names = (*blueprints, None)
+        for c in (code, None) if code is not None else (None,):
+            for name in names:
+                handler_map = spec[name].get(c) if name in spec else None
+                if not handler_map:
+                    continue
+                for cls in exc_class.__mro__:
+                    handler = handler_map.get(cls)
+                    if handler is not None:
+                        return handler
+        return None
+
+    def trap_http_exception(self, e: Exception) -> bool:
+        """Return whether the HTTP exception ``e`` should propagate like any other
+        exception instead of becoming an error response (``TRAP_HTTP_EXCEPTIONS``,
+        ``TRAP_BAD_REQUEST_ERRORS``, and key errors in debug mode)."""
+        config = self.config
+        if config["TRAP_HTTP_EXCEPTIONS"]:
+            return True
+        trap_bad_request = config["TRAP_BAD_REQUEST_ERRORS"]
+        if trap_bad_request is None and self.debug and isinstance(e, BadRequestKeyError):
+            return True
+        if trap_bad_request:
+            return isinstance(e, BadRequest)
+        return False
+
+    def should_ignore_error(self, error: BaseException | None) -> bool:
+        """Return whether ``error`` should be hidden from the teardown functions
+        (never, by default)."""
+        return False
+
+    def handle_http_exception(self, e: HTTPException) -> HTTPException | ResponseReturnValue:
+        """Return the registered handler's response for the HTTP exception ``e``, or
+        ``e`` itself (a response) when none is registered. Routing redirects and
+        code-less proxy exceptions are returned untouched."""
+        if e.code is None or isinstance(e, RequestRedirect):
+            return e
+        handler = self._find_error_handler(e, request.blueprints)
+        if handler is None:
+            return e
+        return self.ensure_sync(handler)(e)
+
+    def handle_user_exception(self, e: Exception) -> HTTPException | ResponseReturnValue:
+        """Handle an exception raised by a hook or view: HTTP exceptions go to
+        ``handle_http_exception`` unless trapped; others to their registered handler.
+        Re-raises when no handler applies."""
+        if isinstance(e, BadRequestKeyError) and (
+            self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]
+        ):
+            e.show_exception = True
+        if isinstance(e, HTTPException) and not self.trap_http_exception(e):
+            return self.handle_http_exception(e)
+        handler = self._find_error_handler(e, request.blueprints)
+        if handler is None:
+            raise
+        return self.ensure_sync(handler)(e)
+
+    def handle_exception(self, e: Exception) -> Response:
+        """Handle an exception nothing else handled: send ``got_request_exception``,
+        then re-raise it when exceptions propagate (``PROPAGATE_EXCEPTIONS``, else
+        testing or debug mode); otherwise log it and answer with the 500 handler's
+        response or a plain ``InternalServerError`` whose ``original_exception`` is ``e``."""
+        exc_info = sys.exc_info()
+        if signals.got_request_exception.receivers:
+            signals.got_request_exception.send(self, _async_wrapper=self.ensure_sync, exception=e)
+        propagate = self.config["PROPAGATE_EXCEPTIONS"]
+        if propagate is None:
+            propagate = self.testing or self.debug
+        if propagate:
+            if exc_info[1] is e:
+                raise
+            raise e
+
+        self.log_exception(exc_info)
+        server_error: InternalServerError | ResponseReturnValue
+        server_error = InternalServerError(original_exception=e)
+        handler = self._find_error_handler(server_error, request.blueprints)
+        if handler is not None:
+            server_error = self.ensure_sync(handler)(server_error)
+        return self.finalize_request(server_error, from_error_handler=True)
+
+    def log_exception(
+        self,
+        exc_info: tuple[type, BaseException, TracebackType] | tuple[None, None, None],
+    ) -> None:
+        """Log an unhandled exception with the request's path and method."""
+        self.logger.error(f"Exception on {request.path} [{request.method}]", exc_info=exc_info)
+
+    # -- teardown -----------------------------------------------------------------
+
+    def do_teardown_request(self, exc: BaseException | None = None) -> None:
+        """Run the ``teardown_request`` functions (blueprints innermost first, then the
+        app; each in reverse registration order), then send ``request_tearing_down``."""
+        teardown = self.teardown_request_funcs
+        if teardown:
+            for name in chain(request.blueprints, (None,)):
+                if name in teardown:
+                    for func in reversed(teardown[name]):
+                        self.ensure_sync(func)(exc)
+        if signals.request_tearing_down.receivers:
+            signals.request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+
+    def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
+        """Run the ``teardown_appcontext`` functions in reverse registration order,
+        then send ``appcontext_tearing_down``."""
+        for func in reversed(self.teardown_appcontext_funcs):
+            self.ensure_sync(func)(exc)
+        if signals.appcontext_tearing_down.receivers:
+            signals.appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)

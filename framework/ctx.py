@@ -1,0 +1,305 @@
+"""Application and request contexts, and the helpers that query or extend them."""
+
+from __future__ import annotations
+
+import contextvars
+import sys
+import typing as t
+from functools import update_wrapper
+from types import TracebackType
+
+from werkzeug.exceptions import HTTPException
+
+from . import signals
+from .globals import _cv_app, _cv_request
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+    from werkzeug.routing import MapAdapter
+
+    from .app import Flask
+    from .sessions import SessionMixin
+    from .typing import AfterRequestCallable
+    from .wrappers import Request
+
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+# Marks "no exception was passed to pop()": pop() then looks at sys.exc_info().
+_sentinel = object()
+
+
+class _AppCtxGlobals:
+    """A plain namespace for data during an application context: the object behind ``g``.
+
+    Besides attribute access it supports ``get``, ``pop``, ``setdefault``, ``in`` and
+    iteration over the names set on it.
+    """
+
+    def __getattr__(self, name: str) -> t.Any:
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: t.Any) -> None:
+        self.__dict__[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        try:
+            del self.__dict__[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def get(self, name: str, default: t.Any | None = None) -> t.Any:
+        """Return the attribute ``name``, or ``default`` if it is not set."""
+        return self.__dict__.get(name, default)
+
+    def pop(self, name: str, default: t.Any = _sentinel) -> t.Any:
+        """Remove and return the attribute ``name``; return ``default`` (or raise
+        ``KeyError`` when none is given) if it is not set."""
+        if default is _sentinel:
+            return self.__dict__.pop(name)
+        return self.__dict__.pop(name, default)
+
+    def setdefault(self, name: str, default: t.Any = None) -> t.Any:
+        """Return the attribute ``name``, setting it to ``default`` first if it is not set."""
+        return self.__dict__.setdefault(name, default)
+
+    def __contains__(self, item: str) -> bool:
+        return item in self.__dict__
+
+    def __iter__(self) -> t.Iterator[str]:
+        return iter(self.__dict__)
+
+    def __repr__(self) -> str:
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            return f"<{__package__}.g of '{ctx.app.name}'>"
+        return object.__repr__(self)
+
+
+def after_this_request(f: AfterRequestCallable[t.Any]) -> AfterRequestCallable[t.Any]:
+    """Register ``f`` to run on the response of the current request only, before the
+    ``after_request`` functions; returns ``f``.
+
+    Raises ``RuntimeError`` outside a request context.
+    """
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        raise RuntimeError(
+            "'after_this_request' can only be used when a request"
+            " context is active, such as in a view function."
+        )
+    ctx._after_request_functions.append(f)
+    return f
+
+
+def copy_current_request_context(f: F) -> F:
+    """Return a wrapper around ``f`` that runs it inside a copy of the current request
+    context (and of the context variables), for use in another thread or greenlet.
+
+    Raises ``RuntimeError`` outside a request context.
+    """
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        raise RuntimeError(
+            "'copy_current_request_context' can only be used when a"
+            " request context is active, such as in a view function."
+        )
+    ctx = ctx.copy()
+
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        with ctx:
+            return ctx.app.ensure_sync(f)(*args, **kwargs)
+
+    return update_wrapper(wrapper, f)  # type: ignore[return-value]
+
+
+def has_request_context() -> bool:
+    """Return whether a request context is active."""
+    return _cv_request.get(None) is not None
+
+
+def has_app_context() -> bool:
+    """Return whether an application context is active."""
+    return _cv_app.get(None) is not None
+
+
+class AppContext:
+    """The application context: makes ``current_app`` and ``g`` available.
+
+    Pushed automatically with each request and each CLI command, or by hand with
+    ``app.app_context()``; usable as a context manager. Pushes may nest.
+    """
+
+    __slots__ = ("_cv_tokens", "app", "g", "url_adapter")
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.url_adapter: MapAdapter | None = app.create_url_adapter(None)
+        self.g: _AppCtxGlobals = app.app_ctx_globals_class()
+        self._cv_tokens: list[contextvars.Token[AppContext]] = []
+
+    def push(self) -> None:
+        """Make this context the active application context."""
+        self._cv_tokens.append(_cv_app.set(self))
+        if signals.appcontext_pushed.receivers:
+            signals.appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+        """Pop this context, running the app's teardown functions when it is the last push.
+
+        Raises ``AssertionError`` if this context was not the active one.
+        """
+        try:
+            if len(self._cv_tokens) == 1:
+                if exc is _sentinel:
+                    exc = sys.exc_info()[1]
+                self.app.do_teardown_appcontext(exc)
+        finally:
+            active = _cv_app.get()
+            _cv_app.reset(self._cv_tokens.pop())
+        if active is not self:
+            raise AssertionError(f"Popped wrong app context. ({active!r} instead of {self!r})")
+        if signals.appcontext_popped.receivers:
+            signals.appcontext_popped.send(self.app, _async_wrapper=self.app.ensure_sync)
+
+    def __enter__(self) -> AppContext:
+        self.push()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pop(exc_value)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} of {self.app.name!r}>"
+
+
+class RequestContext:
+    """The request context: makes ``request`` and ``session`` available.
+
+    Created per request by the app (``app.request_context(environ)``) or by hand
+    with ``app.test_request_context()``. Pushing it pushes an application context
+    for its app first when none (or another app's) is active, opens the session
+    and matches the URL.
+    """
+
+    __slots__ = (
+        "_after_request_functions",
+        "_cv_tokens",
+        "app",
+        "flashes",
+        "request",
+        "session",
+        "url_adapter",
+    )
+
+    def __init__(
+        self,
+        app: Flask,
+        environ: WSGIEnvironment,
+        request: Request | None = None,
+        session: SessionMixin | None = None,
+    ) -> None:
+        self.app = app
+        if request is None:
+            request = app.request_class(environ)
+        request.json_module = app.json
+        self.request: Request = request
+        self.url_adapter: MapAdapter | None = None
+        try:
+            self.url_adapter = app.create_url_adapter(request)
+        except HTTPException as e:
+            request.routing_exception = e
+        self.flashes: list[tuple[str, str]] | None = None
+        self.session: SessionMixin | None = session
+        self._after_request_functions: list[AfterRequestCallable[t.Any]] = []
+        self._cv_tokens: list[tuple[contextvars.Token[RequestContext], AppContext | None]] = []
+
+    def copy(self) -> RequestContext:
+        """Return a new context for the same request object and session."""
+        return self.__class__(
+            self.app,
+            environ=self.request.environ,
+            request=self.request,
+            session=self.session,
+        )
+
+    def match_request(self) -> None:
+        """Match the request's URL against the app's rules, storing the rule and its
+        arguments on the request, or the routing exception when nothing matched."""
+        request = self.request
+        try:
+            rule, view_args = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
+            request.url_rule = rule
+            request.view_args = t.cast("dict[str, t.Any]", view_args)
+        except HTTPException as e:
+            request.routing_exception = e
+
+    def push(self) -> None:
+        """Make this the active request context (see the class docstring)."""
+        app = self.app
+        app_ctx = _cv_app.get(None)
+        if app_ctx is None or app_ctx.app is not app:
+            app_ctx = app.app_context()
+            app_ctx.push()
+        else:
+            app_ctx = None
+        self._cv_tokens.append((_cv_request.set(self), app_ctx))
+
+        if self.session is None:
+            interface = app.session_interface
+            self.session = interface.open_session(app, self.request)
+            if self.session is None:
+                self.session = interface.make_null_session(app)
+
+        if self.url_adapter is not None:
+            self.match_request()
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+        """Pop this context; on its last push run the teardown_request functions,
+        close the request, then pop the application context it pushed.
+
+        Raises ``AssertionError`` if this context was not the active one.
+        """
+        last_push = len(self._cv_tokens) == 1
+        try:
+            if last_push:
+                if exc is _sentinel:
+                    exc = sys.exc_info()[1]
+                self.app.do_teardown_request(exc)
+                self.request.close()
+        finally:
+            active = _cv_request.get()
+            token, app_ctx = self._cv_tokens.pop()
+            _cv_request.reset(token)
+            if last_push:
+                # Break the reference cycle request -> environ -> request.
+                active.request.environ["werkzeug.request"] = None
+            if app_ctx is not None:
+                app_ctx.pop(exc)
+        if active is not self:
+            raise AssertionError(f"Popped wrong request context. ({active!r} instead of {self!r})")
+
+    def __enter__(self) -> RequestContext:
+        self.push()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pop(exc_value)
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} {self.request.url!r}"
+            f" [{self.request.method}] of {self.app.name}>"
+        )

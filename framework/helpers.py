@@ -1,0 +1,254 @@
+"""Functions views call: URL building, redirects, aborts, responses, flashing,
+streaming and file sending."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import typing as t
+from datetime import datetime
+from functools import update_wrapper
+
+import werkzeug.utils
+from werkzeug.exceptions import abort as _werkzeug_abort
+from werkzeug.utils import redirect as _werkzeug_redirect
+
+from . import signals
+from .globals import _cv_app, _cv_request, current_app, request, request_ctx, session
+
+if t.TYPE_CHECKING:
+    from werkzeug.wrappers import Response as BaseResponse
+
+    from .wrappers import Response
+
+_FALSE_WORDS = frozenset({"0", "false", "no"})
+
+
+def get_debug_flag() -> bool:
+    """Return whether the ``FLASK_DEBUG`` environment variable asks for debug mode."""
+    value = os.environ.get("FLASK_DEBUG")
+    return bool(value and value.lower() not in _FALSE_WORDS)
+
+
+def get_load_dotenv(default: bool = True) -> bool:
+    """Return whether ``.env``/``.flaskenv`` should be loaded: ``default`` unless
+    ``FLASK_SKIP_DOTENV`` is set to a true value."""
+    value = os.environ.get("FLASK_SKIP_DOTENV")
+    if not value:
+        return default
+    return value.lower() in _FALSE_WORDS
+
+
+def stream_with_context(
+    generator_or_function: t.Iterator[t.AnyStr] | t.Callable[..., t.Iterator[t.AnyStr]],
+) -> t.Iterator[t.AnyStr]:
+    """Make the current request context active again while a streamed response is
+    produced.
+
+    Wraps an iterator (returning a new iterator), or decorates a generator function.
+    The request's own context is popped when the view returns, as usual; iterating
+    the result pushes it again, and pops it (running the teardown functions a second
+    time) when the iterator is exhausted or closed. Raises ``RuntimeError`` outside a
+    request context.
+    """
+    try:
+        inner = iter(generator_or_function)  # type: ignore[arg-type]
+    except TypeError:
+        function = t.cast(t.Callable[..., t.Iterator[t.AnyStr]], generator_or_function)
+
+        def decorator(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            return stream_with_context(function(*args, **kwargs))
+
+        return update_wrapper(decorator, function)  # type: ignore[return-value]
+
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        raise RuntimeError(
+            "'stream_with_context' can only be used when a request"
+            " context is active, such as in a view function."
+        )
+
+    def generator() -> t.Iterator[t.AnyStr]:
+        # The view's own push is over (and torn down) by the time the server pulls the
+        # body; iterating pushes the same request context again until the end.
+        with ctx:
+            try:
+                yield from inner
+            finally:
+                close = getattr(inner, "close", None)
+                if close is not None:
+                    close()
+
+    return generator()
+
+
+def make_response(*args: t.Any) -> Response:
+    """Turn view-style return values into a response object of the current app.
+
+    No argument gives an empty response; one is converted like a view's return
+    value; several are treated as a tuple ``(body, status, headers)``.
+    """
+    if not args:
+        return current_app.response_class()
+    if len(args) == 1:
+        return current_app.make_response(args[0])
+    return current_app.make_response(args)
+
+
+def url_for(
+    endpoint: str,
+    *,
+    _anchor: str | None = None,
+    _method: str | None = None,
+    _scheme: str | None = None,
+    _external: bool | None = None,
+    **values: t.Any,
+) -> str:
+    """Build the URL of ``endpoint`` with the current app; see ``Flask.url_for``."""
+    return current_app.url_for(
+        endpoint,
+        _anchor=_anchor,
+        _method=_method,
+        _scheme=_scheme,
+        _external=_external,
+        **values,
+    )
+
+
+def redirect(
+    location: str, code: int = 302, Response: type[BaseResponse] | None = None
+) -> BaseResponse:
+    """Return a response redirecting to ``location`` with status ``code``, built by
+    the current app's ``redirect`` when an app context is active."""
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        return ctx.app.redirect(location, code=code)
+    return _werkzeug_redirect(location, code=code, Response=Response)
+
+
+def abort(code: int | BaseResponse, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+    """Raise the ``HTTPException`` for ``code`` (or wrapping a response), through the
+    current app's ``aborter`` when an app context is active."""
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        ctx.app.aborter(code, *args, **kwargs)
+    _werkzeug_abort(code, *args, **kwargs)
+
+
+def get_template_attribute(template_name: str, attribute: str) -> t.Any:
+    """Return a macro or variable ``attribute`` exported by the template ``template_name``."""
+    return getattr(current_app.jinja_env.get_template(template_name).module, attribute)
+
+
+def flash(message: str, category: str = "message") -> None:
+    """Store ``message`` in the session for the next request, under ``category``,
+    and send the ``message_flashed`` signal."""
+    flashes = session.get("_flashes", [])
+    flashes.append((category, message))
+    session["_flashes"] = flashes
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    signals.message_flashed.send(
+        app, _async_wrapper=app.ensure_sync, message=message, category=category
+    )
+
+
+def get_flashed_messages(
+    with_categories: bool = False, category_filter: t.Iterable[str] = ()
+) -> list[str] | list[tuple[str, str]]:
+    """Return the flashed messages, removing them from the session.
+
+    Within one request the same list is returned on every call. With
+    ``with_categories`` the items are ``(category, message)`` pairs;
+    ``category_filter`` keeps only the named categories.
+    """
+    ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
+    flashes = ctx.flashes
+    if flashes is None:
+        flashes = session.pop("_flashes") if "_flashes" in session else []
+        ctx.flashes = flashes
+    if category_filter:
+        wanted = set(category_filter)
+        flashes = [item for item in flashes if item[0] in wanted]
+    if not with_categories:
+        return [item[1] for item in flashes]
+    return flashes
+
+
+def _send_file_arguments(**kwargs: t.Any) -> dict[str, t.Any]:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if kwargs.get("max_age") is None:
+        kwargs["max_age"] = app.get_send_file_max_age
+    kwargs.update(
+        environ=request.environ,
+        use_x_sendfile=app.config["USE_X_SENDFILE"],
+        response_class=app.response_class,
+        _root_path=app.root_path,
+    )
+    return kwargs
+
+
+def send_file(
+    path_or_file: os.PathLike[t.AnyStr] | str | t.BinaryIO,
+    mimetype: str | None = None,
+    as_attachment: bool = False,
+    download_name: str | None = None,
+    conditional: bool = True,
+    etag: bool | str = True,
+    last_modified: datetime | int | float | None = None,
+    max_age: int | t.Callable[[str | None], int | None] | None = None,
+) -> Response:
+    """Send a file (a path relative to the app's root path, or a binary file object)
+    as the response; see ``werkzeug.utils.send_file`` for the arguments."""
+    return werkzeug.utils.send_file(  # type: ignore[return-value]
+        **_send_file_arguments(
+            path_or_file=path_or_file,
+            mimetype=mimetype,
+            as_attachment=as_attachment,
+            download_name=download_name,
+            conditional=conditional,
+            etag=etag,
+            last_modified=last_modified,
+            max_age=max_age,
+        )
+    )
+
+
+def send_from_directory(
+    directory: os.PathLike[str] | str,
+    path: os.PathLike[str] | str,
+    **kwargs: t.Any,
+) -> Response:
+    """Send the file ``path`` from inside ``directory``; a path that escapes the
+    directory or does not exist gives a 404."""
+    return werkzeug.utils.send_from_directory(  # type: ignore[return-value]
+        directory, path, **_send_file_arguments(**kwargs)
+    )
+
+
+def get_root_path(import_name: str) -> str:
+    """Return the folder of the module or package ``import_name``, or the current
+    working directory when it cannot be found (an interactive session, say)."""
+    module = sys.modules.get(import_name)
+    module_file = getattr(module, "__file__", None)
+    if module_file is not None:
+        return os.path.dirname(os.path.abspath(module_file))
+
+    try:
+        spec = importlib.util.find_spec(import_name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or spec.loader is None:
+        return os.getcwd()
+
+    origin = spec.origin
+    if origin is None or origin in {"built-in", "frozen"}:
+        raise RuntimeError(
+            "No root path can be found for the provided module"
+            f" {import_name!r}. This can happen because the module"
+            " came from an import hook that does not provide file"
+            " name information or because it's a namespace package."
+            " In this case the root path needs to be explicitly"
+            " provided."
+        )
+    return os.path.dirname(os.path.abspath(origin))
