@@ -14,7 +14,7 @@ from inspect import iscoroutinefunction
 from itertools import chain
 from types import TracebackType
 
-from werkzeug.datastructures import Headers, ImmutableDict
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import (
     Aborter,
     BadRequest,
@@ -148,7 +148,7 @@ class Flask(Scaffold):
     url_map_class = Map
     test_client_class: type[FlaskClient] | None = None
     test_cli_runner_class: type[FlaskCliRunner] | None = None
-    default_config = ImmutableDict(DEFAULT_CONFIG)
+    default_config = DEFAULT_CONFIG
     session_interface: SessionInterface = SecureCookieSessionInterface()
 
     def __init__(
