@@ -961,8 +961,9 @@ class Flask(Scaffold):
                         response = self.ensure_sync(func)(response)
 
         interface = self.session_interface
-        if not interface.is_null_session(ctx.session):
-            interface.save_session(self, ctx.session, response)
+        session = ctx._session  # not ctx.session: saving must not mark it accessed
+        if not interface.is_null_session(session):
+            interface.save_session(self, session, response)
         return response
 
     # -- errors -------------------------------------------------------------------

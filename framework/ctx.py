@@ -192,10 +192,10 @@ class RequestContext:
     __slots__ = (
         "_after_request_functions",
         "_cv_tokens",
+        "_session",
         "app",
         "flashes",
         "request",
-        "session",
         "url_adapter",
     )
 
@@ -217,7 +217,7 @@ class RequestContext:
         except HTTPException as e:
             request.routing_exception = e
         self.flashes: list[tuple[str, str]] | None = None
-        self.session: SessionMixin | None = session
+        self._session: SessionMixin | None = session
         self._after_request_functions: list[AfterRequestCallable[t.Any]] = []
         self._cv_tokens: list[tuple[contextvars.Token[RequestContext], AppContext | None]] = []
 
@@ -227,8 +227,17 @@ class RequestContext:
             self.app,
             environ=self.request.environ,
             request=self.request,
-            session=self.session,
+            session=self._session,
         )
+
+    @property
+    def session(self) -> SessionMixin | None:
+        """The request's session (None before the context is pushed); every lookup
+        marks it as accessed, which makes the response vary on ``Cookie``."""
+        session = self._session
+        if session is not None:
+            session.accessed = True
+        return session
 
     def match_request(self) -> None:
         """Match the request's URL against the app's rules, storing the rule and its
@@ -252,11 +261,12 @@ class RequestContext:
             app_ctx = None
         self._cv_tokens.append((_cv_request.set(self), app_ctx))
 
-        if self.session is None:
+        if self._session is None:
             interface = app.session_interface
-            self.session = interface.open_session(app, self.request)
-            if self.session is None:
-                self.session = interface.make_null_session(app)
+            session = interface.open_session(app, self.request)
+            if session is None:
+                session = interface.make_null_session(app)
+            self._session = session
 
         if self.url_adapter is not None:
             self.match_request()

@@ -1,0 +1,302 @@
+"""Sessions: the dict-like ``session`` object and the interface that loads and saves it.
+
+The default :class:`SecureCookieSessionInterface` keeps the whole session in a
+cookie signed with the app's ``SECRET_KEY`` (the client can read but not alter it).
+Set ``app.session_interface`` to another :class:`SessionInterface` to store
+sessions elsewhere.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import hashlib
+import typing as t
+from datetime import datetime, timezone
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.datastructures import CallbackDict
+
+from .json.tag import TaggedJSONSerializer
+
+if t.TYPE_CHECKING:
+    from werkzeug.sansio.request import Request
+    from werkzeug.sansio.response import Response
+
+    from .app import Flask
+
+__all__ = [
+    "NullSession",
+    "SecureCookieSession",
+    "SecureCookieSessionInterface",
+    "SessionInterface",
+    "SessionMixin",
+    "session_json_serializer",
+]
+
+_NO_SECRET_KEY = (
+    "The session is unavailable because no secret key was set.  Set the"
+    " secret_key on the application to something unique and secret."
+)
+
+
+class SessionMixin(cabc.MutableMapping[str, t.Any]):
+    """The attributes every session object has besides the mapping interface."""
+
+    @property
+    def permanent(self) -> bool:
+        """Whether the session outlives the browser session (for
+        ``PERMANENT_SESSION_LIFETIME``); stored under the ``"_permanent"`` key."""
+        return self.get("_permanent", False)
+
+    @permanent.setter
+    def permanent(self, value: bool) -> None:
+        self["_permanent"] = bool(value)
+
+    #: Whether the session was just created rather than loaded. The cookie session
+    #: never sets it.
+    new = False
+
+    #: Whether the session changed and must be saved. Mutating a mutable value stored
+    #: in the session is not detected: set this to ``True`` by hand then.
+    modified = True
+
+    #: Whether the session was read during the request; the response then varies on
+    #: the ``Cookie`` header.
+    accessed = False
+
+
+class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):
+    """The session of the signed-cookie interface: a dict that records changes.
+
+    Any mutation sets :attr:`modified`. :attr:`accessed` is set by the request context
+    each time the session is looked up through it (as ``session`` does).
+    """
+
+    #: Set when the dict is changed; an unchanged session is not written back.
+    modified = False
+
+    def __init__(self, initial: cabc.Mapping[str, t.Any] | None = None) -> None:
+        def on_update(self: SecureCookieSession) -> None:
+            self.modified = True
+
+        super().__init__(initial, on_update)
+
+
+class NullSession(SecureCookieSession):
+    """The read-only, empty session used when no secret key is set.
+
+    Reading works; any write raises ``RuntimeError`` saying to set a secret key.
+    """
+
+    def _fail(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        raise RuntimeError(_NO_SECRET_KEY)
+
+    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail
+
+
+class SessionInterface:
+    """How the app opens and saves sessions; subclass it to store them differently.
+
+    A subclass implements :meth:`open_session` and :meth:`save_session`. The
+    ``get_cookie_*`` methods read the ``SESSION_COOKIE_*`` configuration keys.
+    When :meth:`open_session` returns ``None`` the app uses :meth:`make_null_session`.
+    """
+
+    #: The class :meth:`make_null_session` instantiates.
+    null_session_class: type[SessionMixin] = NullSession
+
+    #: Whether the sessions are stored with pickle (informational, for extensions).
+    pickle_based = False
+
+    def make_null_session(self, app: Flask) -> NullSession:
+        """Return the placeholder session used when no real session could be opened."""
+        return self.null_session_class()  # type: ignore[return-value]
+
+    def is_null_session(self, obj: object) -> bool:
+        """Return whether ``obj`` is a null session (an instance of
+        :attr:`null_session_class`)."""
+        return isinstance(obj, self.null_session_class)
+
+    def get_cookie_name(self, app: Flask) -> str:
+        """Return the session cookie's name: ``SESSION_COOKIE_NAME``."""
+        return app.config["SESSION_COOKIE_NAME"]
+
+    def get_cookie_domain(self, app: Flask) -> str | None:
+        """Return the session cookie's ``Domain``: ``SESSION_COOKIE_DOMAIN``, or None
+        for a host-only cookie."""
+        return app.config["SESSION_COOKIE_DOMAIN"]
+
+    def get_cookie_path(self, app: Flask) -> str:
+        """Return the session cookie's ``Path``: ``SESSION_COOKIE_PATH``, else
+        ``APPLICATION_ROOT``."""
+        config = app.config
+        return config["SESSION_COOKIE_PATH"] or config["APPLICATION_ROOT"]
+
+    def get_cookie_httponly(self, app: Flask) -> bool:
+        """Return whether the session cookie is ``HttpOnly``: ``SESSION_COOKIE_HTTPONLY``."""
+        return app.config["SESSION_COOKIE_HTTPONLY"]
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Return whether the session cookie is ``Secure``: ``SESSION_COOKIE_SECURE``."""
+        return app.config["SESSION_COOKIE_SECURE"]
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        """Return the session cookie's ``SameSite`` value: ``SESSION_COOKIE_SAMESITE``."""
+        return app.config["SESSION_COOKIE_SAMESITE"]
+
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        """Return whether the session cookie is ``Partitioned`` (CHIPS):
+        ``SESSION_COOKIE_PARTITIONED``. A partitioned cookie is always ``Secure``."""
+        return app.config["SESSION_COOKIE_PARTITIONED"]
+
+    def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
+        """Return when the session cookie expires: now plus the app's
+        ``permanent_session_lifetime`` for a permanent session, else None (the cookie
+        ends with the browser session)."""
+        if session.permanent:
+            return datetime.now(timezone.utc) + app.permanent_session_lifetime
+        return None
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        """Return whether :meth:`save_session` writes the cookie: when the session was
+        modified, or when it is permanent and ``SESSION_REFRESH_EACH_REQUEST`` is on
+        (which pushes the expiry forward on every request)."""
+        if session.modified:
+            return True
+        return session.permanent and bool(app.config["SESSION_REFRESH_EACH_REQUEST"])
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        """Return the session for ``request``, or None to use a null session."""
+        raise NotImplementedError
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Persist ``session`` at the end of a request, e.g. by setting a cookie on
+        ``response``."""
+        raise NotImplementedError
+
+
+def _sha1(string: bytes = b"") -> t.Any:
+    # Looked up at call time, so that merely importing this module works on
+    # systems where SHA-1 is disabled (the default interface is then unusable).
+    return hashlib.sha1(string)
+
+
+#: The serializer of the cookie session's contents.
+session_json_serializer = TaggedJSONSerializer()
+
+
+class SecureCookieSessionInterface(SessionInterface):
+    """Store the session in a cookie signed with itsdangerous.
+
+    The cookie holds the session as tagged JSON (see :mod:`framework.json.tag`),
+    base64-encoded, timestamped and signed with ``SECRET_KEY``; keys listed in
+    ``SECRET_KEY_FALLBACKS`` are also accepted when reading, so keys can be rotated.
+    """
+
+    #: Salt mixed into the signing key, separating session signatures from others
+    #: made with the same secret key.
+    salt = "cookie-session"
+    #: The hash function of the HMAC signature.
+    digest_method = staticmethod(_sha1)
+    #: How the signing key is derived from the secret key (see itsdangerous).
+    key_derivation = "hmac"
+    #: Turns the session's contents into a string and back.
+    serializer: t.Any = session_json_serializer
+    #: The class of the sessions :meth:`open_session` returns.
+    session_class: type[SecureCookieSession] = SecureCookieSession
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Return the itsdangerous serializer that signs and verifies session cookies,
+        or None when the app has no secret key.
+
+        It signs with ``SECRET_KEY`` and verifies with it or any of
+        ``SECRET_KEY_FALLBACKS``.
+        """
+        secret_key = app.secret_key
+        if not secret_key:
+            return None
+        fallbacks = app.config.get("SECRET_KEY_FALLBACKS")
+        keys: list[t.Any] = [*fallbacks, secret_key] if fallbacks else [secret_key]
+        return URLSafeTimedSerializer(
+            keys,  # itsdangerous signs with the last key and accepts any of them
+            salt=self.salt,
+            serializer=self.serializer,
+            signer_kwargs={
+                "key_derivation": self.key_derivation,
+                "digest_method": self.digest_method,
+            },
+        )
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """Return the session stored in the request's cookie, or None without a secret
+        key.
+
+        A missing, tampered, unreadable or expired cookie (older than
+        ``PERMANENT_SESSION_LIFETIME``) gives a new, empty session.
+        """
+        signer = self.get_signing_serializer(app)
+        if signer is None:
+            return None
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data = signer.loads(cookie, max_age=max_age)
+        except BadSignature:
+            return self.session_class()
+        if not isinstance(data, dict):
+            return self.session_class()
+        return self.session_class(data)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Write the session to the response's cookie, or delete the cookie.
+
+        Adds ``Vary: Cookie`` when the session was accessed or the cookie is written.
+        An emptied, modified session deletes the cookie; otherwise the cookie is set
+        when :meth:`should_set_cookie` says so, with the ``SESSION_COOKIE_*``
+        attributes and, for a permanent session, an ``Expires`` date.
+        """
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        secure = self.get_cookie_secure(app)
+        partitioned = self.get_cookie_partitioned(app)
+        samesite = self.get_cookie_samesite(app)
+        httponly = self.get_cookie_httponly(app)
+
+        if session.accessed:
+            response.vary.add("Cookie")
+
+        if not session:
+            if session.modified:
+                response.delete_cookie(
+                    name,
+                    path=path,
+                    domain=domain,
+                    secure=secure,
+                    httponly=httponly,
+                    samesite=samesite,
+                    partitioned=partitioned,
+                )
+                response.vary.add("Cookie")
+            return
+
+        if not self.should_set_cookie(app, session):
+            return
+
+        signer = self.get_signing_serializer(app)
+        if signer is None:  # the secret key was removed during the request
+            return
+        response.set_cookie(
+            name,
+            signer.dumps(dict(session)),
+            expires=self.get_expiration_time(app, session),
+            path=path,
+            domain=domain,
+            secure=secure,
+            httponly=httponly,
+            samesite=samesite,
+            partitioned=partitioned,
+        )
+        response.vary.add("Cookie")
