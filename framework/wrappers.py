@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import typing as t
+from http import HTTPStatus
 
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
@@ -12,6 +14,7 @@ from . import json
 from .globals import _cv_app
 
 if t.TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
     from werkzeug.routing import Rule
 
 
@@ -130,11 +133,47 @@ def blueprint_lineage(name: str) -> list[str]:
 
 class Response(_WerkzeugResponse):
     """werkzeug's response object with an HTML default mimetype and the app's JSON
-    provider for ``response.json``."""
+    provider for ``response.json``.
+
+    Two shortcuts keep the common case cheap without changing any result: a response
+    built from a plain string (and at most a mimetype) is assembled directly, and a
+    buffered response with a known length is handed to the server without werkzeug's
+    header rewriting, which would change nothing for it. Subclasses that override the
+    methods involved get werkzeug's full path.
+    """
 
     default_mimetype: str | None = "text/html"
     json_module: t.Any = json
     autocorrect_location_header = False
+
+    def __init__(
+        self,
+        response: t.Any = None,
+        status: int | str | HTTPStatus | None = None,
+        headers: t.Any = None,
+        mimetype: str | None = None,
+        content_type: str | None = None,
+        direct_passthrough: bool = False,
+    ) -> None:
+        if (
+            type(response) is str
+            and status is None
+            and headers is None
+            and content_type is None
+            and not direct_passthrough
+        ):
+            plan = _text_plan(type(self), mimetype)
+            if plan is not None:
+                body = response.encode()
+                self.headers = header_list = Headers()
+                header_list._list = [*plan.headers, ("Content-Length", str(len(body)))]
+                self._status = plan.status
+                self._status_code = plan.status_code
+                self.direct_passthrough = False
+                self._on_close = []
+                self.response = [body]
+                return
+        super().__init__(response, status, headers, mimetype, content_type, direct_passthrough)
 
     @property
     def max_cookie_size(self) -> int:  # type: ignore[override]
@@ -144,3 +183,94 @@ class Response(_WerkzeugResponse):
         if ctx is not None:
             return ctx.app.config["MAX_COOKIE_SIZE"]
         return super().max_cookie_size
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> t.Iterable[bytes]:
+        """Start the WSGI response and return its body iterable."""
+        body = self.response
+        if (
+            type(body) is list
+            and not self._on_close
+            and _PLAIN_CALL_CLASSES[type(self)]
+            and self._status_code >= 200
+            and self._status_code not in (204, 304)
+            and all(type(chunk) is bytes for chunk in body)
+        ):
+            has_length = False
+            for key, _value in self.headers:
+                lowered = key.lower()
+                if lowered == "content-length":
+                    has_length = True
+                elif lowered == "location" or lowered == "content-location":
+                    break
+            else:
+                if has_length:
+                    start_response(self._status, self.headers.to_wsgi_list())
+                    return [] if environ["REQUEST_METHOD"] == "HEAD" else body
+        return super().__call__(environ, start_response)
+
+
+class _TextPlan(t.NamedTuple):
+    headers: list[tuple[str, str]]
+    status: str
+    status_code: int
+
+
+_text_plans: dict[tuple[type[Response], str | None], _TextPlan | None] = {}
+
+# The werkzeug methods the shortcuts stand in for: a subclass overriding any of
+# them gets the full path.
+_INIT_METHODS = ("set_data", "_clean_status")
+_CALL_METHODS = ("get_wsgi_headers", "get_app_iter", "get_wsgi_response", "iter_encoded", "close")
+
+
+def _overrides(cls: type, names: tuple[str, ...]) -> bool:
+    return any(getattr(cls, name) is not getattr(_WerkzeugResponse, name) for name in names)
+
+
+def _text_plan(cls: type[Response], mimetype: str | None) -> _TextPlan | None:
+    """Return what ``cls(some_str, mimetype=mimetype)`` sets besides the body, learnt
+    once from a real construction through werkzeug, or None when the class cannot take
+    the shortcut."""
+    key = (cls, mimetype)
+    try:
+        return _text_plans[key]
+    except KeyError:
+        pass
+    plan = None
+    if (
+        _HEADERS_HAVE_LIST
+        and not _overrides(cls, _INIT_METHODS)
+        and cls.automatically_set_content_length
+    ):
+        probe = cls.__new__(cls)
+        _WerkzeugResponse.__init__(probe, "x", mimetype=mimetype)
+        header_items = list(probe.headers)
+        expected_attributes = {
+            "headers",
+            "_status",
+            "_status_code",
+            "direct_passthrough",
+            "_on_close",
+            "response",
+        }
+        if set(vars(probe)) == expected_attributes and header_items[-1:] == [
+            ("Content-Length", "1")
+        ]:
+            plan = _TextPlan(header_items[:-1], probe._status, probe._status_code)
+    if len(_text_plans) < 1024:  # mimetypes come from code, but stay bounded anyway
+        _text_plans[key] = plan
+    return plan
+
+
+class _PlainCallRegistry(dict[type, bool]):
+    """Response class -> whether its ``__call__`` may take the shortcut."""
+
+    def __missing__(self, cls: type) -> bool:
+        value = self[cls] = not _overrides(cls, _CALL_METHODS)
+        return value
+
+
+_PLAIN_CALL_CLASSES = _PlainCallRegistry()
+_HEADERS_HAVE_LIST = isinstance(getattr(Headers(), "_list", None), list)

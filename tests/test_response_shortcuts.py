@@ -1,0 +1,120 @@
+"""The Response shortcuts (direct construction from a string, direct WSGI call) must
+give exactly what werkzeug's full path gives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from framework.wrappers import Response
+
+
+def _slow(cls: type[Response], *args: Any, **kwargs: Any) -> Response:
+    """Build a response through werkzeug's constructor only."""
+    response = cls.__new__(cls)
+    WerkzeugResponse.__init__(response, *args, **kwargs)
+    return response
+
+
+def _state(response: Response) -> dict[str, Any]:
+    state = dict(vars(response))
+    state["headers"] = list(response.headers)
+    return state
+
+
+def _wsgi(response: Response, method: str = "GET") -> tuple[str, list[tuple[str, str]], bytes]:
+    started: list[Any] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        started.append((status, headers))
+
+    body_iter = response({"REQUEST_METHOD": method, "wsgi.url_scheme": "http"}, start_response)
+    body = b"".join(body_iter)
+    close = getattr(body_iter, "close", None)
+    if close is not None:
+        close()
+    return started[0][0], started[0][1], body
+
+
+texts = st.text(max_size=40)
+mimetypes = st.sampled_from([None, "text/plain", "application/json", "text/html", "image/png"])
+
+
+@given(text=texts, mimetype=mimetypes)
+def test_string_construction_matches_werkzeug(text: str, mimetype: str | None) -> None:
+    """A response built from a string (and a mimetype) has werkzeug's exact state."""
+    assert _state(Response(text, mimetype=mimetype)) == _state(
+        _slow(Response, text, mimetype=mimetype)
+    )
+
+
+class PlainTextResponse(Response):
+    default_mimetype = "text/plain"
+    default_status = 201
+
+
+def test_subclass_defaults_are_honoured() -> None:
+    """A subclass's default mimetype and status are used by the shortcut."""
+    fast = PlainTextResponse("hi")
+    assert _state(fast) == _state(_slow(PlainTextResponse, "hi"))
+    assert fast.status == "201 CREATED"
+    assert fast.headers["Content-Type"] == "text/plain; charset=utf-8"
+
+
+class UpperResponse(Response):
+    def set_data(self, value: bytes | str) -> None:
+        super().set_data(value.upper())
+
+
+def test_subclass_overriding_set_data_takes_the_full_path() -> None:
+    """A subclass overriding set_data gets its override called."""
+    assert UpperResponse("abc").get_data() == b"ABC"
+
+
+@given(
+    text=texts,
+    status=st.sampled_from([200, 201, 204, 301, 304, 404, 500, 101]),
+    method=st.sampled_from(["GET", "HEAD", "POST"]),
+    extra=st.sampled_from(
+        [None, ("Location", "/caf\u00e9"), ("Content-Location", "/x y"), ("X-A", "1")]
+    ),
+    drop_length=st.booleans(),
+)
+def test_wsgi_call_matches_werkzeug(
+    text: str, status: int, method: str, extra: tuple[str, str] | None, drop_length: bool
+) -> None:
+    """Calling a response gives werkzeug's status line, headers and body."""
+    responses = [Response(text), Response(text)]
+    for response in responses:
+        response.status_code = status
+        if extra:
+            response.headers.add(*extra)
+        if drop_length:
+            del response.headers["Content-Length"]
+    fast = _wsgi(responses[0], method)
+    app_iter, slow_status, slow_headers = WerkzeugResponse.get_wsgi_response(
+        responses[1], {"REQUEST_METHOD": method, "wsgi.url_scheme": "http"}
+    )
+    assert fast == (slow_status, slow_headers, b"".join(app_iter))
+
+
+def test_call_on_close_still_runs() -> None:
+    """Functions registered with call_on_close run when the server closes the body."""
+    closed: list[str] = []
+    response = Response("x")
+    response.call_on_close(lambda: closed.append("closed"))
+    _wsgi(response)
+    assert closed == ["closed"]
+
+
+@pytest.mark.parametrize("chunks", [["a", b"b"], [b"a", b"b"]])
+def test_list_bodies_are_encoded(chunks: list[Any]) -> None:
+    """A list body with str items is encoded like werkzeug does."""
+    response = Response()
+    response.response = chunks
+    response.headers["Content-Length"] = "2"
+    assert _wsgi(response)[2] == b"ab"
