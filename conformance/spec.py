@@ -38,24 +38,55 @@ AREAS: dict[str, str] = {
     "streaming": "Streaming responses and stream_with_context.",
 }
 
-SPEC_ID = re.compile(r"^[a-z][a-z0-9]*(\.[a-z0-9][a-z0-9-]*)+$")
+_AREA_PATTERN = r"[a-z][a-z0-9]*"
+_RULE_PART_PATTERN = r"[a-z0-9][a-z0-9-]*"
+SPEC_ID = re.compile(rf"{_AREA_PATTERN}(\.{_RULE_PART_PATTERN})+")
+"""A full spec ID: an area followed by at least one rule component."""
+SELECTOR = re.compile(rf"{_AREA_PATTERN}(\.{_RULE_PART_PATTERN})*")
+"""A ``--spec`` selector: an area, optionally followed by rule components."""
 
 
 def check_spec_id(spec_id: object) -> str | None:
     """Return a message describing what is wrong with ``spec_id``, or ``None`` if it is valid."""
     if not isinstance(spec_id, str):
         return f"spec ID must be a string, got {spec_id!r}"
-    if not SPEC_ID.match(spec_id):
+    if not SPEC_ID.fullmatch(spec_id):
         return (
             f"spec ID {spec_id!r} is not of the form 'area.rule' "
             "(lower-case words separated by dots, hyphens inside words)"
         )
-    area = spec_id.split(".", 1)[0]
+    area = spec_area(spec_id)
     if area not in AREAS:
         return f"spec ID {spec_id!r} names unknown area {area!r}; known: {', '.join(AREAS)}"
     return None
 
 
 def spec_area(spec_id: str) -> str:
-    """Return the area part of a spec ID."""
+    """Return the area part of a spec ID (the text before the first dot)."""
     return spec_id.split(".", 1)[0]
+
+
+def check_selector(selector: str) -> str | None:
+    """Return what is wrong with a ``--spec`` selector, or ``None`` if it is usable.
+
+    A selector is an area name or a dotted prefix of spec IDs within a known area.
+    """
+    if not SELECTOR.fullmatch(selector):
+        return (
+            f"--spec {selector!r}: expected an area or a dotted spec ID prefix "
+            "such as 'routing' or 'routing.trailing-slash'"
+        )
+    area = spec_area(selector)
+    if area not in AREAS:
+        return f"--spec {selector!r}: unknown area {area!r}; known: {', '.join(AREAS)}"
+    return None
+
+
+def matches_selector(spec_id: str, selector: str) -> bool:
+    """Return whether ``spec_id`` is selected by ``selector``.
+
+    Matching is by whole dotted components: ``routing.trailing-slash`` selects
+    ``routing.trailing-slash`` and ``routing.trailing-slash.redirect`` but not
+    ``routing.trailing-slashes``, and ``routing.trailing`` selects neither.
+    """
+    return spec_id == selector or spec_id.startswith(selector + ".")
