@@ -1,0 +1,5 @@
+"""``python -m framework``: the ``framework`` command."""
+
+from .cli import main
+
+main()
