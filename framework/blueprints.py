@@ -149,6 +149,7 @@ class Blueprint(Scaffold):
         if "." in name:
             raise ValueError("'name' may not contain a dot '.' character.")
         self.name = name
+        self.cli.name = name
         self.url_prefix = url_prefix
         self.subdomain = subdomain
         self.deferred_functions: list[DeferredSetupFunction] = []

@@ -47,9 +47,10 @@ def stream_with_context(
     produced.
 
     Wraps an iterator (returning a new iterator), or decorates a generator function.
-    The request's own context is popped when the view returns, as usual; iterating
-    the result pushes it again, and pops it (running the teardown functions a second
-    time) when the iterator is exhausted or closed. Raises ``RuntimeError`` outside a
+    The request's own contexts are popped when the view returns, as usual; iterating
+    the result pushes the same application and request contexts again (so ``g`` and
+    the session carry over), and pops them, running the teardown functions a second
+    time, when the iterator is exhausted or closed. Raises ``RuntimeError`` outside a
     request context.
     """
     try:
@@ -69,10 +70,13 @@ def stream_with_context(
             " context is active, such as in a view function."
         )
 
+    app_ctx = _cv_app.get()
+
     def generator() -> t.Iterator[t.AnyStr]:
         # The view's own push is over (and torn down) by the time the server pulls the
-        # body; iterating pushes the same request context again until the end.
-        with ctx:
+        # body; iterating pushes the same contexts again until the end. The app context
+        # goes first so the request context does not create a fresh one (and a fresh g).
+        with app_ctx, ctx:
             try:
                 yield from inner
             finally:

@@ -537,7 +537,18 @@ def test_stream_keeps_the_request_context_active() -> None:
         return ""
 
     app.jinja_env.globals["active"] = active
-    app_ctx = SimpleNamespace(app=app, g=SimpleNamespace())
+
+    class StubAppContext(SimpleNamespace):
+        """Re-entered by stream_with_context before the request context."""
+
+        def __enter__(self) -> StubAppContext:
+            self.entered = getattr(self, "entered", 0) + 1
+            return self
+
+        def __exit__(self, *exc_info: object) -> None:
+            return None
+
+    app_ctx = StubAppContext(app=app, g=SimpleNamespace())
     token = _cv_app.set(app_ctx)  # type: ignore[arg-type]
     try:
         with ctx:
@@ -549,6 +560,7 @@ def test_stream_keeps_the_request_context_active() -> None:
     assert seen == [1]
     assert ctx.active == 0
     assert ctx.entered == 2
+    assert app_ctx.entered == 1
 
 
 def test_module_exports() -> None:
