@@ -36,7 +36,7 @@ from .globals import _cv_app, _cv_request, g, request, request_ctx, session
 from .helpers import get_debug_flag, get_flashed_messages, get_load_dotenv
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .logging import create_logger
-from .routing import bind_request
+from .routing import RequestBinding, bind_request, is_plain_map
 from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import DispatchingJinjaLoader, Environment, _default_template_ctx_processor
@@ -586,22 +586,7 @@ class Flask(Scaffold):
         Raises the 400 ``SecurityError`` for a host outside ``TRUSTED_HOSTS``.
         """
         if request is not None:
-            trusted_hosts = self.config["TRUSTED_HOSTS"]
-            if trusted_hosts is not None:
-                request.trusted_hosts = trusted_hosts
-                # Validate now: werkzeug's binding does not check trusted hosts.
-                request.host = get_host(
-                    request.scheme,
-                    request.headers.get("host"),
-                    request.server,
-                    trusted_hosts,
-                )
-            subdomain = None
-            server_name = self.config["SERVER_NAME"]
-            if self.url_map.host_matching:
-                server_name = None
-            elif not self.subdomain_matching:
-                subdomain = self.url_map.default_subdomain or ""
+            server_name, subdomain = self._prepare_binding(request)
             return bind_request(self.url_map, request.environ, server_name, subdomain)
 
         server_name = self.config["SERVER_NAME"]
@@ -612,6 +597,33 @@ class Flask(Scaffold):
                 url_scheme=self.config["PREFERRED_URL_SCHEME"],
             )
         return None
+
+    def _prepare_binding(self, request: Request) -> tuple[str | None, str | None]:
+        """Check the request's host against ``TRUSTED_HOSTS`` and return the server
+        name and subdomain to bind the URL map with."""
+        trusted_hosts = self.config["TRUSTED_HOSTS"]
+        if trusted_hosts is not None:
+            request.trusted_hosts = trusted_hosts
+            # Validate now: werkzeug's binding does not check trusted hosts.
+            request.host = get_host(
+                request.scheme,
+                request.headers.get("host"),
+                request.server,
+                trusted_hosts,
+            )
+        if self.url_map.host_matching:
+            return None, None
+        if not self.subdomain_matching:
+            return self.config["SERVER_NAME"], self.url_map.default_subdomain or ""
+        return self.config["SERVER_NAME"], None
+
+    def _bind_request(self, request: Request) -> RequestBinding | MapAdapter:
+        """Return what the request context matches with: a lazy binding when the app
+        and its map bind the standard way, else ``create_url_adapter``'s adapter."""
+        if type(self).create_url_adapter is Flask.create_url_adapter and is_plain_map(self.url_map):
+            server_name, subdomain = self._prepare_binding(request)
+            return RequestBinding(self.url_map, request.environ, server_name, subdomain)
+        return self.create_url_adapter(request)  # type: ignore[return-value]
 
     def url_for(
         self,

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import signals
 from .globals import _cv_app, _cv_request
+from .routing import RequestBinding
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -191,12 +192,13 @@ class RequestContext:
 
     __slots__ = (
         "_after_request_functions",
+        "_binding",
         "_cv_tokens",
         "_session",
+        "_url_adapter",
         "app",
         "flashes",
         "request",
-        "url_adapter",
     )
 
     def __init__(
@@ -211,11 +213,17 @@ class RequestContext:
             request = app.request_class(environ)
         request.json_module = app.json
         self.request: Request = request
-        self.url_adapter: MapAdapter | None = None
+        self._url_adapter: MapAdapter | None = None
+        self._binding: RequestBinding | None = None
         try:
-            self.url_adapter = app.create_url_adapter(request)
+            binding = app._bind_request(request)
         except HTTPException as e:
             request.routing_exception = e
+        else:
+            if isinstance(binding, RequestBinding):
+                self._binding = binding
+            else:
+                self._url_adapter = binding
         self.flashes: list[tuple[str, str]] | None = None
         self._session: SessionMixin | None = session
         self._after_request_functions: list[AfterRequestCallable[t.Any]] = []
@@ -239,14 +247,31 @@ class RequestContext:
             session.accessed = True
         return session
 
+    @property
+    def url_adapter(self) -> MapAdapter | None:
+        """The URL adapter bound to this request (built on first use), or None when
+        binding failed."""
+        adapter = self._url_adapter
+        if adapter is None and self._binding is not None:
+            adapter = self._url_adapter = self._binding.adapter()
+        return adapter
+
+    @url_adapter.setter
+    def url_adapter(self, adapter: MapAdapter | None) -> None:
+        self._url_adapter = adapter
+        self._binding = None
+
     def match_request(self) -> None:
         """Match the request's URL against the app's rules, storing the rule and its
         arguments on the request, or the routing exception when nothing matched."""
         request = self.request
         try:
-            rule, view_args = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
-            request.url_rule = rule
-            request.view_args = t.cast("dict[str, t.Any]", view_args)
+            if self._binding is not None:
+                request.url_rule, request.view_args = self._binding.match(self._url_adapter)
+            else:
+                rule, view_args = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
+                request.url_rule = rule
+                request.view_args = t.cast("dict[str, t.Any]", view_args)
         except HTTPException as e:
             request.routing_exception = e
 
@@ -268,7 +293,7 @@ class RequestContext:
                 session = interface.make_null_session(app)
             self._session = session
 
-        if self.url_adapter is not None:
+        if self._binding is not None or self._url_adapter is not None:
             self.match_request()
 
     def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]

@@ -3,8 +3,9 @@
 Binding a map to a request (werkzeug's ``Map.bind_to_environ``) normalises the
 host on every request: lower-casing, port stripping, subdomain computation and an
 IDNA encoding. Those results depend only on a few environ values, so
-:func:`bind_request` computes them once per distinct host and reuses them; the
-adapter it returns is the one ``bind_to_environ`` would have built.
+:class:`RequestBinding` computes them once per distinct host and reuses them, builds
+the ``MapAdapter`` only when something asks for it, and answers repeated matches of
+rules without URL variables from a memo. Every answer is the one werkzeug gives.
 """
 
 from __future__ import annotations
@@ -14,22 +15,30 @@ import warnings
 
 from werkzeug.exceptions import BadHost
 from werkzeug.routing import Map, MapAdapter, Rule
+from werkzeug.routing.matcher import StateMachineMatcher
 from werkzeug.wsgi import get_host
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
-__all__ = ["Map", "MapAdapter", "Rule", "bind_request"]
+__all__ = ["Map", "MapAdapter", "RequestBinding", "Rule", "bind_request", "is_plain_map"]
 
 # How many distinct hosts the binding cache remembers before it starts over; the
 # Host header is client-controlled, so the cache must stay bounded.
 _CACHE_LIMIT = 256
 
-# Where the cache lives on a map: maps are plain objects, and keeping it there ties
-# its lifetime to the map's.
+# Where the caches live on a map: maps are plain objects, and keeping them there ties
+# their lifetime to the map's.
 _CACHE_ATTRIBUTE = "_framework_bind_cache"
+_MEMO_ATTRIBUTE = "_framework_match_memo"
+# How many (domain, path, method) answers the match memo keeps before starting over.
+_MEMO_LIMIT = 4096
 
 _HostResult = tuple[str, str | None, str, str | None]
+# (map version, {(domain, path, method, websocket): (rule, view arguments)})
+_Memo = tuple[
+    tuple[int, bool, bool, bool], dict[tuple[str, str, str, bool], tuple[Rule, dict[str, t.Any]]]
+]
 
 
 def _decode(value: str | None) -> str | None:
@@ -89,6 +98,107 @@ def _normalise_host(
     return f"{host}{port_sep}{port}", subdomain, scheme, warning
 
 
+class RequestBinding:
+    """One request's binding to a URL map: the host part is resolved (and validated)
+    on creation; the werkzeug ``MapAdapter`` is built only if something needs it.
+
+    :meth:`match` answers repeated requests for rules without URL variables from a
+    memo of werkzeug's own earlier answers, kept on the map and dropped when the map
+    changes; everything else is matched by the adapter.
+    """
+
+    __slots__ = ("environ", "scheme", "server_name", "subdomain", "url_map")
+
+    def __init__(
+        self,
+        url_map: Map,
+        environ: WSGIEnvironment,
+        server_name: str | None = None,
+        subdomain: str | None = None,
+    ) -> None:
+        # Everything the host half reads: see _normalise_host.
+        key = (
+            environ.get("HTTP_HOST"),
+            environ.get("SERVER_NAME"),
+            environ.get("SERVER_PORT"),
+            environ["wsgi.url_scheme"],
+            server_name,
+            subdomain,
+            url_map.host_matching,
+            url_map.default_subdomain,
+            (environ.get("HTTP_CONNECTION"), environ["HTTP_UPGRADE"])
+            if "HTTP_UPGRADE" in environ
+            else None,
+        )
+        cache: dict[t.Any, _HostResult] | None = url_map.__dict__.get(_CACHE_ATTRIBUTE)
+        if cache is None or len(cache) >= _CACHE_LIMIT:
+            cache = {}
+            setattr(url_map, _CACHE_ATTRIBUTE, cache)
+        result = cache.get(key)
+        if result is None:
+            result = cache[key] = _normalise_host(url_map, environ, server_name, subdomain)
+        self.server_name, self.subdomain, self.scheme, warning = result
+        if warning is not None:
+            warnings.warn(warning, stacklevel=3)
+        self.url_map = url_map
+        self.environ = environ
+
+    def adapter(self) -> MapAdapter:
+        """Return the ``MapAdapter`` werkzeug's ``bind_to_environ`` would build."""
+        environ = self.environ
+        path_info = _decode(environ.get("PATH_INFO"))
+        return MapAdapter(
+            self.url_map,
+            self.server_name,
+            _decode(environ.get("SCRIPT_NAME")) or "/",
+            self.subdomain,
+            self.scheme,
+            "/" if path_info is None else path_info,
+            environ["REQUEST_METHOD"],
+            _decode(environ.get("QUERY_STRING")),
+        )
+
+    def match(self, adapter: MapAdapter | None = None) -> tuple[Rule, dict[str, t.Any]]:
+        """Return the matched rule and its view arguments, as ``adapter.match`` (built
+        on demand) would; raise its routing exceptions the same way."""
+        url_map = self.url_map
+        environ = self.environ
+        path_info = _decode(environ.get("PATH_INFO"))
+        if path_info is None:
+            path_info = "/"
+        method = environ["REQUEST_METHOD"].upper()
+        websocket = self.scheme in {"ws", "wss"}
+        domain = self.server_name
+        if not url_map.host_matching and self.subdomain is not None:
+            domain = self.subdomain
+        key = (domain, f"/{path_info.lstrip('/')}" if path_info else "", method, websocket)
+
+        version = (
+            len(url_map._rules),
+            url_map.merge_slashes,
+            url_map.strict_slashes,
+            url_map.redirect_defaults,
+        )
+        memo: _Memo | None = url_map.__dict__.get(_MEMO_ATTRIBUTE)
+        if memo is None or memo[0] != version or len(memo[1]) >= _MEMO_LIMIT:
+            memo = (version, {})
+            setattr(url_map, _MEMO_ATTRIBUTE, memo)
+        hit = memo[1].get(key)
+        if hit is not None:
+            return hit[0], dict(hit[1])
+
+        if adapter is None:
+            adapter = self.adapter()
+        rule, view_args = adapter.match(return_rule=True)
+        if not rule.arguments and not rule.alias and rule.redirect_to is None:
+            # A rule without variables always yields its defaults for this key, so the
+            # answer (including "no redirect") cannot differ next time. Rules with
+            # variables are left out: their paths are unbounded, and a converter's
+            # values need not be safe to share between requests.
+            memo[1][key] = (rule, dict(view_args))
+        return rule, t.cast("dict[str, t.Any]", view_args)
+
+
 def bind_request(
     url_map: Map,
     environ: WSGIEnvironment,
@@ -98,44 +208,17 @@ def bind_request(
     """Return ``url_map.bind_to_environ(environ, server_name, subdomain)``, computing the
     host part once per distinct host. A map class that overrides ``bind_to_environ``
     or ``bind`` is bound through its own methods."""
-    map_class = type(url_map)
-    if map_class.bind_to_environ is not Map.bind_to_environ or map_class.bind is not Map.bind:
+    if not is_plain_map(url_map):
         return url_map.bind_to_environ(environ, server_name=server_name, subdomain=subdomain)
+    return RequestBinding(url_map, environ, server_name, subdomain).adapter()
 
-    # Everything the host half reads: see _normalise_host.
-    key = (
-        environ.get("HTTP_HOST"),
-        environ.get("SERVER_NAME"),
-        environ.get("SERVER_PORT"),
-        environ["wsgi.url_scheme"],
-        server_name,
-        subdomain,
-        url_map.host_matching,
-        url_map.default_subdomain,
-        (environ.get("HTTP_CONNECTION"), environ["HTTP_UPGRADE"])
-        if "HTTP_UPGRADE" in environ
-        else None,
-    )
-    cache: dict[t.Any, _HostResult] | None = url_map.__dict__.get(_CACHE_ATTRIBUTE)
-    if cache is None or len(cache) >= _CACHE_LIMIT:
-        cache = {}
-        setattr(url_map, _CACHE_ATTRIBUTE, cache)
-    result = cache.get(key)
-    if result is None:
-        result = cache[key] = _normalise_host(url_map, environ, server_name, subdomain)
-    bound_name, bound_subdomain, scheme, warning = result
-    if warning is not None:
-        warnings.warn(warning, stacklevel=3)
 
-    script_name = _decode(environ.get("SCRIPT_NAME")) or "/"
-    path_info = _decode(environ.get("PATH_INFO"))
-    return MapAdapter(
-        url_map,
-        bound_name,
-        script_name,
-        bound_subdomain,
-        scheme,
-        "/" if path_info is None else path_info,
-        environ["REQUEST_METHOD"],
-        _decode(environ.get("QUERY_STRING")),
+def is_plain_map(url_map: Map) -> bool:
+    """Return whether ``url_map`` binds and matches as werkzeug's own ``Map`` does, so
+    :class:`RequestBinding` can stand in for its methods."""
+    map_class = type(url_map)
+    return (
+        map_class.bind_to_environ is Map.bind_to_environ
+        and map_class.bind is Map.bind
+        and isinstance(url_map._matcher, StateMachineMatcher)
     )

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.routing import Map, MapAdapter, Rule
 
-from framework.routing import _CACHE_LIMIT, bind_request
+from framework.routing import _CACHE_LIMIT, RequestBinding, bind_request
 
 ADAPTER_FIELDS = (
     "server_name",
@@ -169,3 +169,123 @@ def test_bad_host_is_a_400_like_werkzeug(host: str) -> None:
     assert _outcome(lambda: bind_request(url_map, dict(environ))) == _outcome(
         lambda: url_map.bind_to_environ(dict(environ))
     )
+
+
+def _match_outcome(call: Any) -> tuple[str, Any]:
+    try:
+        rule, view_args = call()
+    except Exception as e:  # routing exceptions must be the same, with the same data
+        detail = getattr(e, "new_url", None) or sorted(getattr(e, "valid_methods", None) or [])
+        return "error", (type(e), getattr(e, "code", None), detail)
+    return "match", (rule.rule, rule.endpoint, view_args)
+
+
+RULE_TABLE = [
+    Rule("/", endpoint="index"),
+    Rule("/about", endpoint="about", methods=["GET", "POST"]),
+    Rule("/projects/", endpoint="projects"),
+    Rule("/loose", endpoint="loose", strict_slashes=False),
+    Rule("/page/", endpoint="page", defaults={"n": 1}),
+    Rule("/page/<int:n>", endpoint="page"),
+    Rule("/user/<name>", endpoint="user"),
+    Rule("/old", endpoint="old", redirect_to="/about"),
+    Rule("/only-put", endpoint="only_put", methods=["PUT"]),
+    Rule("/ws", endpoint="ws", websocket=True),
+    Rule("/", endpoint="api_index", subdomain="api"),
+]
+request_paths = st.sampled_from(
+    [
+        "/",
+        "",
+        "/about",
+        "/about/",
+        "//about",
+        "/projects",
+        "/projects/",
+        "/loose",
+        "/loose/",
+        "/page/",
+        "/page/1",
+        "/page/2",
+        "/user/x",
+        "/old",
+        "/only-put",
+        "/ws",
+        "/a//b",
+        "/nope",
+        "/caf\xc3\xa9",
+    ]
+)
+
+
+@given(
+    path=request_paths,
+    method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "OPTIONS"]),
+    host=st.sampled_from(["localhost", "api.example.com", "example.com"]),
+    websocket=st.booleans(),
+    subdomain_matching=st.booleans(),
+)
+def test_memoised_match_equals_werkzeug(
+    path: str, method: str, host: str, websocket: bool, subdomain_matching: bool
+) -> None:
+    """RequestBinding.match answers like MapAdapter.match, on the first (werkzeug)
+    call and on the memoised second call."""
+    url_map = Map(RULE_TABLE_COPY())
+    environ = {
+        "REQUEST_METHOD": method,
+        "wsgi.url_scheme": "http",
+        "HTTP_HOST": host,
+        "PATH_INFO": path,
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+    }
+    if websocket:
+        environ.update(HTTP_CONNECTION="Upgrade", HTTP_UPGRADE="websocket")
+    server_name = "example.com" if subdomain_matching else None
+    subdomain = None if subdomain_matching else ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = _match_outcome(
+            lambda: url_map.bind_to_environ(
+                dict(environ), server_name=server_name, subdomain=subdomain
+            ).match(return_rule=True)
+        )
+        for _ in range(2):
+            binding = RequestBinding(url_map, dict(environ), server_name, subdomain)
+            assert _match_outcome(binding.match) == expected
+
+
+def RULE_TABLE_COPY() -> list[Rule]:
+    return [rule.empty() for rule in RULE_TABLE]
+
+
+def test_memo_is_dropped_when_rules_are_added() -> None:
+    """Adding a rule empties the memo, and the next match sees the new rule."""
+    url_map = Map([Rule("/a", endpoint="a", methods=["GET"])])
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "wsgi.url_scheme": "http",
+        "HTTP_HOST": "h",
+        "PATH_INFO": "/a",
+    }
+    assert RequestBinding(url_map, environ).match()[0].endpoint == "a"
+    assert len(url_map._framework_match_memo[1]) == 1  # type: ignore[attr-defined]
+    url_map.add(Rule("/b", endpoint="b"))
+    b_environ = dict(environ, PATH_INFO="/b")
+    assert RequestBinding(url_map, b_environ).match()[0].endpoint == "b"
+    memo = url_map._framework_match_memo[1]  # type: ignore[attr-defined]
+    assert [key[1] for key in memo] == ["/b"]
+
+
+def test_memo_returns_fresh_view_args() -> None:
+    """Changing the view arguments of one match does not leak into the next."""
+    url_map = Map([Rule("/p/", endpoint="p", defaults={"n": 1})])
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "wsgi.url_scheme": "http",
+        "HTTP_HOST": "h",
+        "PATH_INFO": "/p/",
+    }
+    first = RequestBinding(url_map, environ).match()[1]
+    first["n"] = 99
+    assert RequestBinding(url_map, environ).match()[1] == {"n": 1}
