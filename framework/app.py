@@ -22,7 +22,7 @@ from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
 )
-from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, Rule
+from werkzeug.routing import BuildError, MapAdapter, RequestRedirect, Rule
 from werkzeug.sansio.utils import get_host
 from werkzeug.urls import quote as _url_quote
 from werkzeug.utils import cached_property
@@ -36,7 +36,7 @@ from .globals import _cv_app, _cv_request, g, request, request_ctx, session
 from .helpers import get_debug_flag, get_flashed_messages, get_load_dotenv
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .logging import create_logger
-from .routing import RequestBinding, bind_request, is_plain_map
+from .routing import Map, RequestBinding, bind_request, is_plain_map
 from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import DispatchingJinjaLoader, Environment, _default_template_ctx_processor

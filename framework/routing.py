@@ -14,7 +14,8 @@ import typing as t
 import warnings
 
 from werkzeug.exceptions import BadHost
-from werkzeug.routing import Map, MapAdapter, Rule
+from werkzeug.routing import Map as _WerkzeugMap
+from werkzeug.routing import MapAdapter, Rule
 from werkzeug.routing.matcher import StateMachineMatcher
 from werkzeug.wsgi import get_host
 
@@ -26,6 +27,20 @@ __all__ = ["Map", "MapAdapter", "RequestBinding", "Rule", "bind_request", "is_pl
 # How many distinct hosts the binding cache remembers before it starts over; the
 # Host header is client-controlled, so the cache must stay bounded.
 _CACHE_LIMIT = 256
+
+
+class Map(_WerkzeugMap):
+    """werkzeug's ``Map``, counting the rules added to it so that the caches built on
+    it (see :class:`RequestBinding`) know when it changed."""
+
+    #: Incremented by every :meth:`add`.
+    version = 0
+
+    def add(self, rulefactory: t.Any) -> None:
+        """Add a rule (or a rule factory's rules) to the map."""
+        super().add(rulefactory)
+        self.version += 1
+
 
 # Where the caches live on a map: maps are plain objects, and keeping them there ties
 # their lifetime to the map's.
@@ -49,7 +64,10 @@ def _decode(value: str | None) -> str | None:
 
 
 def _normalise_host(
-    url_map: Map, environ: WSGIEnvironment, server_name: str | None, subdomain: str | None
+    url_map: _WerkzeugMap,
+    environ: WSGIEnvironment,
+    server_name: str | None,
+    subdomain: str | None,
 ) -> _HostResult:
     """Do the host half of ``bind_to_environ`` + ``bind``: return the server name the
     adapter gets, its subdomain, the URL scheme, and the mismatch warning (or None)."""
@@ -111,7 +129,7 @@ class RequestBinding:
 
     def __init__(
         self,
-        url_map: Map,
+        url_map: _WerkzeugMap,
         environ: WSGIEnvironment,
         server_name: str | None = None,
         subdomain: str | None = None,
@@ -174,7 +192,7 @@ class RequestBinding:
         key = (domain, f"/{path_info.lstrip('/')}" if path_info else "", method, websocket)
 
         version = (
-            len(url_map._rules),
+            url_map.version,  # type: ignore[attr-defined]
             url_map.merge_slashes,
             url_map.strict_slashes,
             url_map.redirect_defaults,
@@ -200,7 +218,7 @@ class RequestBinding:
 
 
 def bind_request(
-    url_map: Map,
+    url_map: _WerkzeugMap,
     environ: WSGIEnvironment,
     server_name: str | None = None,
     subdomain: str | None = None,
@@ -208,17 +226,28 @@ def bind_request(
     """Return ``url_map.bind_to_environ(environ, server_name, subdomain)``, computing the
     host part once per distinct host. A map class that overrides ``bind_to_environ``
     or ``bind`` is bound through its own methods."""
-    if not is_plain_map(url_map):
+    if not is_plain_bindable(url_map):
         return url_map.bind_to_environ(environ, server_name=server_name, subdomain=subdomain)
     return RequestBinding(url_map, environ, server_name, subdomain).adapter()
 
 
-def is_plain_map(url_map: Map) -> bool:
-    """Return whether ``url_map`` binds and matches as werkzeug's own ``Map`` does, so
-    :class:`RequestBinding` can stand in for its methods."""
+def is_plain_bindable(url_map: _WerkzeugMap) -> bool:
+    """Return whether ``url_map`` binds as werkzeug's own ``Map`` does."""
     map_class = type(url_map)
     return (
-        map_class.bind_to_environ is Map.bind_to_environ
-        and map_class.bind is Map.bind
+        map_class.bind_to_environ is _WerkzeugMap.bind_to_environ
+        and map_class.bind is _WerkzeugMap.bind
+    )
+
+
+def is_plain_map(url_map: _WerkzeugMap) -> bool:
+    """Return whether ``url_map`` is a :class:`Map` that binds and matches as werkzeug's
+    own does, so :class:`RequestBinding` can stand in for its methods."""
+    map_class = type(url_map)
+    return (
+        isinstance(url_map, Map)
+        and map_class.bind_to_environ is _WerkzeugMap.bind_to_environ
+        and map_class.bind is _WerkzeugMap.bind
+        and map_class.add is Map.add
         and isinstance(url_map._matcher, StateMachineMatcher)
     )

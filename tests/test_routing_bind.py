@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from werkzeug.routing import Map, MapAdapter, Rule
+from werkzeug.routing import MapAdapter, Rule
 
-from framework.routing import _CACHE_LIMIT, RequestBinding, bind_request
+from framework.routing import _CACHE_LIMIT, Map, RequestBinding, bind_request
 
 ADAPTER_FIELDS = (
     "server_name",
