@@ -106,21 +106,25 @@ def _find_package_path(import_name: str) -> str:
 
 
 def find_package(import_name: str) -> tuple[str | None, str]:
-    """Return ``(prefix, folder)`` for ``import_name``: the installation prefix when
-    the package is installed under ``sys.prefix`` (else None), and its folder."""
+    """Return ``(prefix, folder)`` for ``import_name``: its folder, and the prefix it is
+    installed under, or None when it is not installed.
+
+    Code under ``sys.prefix`` is installed there; code in a ``site-packages`` folder
+    elsewhere (a user or virtualenv install) is installed under that folder's base.
+    """
     package_path = _find_package_path(import_name)
     py_prefix = os.path.abspath(sys.prefix)
-    if os.path.commonpath([package_path, py_prefix]) != py_prefix:
-        return None, package_path
+    if os.path.commonpath([package_path, py_prefix]) == py_prefix:
+        return py_prefix, package_path
     site_parent, site_folder = os.path.split(package_path)
     if site_folder.lower() == "site-packages":
         parent, folder = os.path.split(site_parent)
-        if folder.lower() == "lib":  # Windows layout: prefix/Lib/site-packages
+        if folder.lower() == "lib":  # Windows layout: BASE/Lib/site-packages
             return parent, package_path
-        if os.path.basename(parent).lower() == "lib":  # prefix/lib/pythonX.Y/site-packages
+        if os.path.basename(parent).lower() == "lib":  # BASE/lib/pythonX.Y/site-packages
             return os.path.dirname(parent), package_path
-        return site_parent, package_path
-    return py_prefix, package_path
+        return site_parent, package_path  # BASE/site-packages
+    return None, package_path
 
 
 class Flask(Scaffold):
