@@ -46,6 +46,7 @@ if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
     from .blueprints import Blueprint
+    from .sessions import SessionMixin
     from .testing import FlaskClient, FlaskCliRunner
     from .typing import (
         ErrorHandlerCallable,
@@ -208,6 +209,8 @@ class Flask(Scaffold):
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
         self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
+        # (url_map, whether requests can be bound lazily): see _bind_request.
+        self._plain_binding: tuple[Map, bool] | None = None
         self.template_context_processors[None].append(_default_template_ctx_processor)
 
         if self.has_static_folder:
@@ -624,9 +627,16 @@ class Flask(Scaffold):
     def _bind_request(self, request: Request) -> RequestBinding | MapAdapter:
         """Return what the request context matches with: a lazy binding when the app
         and its map bind the standard way, else ``create_url_adapter``'s adapter."""
-        if type(self).create_url_adapter is Flask.create_url_adapter and is_plain_map(self.url_map):
+        url_map = self.url_map
+        plain = self._plain_binding
+        if plain is None or plain[0] is not url_map:
+            plain = self._plain_binding = (
+                url_map,
+                type(self).create_url_adapter is Flask.create_url_adapter and is_plain_map(url_map),
+            )
+        if plain[1]:
             server_name, subdomain = self._prepare_binding(request)
-            return RequestBinding(self.url_map, request.environ, server_name, subdomain)
+            return RequestBinding(url_map, request.environ, server_name, subdomain)
         return self.create_url_adapter(request)  # type: ignore[return-value]
 
     def url_for(
@@ -893,8 +903,8 @@ class Flask(Scaffold):
     def preprocess_request(self) -> ResponseReturnValue | None:
         """Run the URL value preprocessors, then the ``before_request`` functions (app
         first, then blueprints outermost first); return the first non-None value."""
-        req = request_ctx.request
-        blueprints = req.blueprints
+        req = _cv_request.get().request
+        blueprints = req.blueprints if self.blueprints else None
         names: t.Iterable[str | None] = (None, *reversed(blueprints)) if blueprints else (None,)
 
         preprocessors = self.url_value_preprocessors
@@ -917,7 +927,7 @@ class Flask(Scaffold):
     def dispatch_request(self) -> ResponseReturnValue:
         """Call the matched view with the URL's values and return its value; raise the
         routing exception when nothing matched; answer automatic ``OPTIONS``."""
-        req = request_ctx.request
+        req = _cv_request.get().request
         if req.routing_exception is not None:
             self.raise_routing_exception(req)
         rule = t.cast(Rule, req.url_rule)
@@ -964,19 +974,21 @@ class Flask(Scaffold):
         """Run the ``after_this_request`` functions, then the ``after_request`` functions
         (blueprints innermost first, then the app; each in reverse registration
         order), then save the session; return the final response."""
-        ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
+        ctx = _cv_request.get()
         for func in ctx._after_request_functions:
             response = self.ensure_sync(func)(response)
 
         after = self.after_request_funcs
         if after:
-            for name in chain(ctx.request.blueprints, (None,)):
+            names = chain(ctx.request.blueprints, (None,)) if self.blueprints else (None,)
+            for name in names:
                 if name in after:
                     for func in reversed(after[name]):
                         response = self.ensure_sync(func)(response)
 
         interface = self.session_interface
-        session = ctx._session  # not ctx.session: saving must not mark it accessed
+        # Not ctx.session: saving must not mark the session accessed.
+        session = t.cast("SessionMixin", ctx._session)
         if not interface.is_null_session(session):
             interface.save_session(self, session, response)
         return response
@@ -1088,7 +1100,8 @@ class Flask(Scaffold):
         app; each in reverse registration order), then send ``request_tearing_down``."""
         teardown = self.teardown_request_funcs
         if teardown:
-            for name in chain(request.blueprints, (None,)):
+            names = chain(request.blueprints, (None,)) if self.blueprints else (None,)
+            for name in names:
                 if name in teardown:
                     for func in reversed(teardown[name]):
                         self.ensure_sync(func)(exc)
