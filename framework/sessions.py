@@ -13,7 +13,7 @@ import hashlib
 import typing as t
 from datetime import datetime, timezone
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
 
 from .json.tag import TaggedJSONSerializer
@@ -185,6 +185,36 @@ def _sha1(string: bytes = b"") -> t.Any:
 session_json_serializer = TaggedJSONSerializer()
 
 
+# How many serializers (one per secret-key set and settings) and derived keys are
+# remembered before the caches start over.
+_CACHE_LIMIT = 64
+_serializers: dict[t.Hashable, URLSafeTimedSerializer] = {}
+
+
+class _DerivedKeyCachingSigner(TimestampSigner):
+    """itsdangerous's timestamp signer, deriving each signing key once: the derivation
+    (an HMAC of the secret key and salt) otherwise runs on every sign and verify."""
+
+    _derived: t.ClassVar[dict[tuple[t.Any, ...], bytes]] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        """Return the signing key derived from ``secret_key`` (default: the newest)."""
+        if secret_key is None:
+            secret_key = self.secret_keys[-1]
+        key = (secret_key, self.salt, self.key_derivation, self.digest_method)
+        try:
+            return self._derived[key]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable digest method
+            return super().derive_key(secret_key)
+        derived = super().derive_key(secret_key)
+        if len(self._derived) >= _CACHE_LIMIT:
+            self._derived.clear()
+        self._derived[key] = derived
+        return derived
+
+
 class SecureCookieSessionInterface(SessionInterface):
     """Store the session in a cookie signed with itsdangerous.
 
@@ -217,15 +247,35 @@ class SecureCookieSessionInterface(SessionInterface):
             return None
         fallbacks = app.config.get("SECRET_KEY_FALLBACKS")
         keys: list[t.Any] = [*fallbacks, secret_key] if fallbacks else [secret_key]
-        return URLSafeTimedSerializer(
+        # Serializers are stateless, so one is built per set of settings and reused.
+        try:
+            cache_key: t.Hashable = (
+                tuple(keys),
+                self.salt,
+                self.serializer,
+                self.key_derivation,
+                self.digest_method,
+            )
+            cached = _serializers.get(cache_key)
+        except TypeError:  # unhashable settings: build every time
+            cache_key, cached = None, None
+        if cached is not None:
+            return cached
+        serializer = URLSafeTimedSerializer(
             keys,  # itsdangerous signs with the last key and accepts any of them
             salt=self.salt,
             serializer=self.serializer,
+            signer=_DerivedKeyCachingSigner,
             signer_kwargs={
                 "key_derivation": self.key_derivation,
                 "digest_method": self.digest_method,
             },
         )
+        if cache_key is not None:
+            if len(_serializers) >= _CACHE_LIMIT:
+                _serializers.clear()
+            _serializers[cache_key] = serializer
+        return serializer
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """Return the session stored in the request's cookie, or None without a secret

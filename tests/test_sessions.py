@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from unittest import mock
 
 import pytest
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from werkzeug.http import parse_date
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
@@ -459,3 +459,37 @@ def test_empty_unmodified_session_does_nothing() -> None:
 def test_save_without_secret_key_writes_nothing() -> None:
     response = save(stand_in_app(secret_key=None), _modified({"a": 1}))
     assert "Set-Cookie" not in response.headers
+
+
+def test_signing_serializer_is_reused_and_follows_key_changes() -> None:
+    """The signing serializer is built once per key set, and a new secret key gets a
+    new one, so cookies signed with the old key stop being accepted."""
+    from framework import Flask
+    from framework.sessions import SecureCookieSessionInterface
+
+    app = Flask("serializer_cache")
+    app.secret_key = "first"
+    interface = SecureCookieSessionInterface()
+    first = interface.get_signing_serializer(app)
+    assert first is not None
+    assert interface.get_signing_serializer(app) is first
+    cookie = first.dumps({"a": 1})
+    app.secret_key = "second"
+    second = interface.get_signing_serializer(app)
+    assert second is not None and second is not first
+    with pytest.raises(BadSignature):
+        second.loads(cookie)
+    app.config["SECRET_KEY_FALLBACKS"] = ["first"]
+    assert interface.get_signing_serializer(app).loads(cookie) == {"a": 1}  # type: ignore[union-attr]
+
+
+def test_derived_keys_are_cached_per_secret() -> None:
+    """The derived-key cache gives each secret key its own signing key."""
+    from framework.sessions import _DerivedKeyCachingSigner
+
+    one = _DerivedKeyCachingSigner(["k1"], salt="s", key_derivation="hmac")
+    two = _DerivedKeyCachingSigner(["k2"], salt="s", key_derivation="hmac")
+    plain_one = TimestampSigner(["k1"], salt="s", key_derivation="hmac")
+    assert one.derive_key() == plain_one.derive_key()
+    assert one.derive_key() != two.derive_key()
+    assert one.unsign(plain_one.sign(b"v")) == b"v"
