@@ -23,6 +23,7 @@ from werkzeug.exceptions import (
     InternalServerError,
 )
 from werkzeug.routing import BuildError, MapAdapter, RequestRedirect, Rule
+from werkzeug.routing import Map as WerkzeugMap
 from werkzeug.sansio.utils import get_host
 from werkzeug.urls import quote as _url_quote
 from werkzeug.utils import cached_property
@@ -151,7 +152,7 @@ class Flask(Scaffold):
     json_provider_class: type[JSONProvider] = DefaultJSONProvider
     jinja_options: dict[str, t.Any] = {}
     url_rule_class = Rule
-    url_map_class = Map
+    url_map_class: type[WerkzeugMap] = Map
     test_client_class: type[FlaskClient] | None = None
     test_cli_runner_class: type[FlaskCliRunner] | None = None
     default_config = DEFAULT_CONFIG
@@ -210,7 +211,7 @@ class Flask(Scaffold):
         self._got_first_request = False
         self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
         # (url_map, whether requests can be bound lazily): see _bind_request.
-        self._plain_binding: tuple[Map, bool] | None = None
+        self._plain_binding: tuple[WerkzeugMap, bool] | None = None
         self.template_context_processors[None].append(_default_template_ctx_processor)
 
         if self.has_static_folder:
