@@ -782,6 +782,15 @@ class Flask(Scaffold):
                 status = headers = None
             elif isinstance(rv, (dict, list)):
                 rv = self.json.response(rv)
+            elif (
+                isinstance(rv, HTTPException)
+                and rv.response is None
+                and request.environ["REQUEST_METHOD"] != "HEAD"
+            ):
+                # The error page werkzeug would produce by running the exception as a
+                # WSGI app (force_type below), taken directly: same status, headers
+                # and body, but buffered rather than streamed.
+                rv = response_class.force_type(rv.get_response(request.environ))
             elif isinstance(rv, BaseResponse) or callable(rv):
                 try:
                     rv = response_class.force_type(rv, request.environ)  # type: ignore[arg-type]

@@ -8,8 +8,17 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    RequestEntityTooLarge,
+)
+from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from framework import Flask
 from framework.wrappers import Response
 
 
@@ -118,3 +127,38 @@ def test_list_bodies_are_encoded(chunks: list[Any]) -> None:
     response.response = chunks
     response.headers["Content-Length"] = "2"
     assert _wsgi(response)[2] == b"ab"
+
+
+class TeapotWithHeaders(HTTPException):
+    code = 418
+    description = "<short & stout>"
+
+    def get_headers(self, environ: Any = None, scope: Any = None) -> list[tuple[str, str]]:
+        return [*super().get_headers(environ, scope), ("X-Pot", "1")]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        NotFound(),
+        MethodNotAllowed(valid_methods=["GET", "POST"]),
+        BadRequest("bad <input>"),
+        RequestEntityTooLarge(),
+        RequestRedirect("http://localhost/caf%C3%A9/"),
+        TeapotWithHeaders(),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_http_exception_responses_match_running_the_exception(error: HTTPException) -> None:
+    """An HTTP exception becomes the same response as werkzeug's force_type gives by
+    running it as a WSGI application: status, headers and body."""
+    app = Flask("errors")
+    with app.test_request_context("/x"):
+        from framework.globals import request
+
+        fast = app.make_response(error)
+        slow = Response.force_type(error, request.environ)  # type: ignore[arg-type]
+    assert type(fast) is Response
+    assert fast.status == slow.status
+    assert list(fast.headers) == list(slow.headers)
+    assert fast.get_data() == slow.get_data()
