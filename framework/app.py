@@ -41,7 +41,7 @@ from .routing import Map, RequestBinding, bind_request, is_plain_map
 from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import DispatchingJinjaLoader, Environment, _default_template_ctx_processor
-from .wrappers import Request, Response, blueprint_lineage
+from .wrappers import Request, Response, blueprint_lineage, error_page_response
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -790,7 +790,7 @@ class Flask(Scaffold):
                 # The error page werkzeug would produce by running the exception as a
                 # WSGI app (force_type below), taken directly: same status, headers
                 # and body, but buffered rather than streamed.
-                rv = response_class.force_type(rv.get_response(request.environ))
+                rv = error_page_response(response_class, rv, request.environ)
             elif isinstance(rv, BaseResponse) or callable(rv):
                 try:
                     rv = response_class.force_type(rv, request.environ)  # type: ignore[arg-type]

@@ -274,3 +274,48 @@ class _PlainCallRegistry(dict[type, bool]):
 
 _PLAIN_CALL_CLASSES = _PlainCallRegistry()
 _HEADERS_HAVE_LIST = isinstance(getattr(Headers(), "_list", None), list)
+
+
+# Error pages of HTTP exceptions that build them the standard way depend only on the
+# class, code and description: each is built once through werkzeug and then copied.
+_ERROR_PAGE_LIMIT = 256
+_error_pages: dict[tuple[type[HTTPException], int | None, str, type[Response]], Response] = {}
+
+
+def _is_standard_error_page(cls: type[HTTPException]) -> bool:
+    return (
+        cls.get_response is HTTPException.get_response
+        and cls.get_body is HTTPException.get_body
+        and cls.get_headers is HTTPException.get_headers
+        and cls.get_description is HTTPException.get_description
+    )
+
+
+def error_page_response(
+    response_class: type[Response], error: HTTPException, environ: WSGIEnvironment
+) -> Response:
+    """Return ``error``'s error page (``error.get_response(environ)``) as an instance of
+    ``response_class``, copying a cached page when the exception builds it the
+    standard way."""
+    description = error.description
+    if not (
+        _HEADERS_HAVE_LIST
+        and type(description) is str
+        and _is_standard_error_page(type(error))
+        and response_class is Response
+    ):
+        return response_class.force_type(error.get_response(environ))  # type: ignore[return-value]
+    key = (type(error), error.code, description, response_class)
+    page = _error_pages.get(key)
+    if page is None:
+        page = response_class.force_type(error.get_response(environ))  # type: ignore[assignment]
+        if len(_error_pages) >= _ERROR_PAGE_LIMIT:
+            _error_pages.clear()
+        _error_pages[key] = page  # type: ignore[assignment]
+    copy = response_class.__new__(response_class)
+    copy.__dict__.update(page.__dict__)
+    copy.headers = headers = Headers()
+    headers._list = list(page.headers._list)  # type: ignore[union-attr]
+    copy._on_close = []
+    copy.response = list(page.response)  # type: ignore[union-attr]
+    return copy

@@ -156,9 +156,22 @@ def test_http_exception_responses_match_running_the_exception(error: HTTPExcepti
     with app.test_request_context("/x"):
         from framework.globals import request
 
-        fast = app.make_response(error)
+        first = app.make_response(error)
+        first.headers["X-Changed"] = "1"
+        first.set_data(b"changed")
+        fast = app.make_response(error)  # served from the cache of error pages
         slow = Response.force_type(error, request.environ)  # type: ignore[arg-type]
     assert type(fast) is Response
     assert fast.status == slow.status
     assert list(fast.headers) == list(slow.headers)
     assert fast.get_data() == slow.get_data()
+
+
+def test_error_pages_differ_by_description() -> None:
+    """Two descriptions of one error class give two different pages."""
+    app = Flask("errors")
+    with app.test_request_context("/x"):
+        one = app.make_response(NotFound("first <thing>"))
+        two = app.make_response(NotFound("second"))
+    assert b"first &lt;thing&gt;" in one.get_data()
+    assert b"second" in two.get_data() and b"first" not in two.get_data()
