@@ -1,0 +1,1 @@
+"""Example applications written against the framework's Flask-compatible API."""
