@@ -28,8 +28,8 @@ $(STAMP): pyproject.toml | $(PY)
 
 conformance: $(STAMP)
 	@mkdir -p $(REPORTS)
-	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --conformance-json $(REPORTS)/framework.json
-	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --conformance-json $(REPORTS)/flask.json
+	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask --conformance-json $(REPORTS)/framework.json
+	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework --conformance-json $(REPORTS)/flask.json
 	$(PY) -m conformance report $(REPORTS)/framework.json $(REPORTS)/flask.json --out $(REPORTS)
 
 lint: $(STAMP)
@@ -44,7 +44,7 @@ unit: $(STAMP)
 
 spec: $(STAMP)
 	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask
-	$(PYTEST) conformance -q -n $(WORKERS) --impl flask
+	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework
 
 test: lint typecheck unit spec
 
