@@ -36,6 +36,7 @@ AREAS: dict[str, str] = {
     "deployment": "Running behind middleware, proxies and real WSGI/ASGI servers.",
     "security": "Limits on request size and other security-relevant behaviour.",
     "streaming": "Streaming responses and stream_with_context.",
+    "logging": "The app's logger, its default handler and the WSGI error stream.",
 }
 
 _AREA_PATTERN = r"[a-z][a-z0-9]*"

@@ -47,11 +47,16 @@ TEST_KEY = str(CLI_APPS / "test-key.pem")
 
 
 @pytest.fixture(autouse=True)
-def isolated_process_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Restore the environment, ``sys.path`` and ``sys.modules`` after each test:
-    the CLI sets ``FLASK_*`` variables, loads env files and imports app modules."""
+def isolated_process_state(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[None]:
+    """Restore the environment and ``sys.path`` after each test, and forget the app
+    modules it imported from its project folder: the CLI sets ``FLASK_*`` variables,
+    loads env files and imports app modules. Library modules imported on the way
+    (lazily, by httpx say) stay, as removing them breaks later users."""
     saved_environ = dict(os.environ)
     saved_modules = set(sys.modules)
+    project_root = str(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
     for name in ("FLASK_APP", "FLASK_DEBUG", "FLASK_RUN_FROM_CLI", "FLASK_SKIP_DOTENV"):
         os.environ.pop(name, None)
@@ -60,7 +65,9 @@ def isolated_process_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     os.environ.clear()
     os.environ.update(saved_environ)
     for name in set(sys.modules) - saved_modules:
-        del sys.modules[name]
+        module_file = getattr(sys.modules[name], "__file__", None) or ""
+        if module_file.startswith(project_root) or not module_file:
+            del sys.modules[name]
 
 
 @pytest.fixture
