@@ -47,9 +47,7 @@ TEST_KEY = str(CLI_APPS / "test-key.pem")
 
 
 @pytest.fixture(autouse=True)
-def isolated_process_state(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[None]:
+def isolated_process_state(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """Restore the environment and ``sys.path`` after each test, and forget the app
     modules it imported from its project folder: the CLI sets ``FLASK_*`` variables,
     loads env files and imports app modules. Library modules imported on the way
