@@ -1082,3 +1082,25 @@ def test_setup_is_open_until_a_request_is_dispatched(app: Flask) -> None:
         pass
     app.add_url_rule("/ok", "ok", lambda: "ok")
     assert app.test_client().get("/ok").data == b"ok"
+
+
+def test_async_view_without_asgiref_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without asgiref installed, an async view fails with a RuntimeError naming the
+    'async' extra to install."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_asgiref(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "asgiref" or name.startswith("asgiref."):
+            raise ImportError("No module named 'asgiref'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_asgiref)
+    application = Flask("no_asgiref")
+
+    async def view() -> str:
+        return "never"
+
+    with pytest.raises(RuntimeError, match=r"flaskspec\[async\]"):
+        application.ensure_sync(view)
