@@ -4,29 +4,17 @@
 implementation named by ``LOADTEST_IMPL``); being thread-sensitive, it calls the app
 on one thread per server process.
 
-Each request runs in a fresh ``contextvars`` context. Without that, asgiref 3.13's
-``WsgiToAsgi`` under uvicorn fails about a third of the requests on a keep-alive
-connection with ``RuntimeError: CurrentThreadExecutor already quit or is broken``
-(a 500) whenever the WSGI app sends a ``Content-Length``, as Flask and framework
-always do: the executor of the previous request leaks through asgiref's context-local
-storage, which every request of a connection shares.
+Each request runs in a fresh ``contextvars`` context
+(:func:`conformance.live.asgi.in_fresh_context`), which avoids asgiref's failures on
+kept-alive connections under uvicorn.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
-
-from asgiref.typing import ASGIReceiveCallable, ASGISendCallable, Scope
 from asgiref.wsgi import WsgiToAsgi
 
+from conformance.live.asgi import in_fresh_context
 from loadtests.apps import app as wsgi_app
 
-wrapped_app = WsgiToAsgi(wsgi_app)
-
-
-async def app(scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
-    """Serve one ASGI scope with the WSGI app, in a task with an empty context."""
-    # create_task copies the current context: run it inside an empty one.
-    task = contextvars.Context().run(asyncio.create_task, wrapped_app(scope, receive, send))
-    await task
+#: The ASGI application uvicorn serves.
+app = in_fresh_context(WsgiToAsgi(wsgi_app))

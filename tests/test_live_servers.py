@@ -17,6 +17,7 @@ import pytest
 
 import framework
 from conformance.live import servers
+from conformance.live.asgi import in_fresh_context
 from conformance.live.servers import ServerStartError, serve
 
 
@@ -110,7 +111,7 @@ def test_in_fresh_context_hides_caller_context_variables() -> None:
 
     async def call() -> str:
         marker.set("outer value")
-        await servers.in_fresh_context(inner)({}, None, None)
+        await in_fresh_context(inner)({}, None, None)
         return marker.get()
 
     assert asyncio.run(call()) == "outer value"

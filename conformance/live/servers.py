@@ -16,9 +16,7 @@ inside the block:
 
 from __future__ import annotations
 
-import asyncio
 import atexit
-import contextvars
 import os
 import re
 import signal
@@ -46,6 +44,7 @@ from waitress import wasyncore
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from conformance.live import liveapp
+from conformance.live.asgi import in_fresh_context
 
 HOST = "127.0.0.1"
 START_TIMEOUT = 10.0
@@ -203,25 +202,6 @@ def _run_waitress(impl: Any, workdir: Path) -> Iterator[str]:
     finally:
         stop.set()
         thread.join(STOP_TIMEOUT)
-
-
-def in_fresh_context(asgi_app: Any) -> Any:
-    """Wrap an ASGI app so that each call runs in a new, empty ``contextvars`` context.
-
-    uvicorn starts the task of the next request on a kept-alive connection from within
-    the previous request's task, so it inherits that task's context variables; asgiref
-    (3.9 and later) keeps its current ``AsyncToSync`` executor in one, and
-    ``WsgiToAsgi`` then fails with "CurrentThreadExecutor already quit or is broken"
-    (django/asgiref issue 491). A fresh context per request avoids the stale executor
-    without changing what the WSGI app sees.
-    """
-
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        loop = asyncio.get_running_loop()
-        task = contextvars.Context().run(loop.create_task, asgi_app(scope, receive, send))
-        await task
-
-    return app
 
 
 @contextmanager
