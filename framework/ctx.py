@@ -126,7 +126,35 @@ def has_app_context() -> bool:
     return _cv_app.get(None) is not None
 
 
-class AppContext:
+Ctx = t.TypeVar("Ctx", bound="_PushedContext")
+
+
+class _PushedContext:
+    """The ``with`` protocol shared by both contexts: push on entry, pop on exit with
+    the exception that ended the block."""
+
+    __slots__ = ()
+
+    def push(self) -> None:
+        raise NotImplementedError
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+        raise NotImplementedError
+
+    def __enter__(self: Ctx) -> Ctx:
+        self.push()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pop(exc_value)
+
+
+class AppContext(_PushedContext):
     """The application context: makes ``current_app`` and ``g`` available.
 
     Pushed automatically with each request and each CLI command, or by hand with
@@ -165,23 +193,11 @@ class AppContext:
         if signals.appcontext_popped.receivers:
             signals.appcontext_popped.send(self.app, _async_wrapper=self.app.ensure_sync)
 
-    def __enter__(self) -> AppContext:
-        self.push()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type | None,
-        exc_value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.pop(exc_value)
-
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self.app.name!r}>"
 
 
-class RequestContext:
+class RequestContext(_PushedContext):
     """The request context: makes ``request`` and ``session`` available.
 
     Created per request by the app (``app.request_context(environ)``) or by hand
@@ -320,18 +336,6 @@ class RequestContext:
                 app_ctx.pop(exc)
         if active is not self:
             raise AssertionError(f"Popped wrong request context. ({active!r} instead of {self!r})")
-
-    def __enter__(self) -> RequestContext:
-        self.push()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type | None,
-        exc_value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.pop(exc_value)
 
     def __repr__(self) -> str:
         return (

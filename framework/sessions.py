@@ -308,27 +308,22 @@ class SecureCookieSessionInterface(SessionInterface):
         attributes and, for a permanent session, an ``Expires`` date.
         """
         name = self.get_cookie_name(app)
-        domain = self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
-        secure = self.get_cookie_secure(app)
-        partitioned = self.get_cookie_partitioned(app)
-        samesite = self.get_cookie_samesite(app)
-        httponly = self.get_cookie_httponly(app)
+        # Every cookie attribute is read, in this order, before anything is decided.
+        attributes: dict[str, t.Any] = {
+            "domain": self.get_cookie_domain(app),
+            "path": self.get_cookie_path(app),
+            "secure": self.get_cookie_secure(app),
+            "partitioned": self.get_cookie_partitioned(app),
+            "samesite": self.get_cookie_samesite(app),
+            "httponly": self.get_cookie_httponly(app),
+        }
 
         if session.accessed:
             response.vary.add("Cookie")
 
         if not session:
             if session.modified:
-                response.delete_cookie(
-                    name,
-                    path=path,
-                    domain=domain,
-                    secure=secure,
-                    httponly=httponly,
-                    samesite=samesite,
-                    partitioned=partitioned,
-                )
+                response.delete_cookie(name, **attributes)
                 response.vary.add("Cookie")
             return
 
@@ -342,11 +337,6 @@ class SecureCookieSessionInterface(SessionInterface):
             name,
             signer.dumps(dict(session)),
             expires=self.get_expiration_time(app, session),
-            path=path,
-            domain=domain,
-            secure=secure,
-            httponly=httponly,
-            samesite=samesite,
-            partitioned=partitioned,
+            **attributes,
         )
         response.vary.add("Cookie")
