@@ -775,7 +775,13 @@ class Flask(Scaffold):
             )
 
         response_class = self.response_class
-        if not isinstance(rv, response_class):
+        rv_type = type(rv)
+        if rv_type is str:  # the common cases first, decided by exact type
+            rv = response_class(rv, status=status, headers=headers)
+            status = headers = None
+        elif rv_type is dict:
+            rv = self.json.response(rv)
+        elif not isinstance(rv, response_class):
             if isinstance(rv, (str, bytes, bytearray, cabc.Iterator)):
                 # The status and headers go in directly: no second pass below.
                 rv = response_class(rv, status=status, headers=headers)

@@ -318,13 +318,16 @@ class SecureCookieSessionInterface(SessionInterface):
             "httponly": self.get_cookie_httponly(app),
         }
 
-        if session.accessed:
+        # Parsing and rewriting the Vary header is not free: add Cookie to it once.
+        varies = session.accessed
+        if varies:
             response.vary.add("Cookie")
 
         if not session:
             if session.modified:
                 response.delete_cookie(name, **attributes)
-                response.vary.add("Cookie")
+                if not varies:
+                    response.vary.add("Cookie")
             return
 
         if not self.should_set_cookie(app, session):
@@ -339,4 +342,5 @@ class SecureCookieSessionInterface(SessionInterface):
             expires=self.get_expiration_time(app, session),
             **attributes,
         )
-        response.vary.add("Cookie")
+        if not varies:
+            response.vary.add("Cookie")
