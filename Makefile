@@ -12,11 +12,13 @@ REPORTS := reports/conformance
 WORKERS ?= 2
 PY_SOURCES := framework conformance loadtests tests examples
 
-.PHONY: conformance test lint typecheck unit spec clean help
+.PHONY: conformance test lint typecheck unit spec bench load clean help
 
 help:
 	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(REPORTS)/"
 	@echo "make test         set up .venv, then ruff, mypy and every test"
+	@echo "make bench        in-process speed ratios, written to reports/bench.txt"
+	@echo "make load         locust against gunicorn for both implementations, compared in reports/load/"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +49,17 @@ spec: $(STAMP)
 	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework
 
 test: lint typecheck unit spec
+
+# In-process speed ratios (framework vs flask vs raw WSGI), kept in reports/.
+bench: $(STAMP)
+	@mkdir -p reports
+	$(PY) -m loadtests.bench | tee reports/bench.txt
+
+# A short locust run of each implementation on gunicorn, and their comparison.
+load: $(STAMP)
+	$(PY) -m loadtests run --impl framework --server gunicorn --users 20 --spawn-rate 10 --duration 20s
+	$(PY) -m loadtests run --impl flask --server gunicorn --users 20 --spawn-rate 10 --duration 20s
+	$(PY) -m loadtests compare reports/load/framework-gunicorn.json reports/load/flask-gunicorn.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
