@@ -38,7 +38,7 @@ from .helpers import get_debug_flag, get_flashed_messages, get_load_dotenv
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .logging import create_logger
 from .routing import Map, RequestBinding, bind_request, is_plain_map
-from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
+from .scaffold import Scaffold, default_endpoint, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import DispatchingJinjaLoader, Environment, _default_template_ctx_processor
 from .wrappers import Request, Response, blueprint_lineage, error_page_response
@@ -228,7 +228,7 @@ class Flask(Scaffold):
             )
         self.cli.name = self.name
 
-    def _check_setup_finished(self, f_name: str) -> None:
+    def _ensure_still_in_setup(self, f_name: str) -> None:
         if self._got_first_request:
             raise AssertionError(
                 f"The setup method '{f_name}' can no longer be called"
@@ -522,7 +522,7 @@ class Flask(Scaffold):
         Raises ``AssertionError`` when another function already owns ``endpoint``.
         """
         if endpoint is None:
-            endpoint = _endpoint_from_view_func(view_func)
+            endpoint = default_endpoint(view_func)
         options["endpoint"] = endpoint
         methods = options.pop("methods", None)
         if methods is None:
@@ -1020,7 +1020,7 @@ class Flask(Scaffold):
         spec = self.error_handler_spec
         if not spec:
             return None
-        exc_class, code = self._get_exc_class_and_code(type(e))
+        exc_class, code = self._handler_key(type(e))
         names = (*blueprints, None)
         for c in (code, None) if code is not None else (None,):
             for name in names:

@@ -8,7 +8,7 @@ import typing as t
 from collections import defaultdict
 from functools import update_wrapper
 
-from .scaffold import Scaffold, _endpoint_from_view_func, setupmethod
+from .scaffold import Scaffold, default_endpoint, setupmethod
 
 if t.TYPE_CHECKING:
     from .app import Flask
@@ -100,7 +100,7 @@ class BlueprintSetupState:
             )
         options.setdefault("subdomain", self.subdomain)
         if endpoint is None:
-            endpoint = _endpoint_from_view_func(view_func)
+            endpoint = default_endpoint(view_func)
         defaults = self.url_defaults
         if "defaults" in options:
             defaults = dict(defaults, **options.pop("defaults"))
@@ -157,7 +157,7 @@ class Blueprint(Scaffold):
         self.cli_group = cli_group
         self._blueprints: list[tuple[Blueprint, dict[str, t.Any]]] = []
 
-    def _check_setup_finished(self, f_name: str) -> None:
+    def _ensure_still_in_setup(self, f_name: str) -> None:
         if self._got_registered_once:
             raise AssertionError(
                 f"The setup method '{f_name}' can no longer be called on the blueprint"

@@ -50,13 +50,13 @@ def setupmethod(f: F) -> F:
     name = f.__name__
 
     def wrapper_func(self: Scaffold, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        self._check_setup_finished(name)
+        self._ensure_still_in_setup(name)
         return f(self, *args, **kwargs)
 
     return t.cast(F, update_wrapper(wrapper_func, f))
 
 
-def _endpoint_from_view_func(view_func: t.Callable[..., t.Any] | None) -> str:
+def default_endpoint(view_func: t.Callable[..., t.Any] | None) -> str:
     assert view_func is not None, "expected view func if endpoint is not provided."
     return view_func.__name__
 
@@ -122,7 +122,7 @@ class Scaffold:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
 
-    def _check_setup_finished(self, f_name: str) -> None:
+    def _ensure_still_in_setup(self, f_name: str) -> None:
         raise NotImplementedError
 
     # -- resources ------------------------------------------------------------
@@ -346,11 +346,11 @@ class Scaffold:
         Raises ``ValueError`` for an unknown status code or a class that is not an
         exception, ``TypeError`` for an exception instance.
         """
-        exc_class, code = self._get_exc_class_and_code(code_or_exception)
+        exc_class, code = self._handler_key(code_or_exception)
         self.error_handler_spec[None][code][exc_class] = f
 
     @staticmethod
-    def _get_exc_class_and_code(
+    def _handler_key(
         exc_class_or_code: type[Exception] | int,
     ) -> tuple[type[Exception], int | None]:
         """Return the exception class and the status code (or None) a handler key stands for."""

@@ -664,20 +664,20 @@ class SpecificAppError(AppError):
 )
 def test_exc_class_and_code(key: Any, expected: tuple[type[Exception], int | None]) -> None:
     """A handler key stands for an exception class and its status code (None if code-less)."""
-    assert Flask._get_exc_class_and_code(key) == expected
+    assert Flask._handler_key(key) == expected
 
 
 def test_exc_class_and_code_rejects_an_instance() -> None:
     """An exception instance is a TypeError telling to register a class."""
     with pytest.raises(TypeError, match=r"is an instance, not a class"):
-        Flask._get_exc_class_and_code(NotFound())  # type: ignore[arg-type]
+        Flask._handler_key(NotFound())  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("key", [str, object, int])
 def test_exc_class_and_code_rejects_non_exceptions(key: Any) -> None:
     """A class that is not an exception is a ValueError naming it."""
     with pytest.raises(ValueError) as info:
-        Flask._get_exc_class_and_code(key)
+        Flask._handler_key(key)
     assert str(info.value) == (
         f"'{key.__name__}' is not a subclass of Exception. Handlers can only be"
         " registered for Exception classes or HTTP error codes."
@@ -688,7 +688,7 @@ def test_exc_class_and_code_rejects_non_exceptions(key: Any) -> None:
 def test_exc_class_and_code_rejects_unknown_codes(code: int) -> None:
     """A status code werkzeug has no exception for is a ValueError."""
     with pytest.raises(ValueError) as info:
-        Flask._get_exc_class_and_code(code)
+        Flask._handler_key(code)
     assert str(info.value) == (
         f"'{code}' is not a recognized HTTP error code. Use a subclass of"
         " HTTPException with that code instead."
