@@ -37,7 +37,7 @@ from .globals import _cv_app, _cv_request, g, request, request_ctx, session
 from .helpers import get_debug_flag, get_flashed_messages, get_load_dotenv
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .logging import create_logger
-from .routing import Map, RequestBinding, bind_request, is_plain_map
+from .routing import Map, RequestBinding, bind_request, is_plain_map, replaces_map_methods
 from .scaffold import Scaffold, default_endpoint, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import DispatchingJinjaLoader, Environment, _default_template_ctx_processor
@@ -69,6 +69,28 @@ T_template_global = t.TypeVar("T_template_global", bound="TemplateGlobalCallable
 T_template_test = t.TypeVar("T_template_test", bound="TemplateTestCallable")
 
 _AUTOESCAPE_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
+
+
+# Whether a function is a coroutine function, remembered per function object (weakly:
+# per-request callables such as bound methods of view instances must not be kept).
+_coroutine_functions: weakref.WeakKeyDictionary[t.Any, bool] = weakref.WeakKeyDictionary()
+
+
+def _is_coroutine_function(func: t.Callable[..., t.Any]) -> bool:
+    """Return ``inspect.iscoroutinefunction(func)``, cached per underlying function."""
+    target = getattr(func, "__func__", func)  # a bound method answers as its function
+    try:
+        return _coroutine_functions[target]
+    except (KeyError, TypeError):
+        pass
+    answer = iscoroutinefunction(func)
+    if target is not func and answer != iscoroutinefunction(target):
+        return answer  # a method wrapper that changes the answer: do not cache
+    try:
+        _coroutine_functions[target] = answer
+    except TypeError:  # not weak-referenceable: decide every time
+        pass
+    return answer
 
 
 def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
@@ -209,7 +231,6 @@ class Flask(Scaffold):
         self.url_map = self.url_map_class(host_matching=host_matching)
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
-        self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
         # (url_map, whether requests can be bound lazily): see _bind_request.
         self._plain_binding: tuple[WerkzeugMap, bool] | None = None
         self.template_context_processors[None].append(_default_template_ctx_processor)
@@ -635,7 +656,13 @@ class Flask(Scaffold):
                 url_map,
                 type(self).create_url_adapter is Flask.create_url_adapter and is_plain_map(url_map),
             )
-        if plain[1]:
+        # Methods replaced on the instances themselves (as tests and extensions do)
+        # must be called: check for them on every request (a few dict lookups).
+        if (
+            plain[1]
+            and "create_url_adapter" not in self.__dict__
+            and not replaces_map_methods(url_map)
+        ):
             server_name, subdomain = self._prepare_binding(request)
             return RequestBinding(url_map, request.environ, server_name, subdomain)
         return self.create_url_adapter(request)  # type: ignore[return-value]
@@ -750,7 +777,7 @@ class Flask(Scaffold):
         """
         status: t.Any = None
         headers: t.Any = None
-        if type(rv) is tuple:
+        if isinstance(rv, tuple):
             parts: tuple[t.Any, ...] = rv
             size = len(parts)
             if size == 3:
@@ -840,15 +867,9 @@ class Flask(Scaffold):
     def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         """Return ``func`` itself, or for a coroutine function a synchronous wrapper
         that runs it to completion (``async_to_sync``)."""
-        try:
-            return self._sync_cache[func]
-        except KeyError:
-            pass
-        except TypeError:  # unhashable callables: decide every time
-            return self.async_to_sync(func) if iscoroutinefunction(func) else func
-        sync = self.async_to_sync(func) if iscoroutinefunction(func) else func
-        self._sync_cache[func] = sync
-        return sync
+        if _is_coroutine_function(func):
+            return self.async_to_sync(func)
+        return func
 
     def async_to_sync(
         self, func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]]

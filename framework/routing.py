@@ -22,7 +22,15 @@ from werkzeug.wsgi import get_host
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
-__all__ = ["Map", "MapAdapter", "RequestBinding", "Rule", "bind_request", "is_plain_map"]
+__all__ = [
+    "Map",
+    "MapAdapter",
+    "RequestBinding",
+    "Rule",
+    "bind_request",
+    "is_plain_map",
+    "replaces_map_methods",
+]
 
 # How many distinct hosts the binding cache remembers before it starts over; the
 # Host header is client-controlled, so the cache must stay bounded.
@@ -224,16 +232,18 @@ def bind_request(
     subdomain: str | None = None,
 ) -> MapAdapter:
     """Return ``url_map.bind_to_environ(environ, server_name, subdomain)``, computing the
-    host part once per distinct host. A map class that overrides ``bind_to_environ``
-    or ``bind`` is bound through its own methods."""
-    if not is_plain_bindable(url_map):
+    host part once per distinct host. A map whose ``bind_to_environ`` or ``bind`` is
+    overridden (by its class or on the instance) is bound through its own methods."""
+    if not _binds_plainly(type(url_map)) or replaces_map_methods(url_map):
         return url_map.bind_to_environ(environ, server_name=server_name, subdomain=subdomain)
     return RequestBinding(url_map, environ, server_name, subdomain).adapter()
 
 
-def is_plain_bindable(url_map: _WerkzeugMap) -> bool:
-    """Return whether ``url_map`` binds as werkzeug's own ``Map`` does."""
-    map_class = type(url_map)
+# The map methods RequestBinding stands in for.
+_STOOD_IN_FOR = ("bind", "bind_to_environ", "add")
+
+
+def _binds_plainly(map_class: type[_WerkzeugMap]) -> bool:
     return (
         map_class.bind_to_environ is _WerkzeugMap.bind_to_environ
         and map_class.bind is _WerkzeugMap.bind
@@ -241,13 +251,21 @@ def is_plain_bindable(url_map: _WerkzeugMap) -> bool:
 
 
 def is_plain_map(url_map: _WerkzeugMap) -> bool:
-    """Return whether ``url_map`` is a :class:`Map` that binds and matches as werkzeug's
-    own does, so :class:`RequestBinding` can stand in for its methods."""
+    """Return whether ``url_map``'s class is :class:`Map` (or a subclass) binding and
+    matching as werkzeug's own does, so :class:`RequestBinding` can stand in for its
+    methods. Methods replaced on the instance are checked by
+    :func:`replaces_map_methods`, which callers ask on every request."""
     map_class = type(url_map)
     return (
         isinstance(url_map, Map)
-        and map_class.bind_to_environ is _WerkzeugMap.bind_to_environ
-        and map_class.bind is _WerkzeugMap.bind
+        and _binds_plainly(map_class)
         and map_class.add is Map.add
         and isinstance(url_map._matcher, StateMachineMatcher)
     )
+
+
+def replaces_map_methods(url_map: _WerkzeugMap) -> bool:
+    """Return whether one of the methods :class:`RequestBinding` stands in for was
+    replaced on the map instance itself (as tests and extensions sometimes do)."""
+    instance_attributes = url_map.__dict__
+    return any(name in instance_attributes for name in _STOOD_IN_FOR)

@@ -113,6 +113,20 @@ class Request(_WerkzeugRequest):
 
             attach_enctype_error_multidict(self)
 
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> t.Any:
+        """Parse the body as JSON (see werkzeug's ``Request.get_json``).
+
+        A body nested more deeply than the parser can follow is a malformed body like
+        any other: 400 (or None when ``silent``). Flask lets that ``RecursionError``
+        become a 500; the framework does not answer a malformed request with a 500.
+        """
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            if silent:
+                return None
+            return self.on_json_loading_failed(ValueError("the JSON body is nested too deeply"))
+
     def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
         """Raise the 400 (malformed body) or 415 (wrong content type) for a failed
         ``get_json``; in debug mode the message says what was wrong."""
@@ -276,10 +290,11 @@ _PLAIN_CALL_CLASSES = _PlainCallRegistry()
 _HEADERS_HAVE_LIST = isinstance(getattr(Headers(), "_list", None), list)
 
 
-# Error pages of HTTP exceptions that build them the standard way depend only on the
-# class, code and description: each is built once through werkzeug and then copied.
+# Error pages of HTTP exceptions that build them the standard way, with their class's
+# description, depend only on the class and code: each is built once through werkzeug
+# and then copied.
 _ERROR_PAGE_LIMIT = 256
-_error_pages: dict[tuple[type[HTTPException], int | None, str, type[Response]], Response] = {}
+_error_pages: dict[tuple[type[HTTPException], int | None, type[Response]], Response] = {}
 
 
 def _is_standard_error_page(cls: type[HTTPException]) -> bool:
@@ -297,15 +312,18 @@ def error_page_response(
     """Return ``error``'s error page (``error.get_response(environ)``) as an instance of
     ``response_class``, copying a cached page when the exception builds it the
     standard way."""
-    description = error.description
+    # Only pages with the class's own, fixed description are cached: a description
+    # given per instance (abort(400, description=...)) may carry client input of any
+    # size, and one computed by a property (BadRequestKeyError's) varies per instance.
     if not (
         _HEADERS_HAVE_LIST
-        and type(description) is str
+        and "description" not in error.__dict__
+        and type(type(error).description) is str
         and _is_standard_error_page(type(error))
         and response_class is Response
     ):
         return response_class.force_type(error.get_response(environ))  # type: ignore[return-value]
-    key = (type(error), error.code, description, response_class)
+    key = (type(error), error.code, response_class)
     page = _error_pages.get(key)
     if page is None:
         page = response_class.force_type(error.get_response(environ))  # type: ignore[assignment]

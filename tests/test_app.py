@@ -1104,3 +1104,14 @@ def test_async_view_without_asgiref_names_the_extra(monkeypatch: pytest.MonkeyPa
 
     with pytest.raises(RuntimeError, match=r"flaskspec\[async\]"):
         application.ensure_sync(view)
+
+
+def test_tuple_subclasses_are_response_tuples() -> None:
+    """A namedtuple (any tuple subclass) returned by a view is read as (body, status)."""
+    from collections import namedtuple
+
+    Result = namedtuple("Result", "body status")
+    application = Flask("tuple_subclass")
+    application.add_url_rule("/", "index", lambda: Result("made", 201))
+    response = application.test_client().get("/")
+    assert (response.status_code, response.data) == (201, b"made")

@@ -487,3 +487,13 @@ def test_round_trip_property(value: t.Any) -> None:
     loaded = serializer.loads(serializer.dumps(value))
     assert loaded == value
     assert repr(loaded) == repr(value)
+
+
+def test_dumps_replaced_on_the_provider_instance_is_used() -> None:
+    """Replacing ``dumps`` on an app's provider instance changes JSON responses too."""
+    from framework import Flask, jsonify
+
+    app = Flask("patched_dumps")
+    app.json.dumps = lambda obj, **kwargs: "PATCHED"  # type: ignore[method-assign]
+    with app.test_request_context():
+        assert jsonify({"a": 1}).data == b"PATCHED\n"

@@ -175,3 +175,31 @@ def test_error_pages_differ_by_description() -> None:
         two = app.make_response(NotFound("second"))
     assert b"first &lt;thing&gt;" in one.get_data()
     assert b"second" in two.get_data() and b"first" not in two.get_data()
+
+
+def test_pages_with_instance_descriptions_are_not_cached() -> None:
+    """Only pages with the class's own description are kept: a description given per
+    instance (possibly client input) is never stored."""
+    from framework.wrappers import _error_pages
+
+    app = Flask("errors")
+    _error_pages.clear()
+    with app.test_request_context("/x"):
+        app.make_response(NotFound("x" * 10_000))
+        assert _error_pages == {}
+        app.make_response(NotFound())
+    assert len(_error_pages) == 1
+
+
+def test_error_pages_with_computed_descriptions_are_not_shared() -> None:
+    """A BadRequestKeyError shown with its key (debug) does not leak that page into a
+    later request where the key must stay hidden."""
+    from werkzeug.exceptions import BadRequestKeyError
+
+    app = Flask("errors")
+    with app.test_request_context("/x"):
+        shown = BadRequestKeyError("secret_field")
+        shown.show_exception = True
+        assert b"secret_field" in app.make_response(shown).get_data()
+        hidden = app.make_response(BadRequestKeyError("secret_field"))
+    assert b"secret_field" not in hidden.get_data()

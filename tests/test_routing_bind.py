@@ -289,3 +289,35 @@ def test_memo_returns_fresh_view_args() -> None:
     first = RequestBinding(url_map, environ).match()[1]
     first["n"] = 99
     assert RequestBinding(url_map, environ).match()[1] == {"n": 1}
+
+
+def test_methods_replaced_on_instances_are_called() -> None:
+    """create_url_adapter replaced on the app, or bind_to_environ on its map, are used
+    for matching, as Flask does."""
+    from framework import Flask
+
+    app = Flask("patched")
+    app.add_url_rule("/", "index", lambda: "index")
+    app.add_url_rule("/other", "other", lambda: "other")
+    client = app.test_client()
+    assert client.get("/").data == b"index"
+
+    original_bind = app.url_map.bind_to_environ
+
+    def to_other(environ: Any, **kwargs: Any) -> MapAdapter:
+        return original_bind(dict(environ, PATH_INFO="/other"), **kwargs)
+
+    app.url_map.bind_to_environ = to_other  # type: ignore[method-assign]
+    assert client.get("/").data == b"other"
+    del app.url_map.bind_to_environ
+
+    seen: list[bool] = []
+    original_create = app.create_url_adapter
+
+    def recording(request: Any) -> Any:
+        seen.append(request is not None)
+        return original_create(request)
+
+    app.create_url_adapter = recording  # type: ignore[method-assign]
+    assert client.get("/").data == b"index"
+    assert True in seen

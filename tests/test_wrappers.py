@@ -357,3 +357,23 @@ def test_app_uses_its_request_and_response_classes(app: Flask) -> None:
     response = app.test_client().get("/")
     assert seen == [CustomRequest]
     assert isinstance(response, CustomResponse)
+
+
+@pytest.mark.parametrize("silent", [False, True])
+def test_too_deeply_nested_json_is_a_400_not_a_500(silent: bool) -> None:
+    """A JSON body nested beyond the parser's recursion limit is a malformed body: 400
+    (None with silent=True). Flask answers 500 here; the framework never answers a
+    malformed request with a 500."""
+    app = Flask("deep_json")
+
+    @app.post("/")
+    def echo() -> Any:
+        return {"parsed": request.get_json(silent=silent) is not None}
+
+    body = "[" * 100_000 + "]" * 100_000
+    response = app.test_client().post("/", data=body, content_type="application/json")
+    if silent:
+        assert response.status_code == 200
+        assert response.json == {"parsed": False}
+    else:
+        assert response.status_code == 400

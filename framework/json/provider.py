@@ -135,7 +135,7 @@ class DefaultJSONProvider(JSONProvider):
         obj = _response_value(args, kwargs)
         compact = self.compact
         pretty = compact is False or (compact is None and self._app.debug)
-        if type(self).dumps is DefaultJSONProvider.dumps:
+        if type(self).dumps is DefaultJSONProvider.dumps and "dumps" not in self.__dict__:
             body = self._response_encoder(pretty).encode(obj)
         elif pretty:
             body = self.dumps(obj, indent=2)
