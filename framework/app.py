@@ -93,6 +93,42 @@ def _is_coroutine_function(func: t.Callable[..., t.Any]) -> bool:
     return answer
 
 
+def _split_return_value(rv: t.Any) -> tuple[t.Any, t.Any, t.Any]:
+    """Return ``(body, status, headers)`` for a view's return value: a tuple of two is
+    ``(body, headers)`` when its second item is headers-like, else ``(body, status)``.
+    Raises ``TypeError`` for tuples of other lengths and for a ``None`` body."""
+    status = headers = None
+    body = rv
+    if isinstance(rv, tuple):
+        if len(rv) == 3:
+            body, status, headers = rv
+        elif len(rv) == 2 and isinstance(rv[1], (Headers, dict, tuple, list)):
+            body, headers = rv
+        elif len(rv) == 2:
+            body, status = rv
+        else:
+            raise TypeError(
+                "The view function did not return a valid response tuple."
+                " The tuple must have the form (body, status, headers),"
+                " (body, status), or (body, headers)."
+            )
+    if body is None:
+        raise TypeError(
+            f"The view function for {request.endpoint!r} did not"
+            " return a valid response. The function either returned"
+            " None or ended without a return statement."
+        )
+    return body, status, headers
+
+
+def _bad_return_type_message(body: object) -> str:
+    return (
+        "The view function did not return a valid response. The return type must be"
+        " a string, dict, list, tuple with headers or status, Response instance, or"
+        f" WSGI callable, but it was a {type(body).__name__}."
+    )
+
+
 def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
     if value is None or isinstance(value, timedelta):
         return value
@@ -775,76 +811,26 @@ class Flask(Scaffold):
         ``(body, status)``, ``(body, headers)`` or ``(body, status, headers)``.
         Raises ``TypeError`` naming the view for ``None`` or an unsupported value.
         """
-        status: t.Any = None
-        headers: t.Any = None
-        if isinstance(rv, tuple):
-            parts: tuple[t.Any, ...] = rv
-            size = len(parts)
-            if size == 3:
-                rv, status, headers = parts
-            elif size == 2:
-                if isinstance(parts[1], (Headers, dict, tuple, list)):
-                    rv, headers = parts
-                else:
-                    rv, status = parts
-            else:
-                raise TypeError(
-                    "The view function did not return a valid response tuple."
-                    " The tuple must have the form (body, status, headers),"
-                    " (body, status), or (body, headers)."
-                )
-
-        if rv is None:
-            raise TypeError(
-                f"The view function for {request.endpoint!r} did not"
-                " return a valid response. The function either returned"
-                " None or ended without a return statement."
-            )
-
+        body, status, headers = _split_return_value(rv)
         response_class = self.response_class
-        rv_type = type(rv)
-        if rv_type is str:  # the common cases first, decided by exact type
-            rv = response_class(rv, status=status, headers=headers)
-            status = headers = None
-        elif rv_type is dict:
-            rv = self.json.response(rv)
-        elif not isinstance(rv, response_class):
-            if isinstance(rv, (str, bytes, bytearray, cabc.Iterator)):
-                # The status and headers go in directly: no second pass below.
-                rv = response_class(rv, status=status, headers=headers)
-                status = headers = None
-            elif isinstance(rv, (dict, list)):
-                rv = self.json.response(rv)
-            elif (
-                isinstance(rv, HTTPException)
-                and rv.response is None
-                and request.environ["REQUEST_METHOD"] != "HEAD"
-            ):
-                # The error page werkzeug would produce by running the exception as a
-                # WSGI app (force_type below), taken directly: same status, headers
-                # and body, but buffered rather than streamed.
-                rv = error_page_response(response_class, rv, request.environ)
-            elif isinstance(rv, BaseResponse) or callable(rv):
-                try:
-                    rv = response_class.force_type(rv, request.environ)  # type: ignore[arg-type]
-                except TypeError as e:
-                    raise TypeError(
-                        f"{e}\nThe view function did not return a valid"
-                        " response. The return type must be a string,"
-                        " dict, list, tuple with headers or status,"
-                        " Response instance, or WSGI callable, but it"
-                        f" was a {type(rv).__name__}."
-                    ).with_traceback(sys.exc_info()[2]) from None
-            else:
-                raise TypeError(
-                    "The view function did not return a valid"
-                    " response. The return type must be a string,"
-                    " dict, list, tuple with headers or status,"
-                    " Response instance, or WSGI callable, but it was a"
-                    f" {type(rv).__name__}."
-                )
+        body_type = type(body)
 
-        response = t.cast(Response, rv)
+        if body_type is str or (
+            not isinstance(body, response_class)
+            and isinstance(body, (str, bytes, bytearray, cabc.Iterator))
+        ):
+            # Text, bytes and iterators take the status and headers in the constructor.
+            return response_class(body, status=status, headers=headers)
+
+        if body_type is dict or (
+            not isinstance(body, response_class) and isinstance(body, (dict, list))
+        ):
+            response = self.json.response(body)
+        elif isinstance(body, response_class):
+            response = body
+        else:
+            response = self._coerce_response(body)
+
         if status is not None:
             if isinstance(status, (str, bytes, bytearray)):
                 response.status = status  # type: ignore[assignment]
@@ -853,6 +839,29 @@ class Flask(Scaffold):
         if headers:
             response.headers.update(headers)
         return response
+
+    def _coerce_response(self, body: t.Any) -> Response:
+        """Turn an HTTP exception, a foreign response object or a WSGI callable into a
+        ``response_class`` instance; raise ``TypeError`` for anything else."""
+        response_class = self.response_class
+        environ = request.environ
+        if (
+            isinstance(body, HTTPException)
+            and body.response is None
+            and type(body).__call__ is HTTPException.__call__
+            and environ["REQUEST_METHOD"] != "HEAD"
+        ):
+            # The error page werkzeug would produce by running the exception as a WSGI
+            # app (as below), taken directly: same status, headers and body, buffered.
+            return error_page_response(response_class, body, environ)
+        if not (isinstance(body, BaseResponse) or callable(body)):
+            raise TypeError(_bad_return_type_message(body))
+        try:
+            return response_class.force_type(body, environ)  # type: ignore[return-value]
+        except TypeError as e:
+            raise TypeError(f"{e}\n{_bad_return_type_message(body)}").with_traceback(
+                sys.exc_info()[2]
+            ) from None
 
     def make_default_options_response(self) -> Response:
         """Return the automatic ``OPTIONS`` response: empty, with an ``Allow`` header
@@ -896,25 +905,33 @@ class Flask(Scaffold):
         """The WSGI application proper (``app.__call__`` delegates here, so middleware
         can wrap ``app.wsgi_app``): run one request through the whole lifecycle."""
         ctx = self.request_context(environ)
-        error: BaseException | None = None
+        failure: BaseException | None = None
         try:
             try:
                 ctx.push()
                 response = self.full_dispatch_request()
-            except Exception as e:
-                error = e
-                response = self.handle_exception(e)
-            except:
-                error = sys.exc_info()[1]
-                raise
+            except BaseException as raised:
+                failure = raised
+                if not isinstance(raised, Exception):
+                    raise  # KeyboardInterrupt, SystemExit...: no error response
+                response = self.handle_exception(raised)
             return response(environ, start_response)
         finally:
-            if "werkzeug.debug.preserve_context" in environ:
-                environ["werkzeug.debug.preserve_context"](_cv_app.get())
-                environ["werkzeug.debug.preserve_context"](_cv_request.get())
-            if error is not None and self.should_ignore_error(error):
-                error = None
-            ctx.pop(error)
+            self._end_request(ctx, environ, failure)
+
+    def _end_request(
+        self, ctx: RequestContext, environ: WSGIEnvironment, failure: BaseException | None
+    ) -> None:
+        """Offer the contexts to a test client that keeps them (werkzeug's
+        ``werkzeug.debug.preserve_context`` hook), then pop them, giving the teardown
+        functions the failure unless it is to be ignored."""
+        keep_context = environ.get("werkzeug.debug.preserve_context")
+        if keep_context is not None:
+            keep_context(_cv_app.get())
+            keep_context(_cv_request.get())
+        if failure is not None and self.should_ignore_error(failure):
+            failure = None
+        ctx.pop(failure)
 
     def __call__(
         self, environ: WSGIEnvironment, start_response: StartResponse
@@ -941,7 +958,7 @@ class Flask(Scaffold):
         """Run the URL value preprocessors, then the ``before_request`` functions (app
         first, then blueprints outermost first); return the first non-None value."""
         req = _cv_request.get().request
-        blueprints = req.blueprints if self.blueprints else None
+        blueprints = req.blueprints
         names: t.Iterable[str | None] = (None, *reversed(blueprints)) if blueprints else (None,)
 
         preprocessors = self.url_value_preprocessors
@@ -1017,8 +1034,7 @@ class Flask(Scaffold):
 
         after = self.after_request_funcs
         if after:
-            names = chain(ctx.request.blueprints, (None,)) if self.blueprints else (None,)
-            for name in names:
+            for name in chain(ctx.request.blueprints, (None,)):
                 if name in after:
                     for func in reversed(after[name]):
                         response = self.ensure_sync(func)(response)
@@ -1137,8 +1153,7 @@ class Flask(Scaffold):
         app; each in reverse registration order), then send ``request_tearing_down``."""
         teardown = self.teardown_request_funcs
         if teardown:
-            names = chain(request.blueprints, (None,)) if self.blueprints else (None,)
-            for name in names:
+            for name in chain(request.blueprints, (None,)):
                 if name in teardown:
                     for func in reversed(teardown[name]):
                         self.ensure_sync(func)(exc)

@@ -180,11 +180,12 @@ def get_flashed_messages(
 
 
 def _send_file_arguments(**kwargs: t.Any) -> dict[str, t.Any]:
+    environ = request.environ  # outside a request this says so first, as Flask does
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if kwargs.get("max_age") is None:
         kwargs["max_age"] = app.get_send_file_max_age
     kwargs.update(
-        environ=request.environ,
+        environ=environ,
         use_x_sendfile=app.config["USE_X_SENDFILE"],
         response_class=app.response_class,
         _root_path=app.root_path,

@@ -334,8 +334,13 @@ class SecureCookieSessionInterface(SessionInterface):
             return
 
         signer = self.get_signing_serializer(app)
-        if signer is None:  # the secret key was removed during the request
-            return
+        if signer is None:
+            # The secret key was removed during the request: the changes cannot be
+            # saved, and dropping them silently would lose data.
+            raise RuntimeError(
+                "The session was changed but the application no longer has a secret key:"
+                " it cannot be saved. Keep SECRET_KEY set for the whole request."
+            )
         response.set_cookie(
             name,
             signer.dumps(dict(session)),

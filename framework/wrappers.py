@@ -231,7 +231,7 @@ class _TextPlan(t.NamedTuple):
     status_code: int
 
 
-_text_plans: dict[tuple[type[Response], str | None], _TextPlan | None] = {}
+_text_plans: dict[tuple[t.Any, ...], _TextPlan | None] = {}
 
 # The werkzeug methods the shortcuts stand in for: a subclass overriding any of
 # them gets the full path.
@@ -247,7 +247,15 @@ def _text_plan(cls: type[Response], mimetype: str | None) -> _TextPlan | None:
     """Return what ``cls(some_str, mimetype=mimetype)`` sets besides the body, learnt
     once from a real construction through werkzeug, or None when the class cannot take
     the shortcut."""
-    key = (cls, mimetype)
+    # The class attributes the construction reads are part of the key: they may be
+    # changed at run time.
+    key = (
+        cls,
+        mimetype,
+        cls.default_mimetype,
+        cls.default_status,
+        cls.automatically_set_content_length,
+    )
     try:
         return _text_plans[key]
     except KeyError:
@@ -294,7 +302,7 @@ _HEADERS_HAVE_LIST = isinstance(getattr(Headers(), "_list", None), list)
 # description, depend only on the class and code: each is built once through werkzeug
 # and then copied.
 _ERROR_PAGE_LIMIT = 256
-_error_pages: dict[tuple[type[HTTPException], int | None, type[Response]], Response] = {}
+_error_pages: dict[tuple[t.Any, ...], Response] = {}
 
 
 def _is_standard_error_page(cls: type[HTTPException]) -> bool:
@@ -311,7 +319,8 @@ def error_page_response(
 ) -> Response:
     """Return ``error``'s error page (``error.get_response(environ)``) as an instance of
     ``response_class``, copying a cached page when the exception builds it the
-    standard way."""
+    standard way. The caller makes sure ``error`` is not a WSGI app of its own (an
+    overridden ``__call__``)."""
     # Only pages with the class's own, fixed description are cached: a description
     # given per instance (abort(400, description=...)) may carry client input of any
     # size, and one computed by a property (BadRequestKeyError's) varies per instance.
@@ -323,7 +332,8 @@ def error_page_response(
         and response_class is Response
     ):
         return response_class.force_type(error.get_response(environ))  # type: ignore[return-value]
-    key = (type(error), error.code, response_class)
+    # The class description is part of the key: it may be changed at run time.
+    key = (type(error), error.code, type(error).description, response_class)
     page = _error_pages.get(key)
     if page is None:
         page = response_class.force_type(error.get_response(environ))  # type: ignore[assignment]

@@ -1115,3 +1115,12 @@ def test_tuple_subclasses_are_response_tuples() -> None:
     application.add_url_rule("/", "index", lambda: Result("made", 201))
     response = application.test_client().get("/")
     assert (response.status_code, response.data) == (201, b"made")
+
+
+def test_hooks_keyed_by_a_dotted_endpoints_prefix_run_without_blueprints() -> None:
+    """Hooks stored under the blueprint part of a dotted endpoint run for it even when
+    no blueprint object is registered (the registries are keyed by name)."""
+    application = Flask("dotted")
+    application.add_url_rule("/x", "admin.index", lambda: "view")
+    application.before_request_funcs.setdefault("admin", []).append(lambda: "hook")
+    assert application.test_client().get("/x").data == b"hook"

@@ -203,3 +203,65 @@ def test_error_pages_with_computed_descriptions_are_not_shared() -> None:
         assert b"secret_field" in app.make_response(shown).get_data()
         hidden = app.make_response(BadRequestKeyError("secret_field"))
     assert b"secret_field" not in hidden.get_data()
+
+
+def test_http_exception_overriding_call_is_run_as_wsgi_app() -> None:
+    """An HTTP exception class with its own ``__call__`` answers through it."""
+
+    class Custom(NotFound):
+        def __call__(self, environ: Any, start_response: Any) -> list[bytes]:
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b"custom call"]
+
+    app = Flask("errors")
+    app.add_url_rule("/", "index", lambda: Custom())
+    response = app.test_client().get("/")
+    assert (response.status_code, response.data) == (200, b"custom call")
+
+
+def test_changed_class_description_is_used() -> None:
+    """Changing an HTTP exception class's description at run time changes later pages."""
+
+    class Refused(HTTPException):
+        code = 403
+        description = "first"
+
+    app = Flask("errors")
+
+    @app.route("/")
+    def index() -> Any:
+        raise Refused()
+
+    client = app.test_client()
+    assert b"first" in client.get("/").data
+    Refused.description = "second"
+    assert b"second" in client.get("/").data
+
+
+def test_changed_response_class_defaults_are_used() -> None:
+    """Changing a response class's default mimetype or status at run time changes
+    later string responses."""
+
+    class Page(Response):
+        pass
+
+    app = Flask("defaults")
+    app.response_class = Page
+    app.add_url_rule("/", "index", lambda: "hi")
+    client = app.test_client()
+    assert client.get("/").content_type == "text/html; charset=utf-8"
+    Page.default_mimetype = "text/plain"
+    Page.default_status = 201
+    response = client.get("/")
+    assert (response.content_type, response.status_code) == ("text/plain; charset=utf-8", 201)
+
+
+def test_patched_stdlib_json_dumps_is_used() -> None:
+    """JSON responses go through ``json.dumps`` when it has been replaced (as tests do)."""
+    import json
+    from unittest import mock
+
+    app = Flask("json")
+    app.add_url_rule("/", "index", lambda: {"a": 1})
+    with mock.patch.object(json, "dumps", lambda obj, **kwargs: '"PATCHED"'):
+        assert app.test_client().get("/").data == b'"PATCHED"\n'

@@ -456,9 +456,11 @@ def test_empty_unmodified_session_does_nothing() -> None:
     assert "Set-Cookie" not in response.headers
 
 
-def test_save_without_secret_key_writes_nothing() -> None:
-    response = save(stand_in_app(secret_key=None), _modified({"a": 1}))
-    assert "Set-Cookie" not in response.headers
+def test_save_without_secret_key_refuses_to_lose_changes() -> None:
+    """A changed session whose secret key disappeared during the request raises a
+    RuntimeError saying so, instead of silently dropping the changes."""
+    with pytest.raises(RuntimeError, match="no longer has a secret key"):
+        save(stand_in_app(secret_key=None), _modified({"a": 1}))
 
 
 def test_signing_serializer_is_reused_and_follows_key_changes() -> None:

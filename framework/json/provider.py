@@ -35,6 +35,10 @@ def _response_value(args: tuple[t.Any, ...], kwargs: dict[str, t.Any]) -> t.Any:
     return list(args) if args else None
 
 
+# The standard library function the cached encoder stands in for.
+_STDLIB_DUMPS = json.dumps
+
+
 def _default(o: t.Any) -> t.Any:
     """Return a JSON-serialisable stand-in for ``o``, for ``json.dumps(default=...)``.
 
@@ -135,7 +139,11 @@ class DefaultJSONProvider(JSONProvider):
         obj = _response_value(args, kwargs)
         compact = self.compact
         pretty = compact is False or (compact is None and self._app.debug)
-        if type(self).dumps is DefaultJSONProvider.dumps and "dumps" not in self.__dict__:
+        if (
+            type(self).dumps is DefaultJSONProvider.dumps
+            and "dumps" not in self.__dict__
+            and json.dumps is _STDLIB_DUMPS  # json.dumps itself may be patched in tests
+        ):
             body = self._response_encoder(pretty).encode(obj)
         elif pretty:
             body = self.dumps(obj, indent=2)
