@@ -580,8 +580,34 @@ class Flask(Scaffold):
         """
         if endpoint is None:
             endpoint = default_endpoint(view_func)
-        options["endpoint"] = endpoint
-        methods = options.pop("methods", None)
+        methods, automatic_options = self._rule_methods(
+            view_func, options.pop("methods", None), provide_automatic_options
+        )
+        url_rule = self.url_rule_class(rule, methods=methods, endpoint=endpoint, **options)
+        url_rule.provide_automatic_options = automatic_options  # type: ignore[attr-defined]
+        self.url_map.add(url_rule)
+
+        if view_func is None:
+            return
+        claimed_by = self.view_functions.setdefault(endpoint, view_func)
+        if claimed_by != view_func:
+            raise AssertionError(
+                f"View function mapping is overwriting an existing endpoint function: {endpoint}"
+            )
+
+    def _rule_methods(
+        self,
+        view_func: RouteCallable | None,
+        methods: t.Iterable[str] | None,
+        automatic_options: bool | None,
+    ) -> tuple[set[str], bool]:
+        """Return the methods a new rule accepts and whether it answers OPTIONS by itself.
+
+        Explicit ``methods`` win over the view's ``methods`` attribute, then ``GET``; the
+        view's ``required_methods`` are always added. Automatic OPTIONS is decided by the
+        argument, then the view's attribute, then ``PROVIDE_AUTOMATIC_OPTIONS`` (only
+        when OPTIONS is not already among the methods).
+        """
         if methods is None:
             methods = getattr(view_func, "methods", None) or ("GET",)
         if isinstance(methods, str):
@@ -589,30 +615,18 @@ class Flask(Scaffold):
                 "Allowed methods must be a list of strings, for"
                 ' example: @app.route(..., methods=["POST"])'
             )
-        methods = {item.upper() for item in methods}
-        required_methods = set(getattr(view_func, "required_methods", ()))
-
-        if provide_automatic_options is None:
-            provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
-        if provide_automatic_options is None:
-            provide_automatic_options = (
-                "OPTIONS" not in methods and self.config["PROVIDE_AUTOMATIC_OPTIONS"]
+        accepted = {method.upper() for method in methods}
+        if automatic_options is None:
+            automatic_options = getattr(view_func, "provide_automatic_options", None)
+        if automatic_options is None:
+            # Decided on the listed methods alone, before the required ones join.
+            automatic_options = bool(
+                "OPTIONS" not in accepted and self.config["PROVIDE_AUTOMATIC_OPTIONS"]
             )
-            if provide_automatic_options:
-                required_methods.add("OPTIONS")
-
-        rule_obj = self.url_rule_class(rule, methods=methods | required_methods, **options)
-        rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
-        self.url_map.add(rule_obj)
-
-        if view_func is not None:
-            existing = self.view_functions.get(endpoint)
-            if existing is not None and existing != view_func:
-                raise AssertionError(
-                    "View function mapping is overwriting an existing"
-                    f" endpoint function: {endpoint}"
-                )
-            self.view_functions[endpoint] = view_func
+            if automatic_options:
+                accepted.add("OPTIONS")
+        accepted.update(getattr(view_func, "required_methods", ()))
+        return accepted, automatic_options
 
     @setupmethod
     def teardown_appcontext(self, f: T_teardown) -> T_teardown:

@@ -1124,3 +1124,19 @@ def test_hooks_keyed_by_a_dotted_endpoints_prefix_run_without_blueprints() -> No
     application.add_url_rule("/x", "admin.index", lambda: "view")
     application.before_request_funcs.setdefault("admin", []).append(lambda: "hook")
     assert application.test_client().get("/x").data == b"hook"
+
+
+def test_required_options_does_not_turn_automatic_options_off() -> None:
+    """A view's ``required_methods`` joins after automatic OPTIONS is decided, so a
+    required OPTIONS still gets the automatic answer."""
+
+    def view() -> str:
+        return "view"
+
+    view.required_methods = ["OPTIONS"]  # type: ignore[attr-defined]
+    application = Flask("required_options")
+    application.add_url_rule("/", "index", view)
+    rule = next(r for r in application.url_map.iter_rules() if r.endpoint == "index")
+    assert rule.provide_automatic_options is True  # type: ignore[attr-defined]
+    response = application.test_client().options("/")
+    assert response.data == b"" and "GET" in response.headers["Allow"]
