@@ -523,22 +523,13 @@ class Flask(Scaffold):
         if debug is not None:
             self.debug = bool(debug)
 
-        server_name = self.config.get("SERVER_NAME")
-        sn_host = sn_port = None
-        if server_name:
-            sn_host, _, sn_port = server_name.partition(":")
-        if not host:
-            host = sn_host or "127.0.0.1"
-        if port or port == 0:
-            port = int(port)
-        elif sn_port:
-            port = int(sn_port)
-        else:
-            port = 5000
-
-        options.setdefault("use_reloader", self.debug)
-        options.setdefault("use_debugger", self.debug)
-        options.setdefault("threaded", True)
+        address = self._server_address(host, port)
+        for option, default in (
+            ("use_reloader", self.debug),
+            ("use_debugger", self.debug),
+            ("threaded", True),
+        ):
+            options.setdefault(option, default)
 
         from werkzeug.serving import run_simple
 
@@ -546,9 +537,18 @@ class Flask(Scaffold):
 
         show_server_banner(self.debug, self.name)
         try:
-            run_simple(t.cast(str, host), port, self, **options)
+            run_simple(*address, self, **options)
         finally:
+            # The server has stopped: the app may be set up (and run) again.
             self._got_first_request = False
+
+    def _server_address(self, host: str | None, port: int | None) -> tuple[str, int]:
+        """Return where ``run`` listens: the given host and port, else those of
+        ``SERVER_NAME``, else ``127.0.0.1`` and 5000 (port 0 picks a free port)."""
+        configured_host, _, configured_port = (self.config.get("SERVER_NAME") or "").partition(":")
+        if port is None or port == "":
+            port = int(configured_port) if configured_port else 5000
+        return host or configured_host or "127.0.0.1", int(port)
 
     # -- registration -------------------------------------------------------------
 

@@ -1140,3 +1140,55 @@ def test_required_options_does_not_turn_automatic_options_off() -> None:
     assert rule.provide_automatic_options is True  # type: ignore[attr-defined]
     response = application.test_client().options("/")
     assert response.data == b"" and "GET" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize(
+    ("config", "arguments", "expected"),
+    [
+        ({}, {}, ("127.0.0.1", 5000, False, True)),
+        ({"SERVER_NAME": "example.com:8080"}, {}, ("example.com", 8080, False, True)),
+        ({"SERVER_NAME": "example.com"}, {}, ("example.com", 5000, False, True)),
+        (
+            {"SERVER_NAME": "example.com:8080"},
+            {"host": "0.0.0.0", "port": 0},
+            ("0.0.0.0", 0, False, True),
+        ),
+        ({}, {"port": "9000", "debug": True}, ("127.0.0.1", 9000, True, True)),
+        ({}, {"threaded": False}, ("127.0.0.1", 5000, False, False)),
+    ],
+)
+def test_run_serves_where_flask_would(
+    monkeypatch: pytest.MonkeyPatch,
+    config: dict[str, Any],
+    arguments: dict[str, Any],
+    expected: tuple[str, int, bool, bool],
+) -> None:
+    """``app.run`` takes host and port from its arguments, then ``SERVER_NAME``, then
+    127.0.0.1:5000, and turns the reloader and debugger on in debug mode."""
+    import werkzeug.serving
+
+    calls: list[tuple[str, int, dict[str, Any]]] = []
+    monkeypatch.setattr(
+        werkzeug.serving,
+        "run_simple",
+        lambda host, port, app, **options: calls.append((host, port, options)),
+    )
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    application = Flask("runner")
+    application.config.update(config)
+    application.run(load_dotenv=False, **arguments)
+    host, port, options = calls[0]
+    assert (host, port, options["use_reloader"], options["threaded"]) == expected
+    assert options["use_debugger"] == expected[2]
+
+
+def test_run_is_ignored_under_the_run_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Under the ``run`` command (FLASK_RUN_FROM_CLI=true) ``app.run`` does not serve."""
+    import werkzeug.serving
+
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    monkeypatch.setattr(werkzeug.serving, "run_simple", lambda *a, **k: pytest.fail("served"))
+    Flask("runner").run()
+    assert "Ignoring a call to app.run()" in capsys.readouterr().out
