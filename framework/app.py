@@ -6,6 +6,7 @@ import collections.abc as cabc
 import importlib.util
 import logging
 import os
+import pathlib
 import sys
 import typing as t
 import weakref
@@ -172,19 +173,25 @@ def find_package(import_name: str) -> tuple[str | None, str]:
     Code under ``sys.prefix`` is installed there; code in a ``site-packages`` folder
     elsewhere (a user or virtualenv install) is installed under that folder's base.
     """
-    package_path = _find_package_path(import_name)
-    py_prefix = os.path.abspath(sys.prefix)
-    if os.path.commonpath([package_path, py_prefix]) == py_prefix:
-        return py_prefix, package_path
-    site_parent, site_folder = os.path.split(package_path)
-    if site_folder.lower() == "site-packages":
-        parent, folder = os.path.split(site_parent)
-        if folder.lower() == "lib":  # Windows layout: BASE/Lib/site-packages
-            return parent, package_path
-        if os.path.basename(parent).lower() == "lib":  # BASE/lib/pythonX.Y/site-packages
-            return os.path.dirname(parent), package_path
-        return site_parent, package_path  # BASE/site-packages
-    return None, package_path
+    folder = _find_package_path(import_name)
+    prefix = os.path.abspath(sys.prefix)
+    if os.path.commonpath([folder, prefix]) == prefix:
+        return prefix, folder
+    return _site_packages_base(pathlib.PurePath(folder)), folder
+
+
+def _site_packages_base(folder: pathlib.PurePath) -> str | None:
+    """Return the installation base of a ``site-packages`` folder, for the layouts
+    ``BASE/site-packages``, ``BASE/Lib/site-packages`` and
+    ``BASE/lib/pythonX.Y/site-packages``; None for any other folder."""
+    if folder.name.lower() != "site-packages":
+        return None
+    lib_or_version = folder.parent
+    if lib_or_version.name.lower() == "lib":
+        return str(lib_or_version.parent)
+    if lib_or_version.parent.name.lower() == "lib":
+        return str(lib_or_version.parent.parent)
+    return str(lib_or_version)
 
 
 class Flask(Scaffold):
@@ -365,23 +372,27 @@ class Flask(Scaffold):
     def create_jinja_environment(self) -> Environment:
         """Create the Jinja environment from ``jinja_options``, with autoescaping,
         auto-reload and the template globals the app provides."""
-        options = dict(self.jinja_options)
-        if "autoescape" not in options:
-            options["autoescape"] = self.select_jinja_autoescape
-        if "auto_reload" not in options:
-            auto_reload = self.config["TEMPLATES_AUTO_RELOAD"]
-            options["auto_reload"] = self.debug if auto_reload is None else auto_reload
-        env = self.jinja_environment(self, **options)
-        env.globals.update(
-            url_for=self.url_for,
-            get_flashed_messages=get_flashed_messages,
-            config=self.config,
-            request=request,
-            session=session,
-            g=g,
-        )
+        reload_templates = self.config["TEMPLATES_AUTO_RELOAD"]
+        defaults: dict[str, t.Any] = {
+            "autoescape": self.select_jinja_autoescape,
+            "auto_reload": self.debug if reload_templates is None else reload_templates,
+        }
+        env = self.jinja_environment(self, **{**defaults, **self.jinja_options})
+        env.globals.update(self._template_globals())
+        # Jinja's |tojson filter serialises through this function.
         env.policies["json.dumps_function"] = self.json.dumps
         return env
+
+    def _template_globals(self) -> dict[str, t.Any]:
+        """The names every template can use without a context processor."""
+        return {
+            "url_for": self.url_for,
+            "get_flashed_messages": get_flashed_messages,
+            "config": self.config,
+            "request": request,
+            "session": session,
+            "g": g,
+        }
 
     def create_global_jinja_loader(self) -> DispatchingJinjaLoader:
         """Return the loader that searches the app's templates, then each blueprint's."""

@@ -167,16 +167,15 @@ def get_flashed_messages(
     ``category_filter`` keeps only the named categories.
     """
     ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
-    flashes = ctx.flashes
-    if flashes is None:
-        flashes = session.pop("_flashes") if "_flashes" in session else []
-        ctx.flashes = flashes
-    if category_filter:
-        wanted = set(category_filter)
-        flashes = [item for item in flashes if item[0] in wanted]
-    if not with_categories:
-        return [item[1] for item in flashes]
-    return flashes
+    if ctx.flashes is None:
+        # The first call of the request takes the messages out of the session; later
+        # calls see the same list.
+        ctx.flashes = session.pop("_flashes") if "_flashes" in session else []
+    wanted = set(category_filter)
+    selected = [item for item in ctx.flashes if not wanted or item[0] in wanted]
+    if with_categories:
+        return selected
+    return [message for _category, message in selected]
 
 
 def _send_file_arguments(**kwargs: t.Any) -> dict[str, t.Any]:

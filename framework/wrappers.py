@@ -102,13 +102,9 @@ class Request(_WerkzeugRequest):
 
     def _load_form_data(self) -> None:
         super()._load_form_data()
-        ctx = _cv_app.get(None)
-        if (
-            ctx is not None
-            and ctx.app.debug
-            and self.mimetype != "multipart/form-data"
-            and not self.files
-        ):
+        # In debug mode, reading a file from a form that was not sent as multipart
+        # explains the missing enctype instead of a bare KeyError.
+        if self.mimetype != "multipart/form-data" and not self.files and _current_app_debug():
             from .debughelpers import attach_enctype_error_multidict
 
             attach_enctype_error_multidict(self)
@@ -129,14 +125,19 @@ class Request(_WerkzeugRequest):
 
     def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
         """Raise the 400 (malformed body) or 415 (wrong content type) for a failed
-        ``get_json``; in debug mode the message says what was wrong."""
+        ``get_json``; only in debug mode does the message say what was wrong."""
         try:
             return super().on_json_loading_failed(e)
-        except BadRequest as error:
-            ctx = _cv_app.get(None)
-            if ctx is not None and ctx.app.debug:
+        except BadRequest as detailed:
+            if _current_app_debug():
                 raise
-            raise BadRequest() from error
+            raise BadRequest() from detailed
+
+
+def _current_app_debug() -> bool:
+    """Return whether an application context is active and its app is in debug mode."""
+    ctx = _cv_app.get(None)
+    return ctx is not None and bool(ctx.app.debug)
 
 
 def blueprint_lineage(name: str) -> list[str]:
