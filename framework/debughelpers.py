@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typing as t
 
+from werkzeug.datastructures import ImmutableMultiDict
+
 if t.TYPE_CHECKING:
     from .wrappers import Request
 
@@ -33,23 +35,28 @@ class DebugFilesKeyError(KeyError, AssertionError):
         return self.msg
 
 
+class FilesExplainingEnctype(ImmutableMultiDict[str, t.Any]):
+    """``request.files`` in debug mode for a request that was not sent as
+    ``multipart/form-data``: looking up a file that arrived as a plain form field
+    raises :class:`DebugFilesKeyError`, which says how to fix the form."""
+
+    def __init__(self, request: Request) -> None:
+        super().__init__(request.files)
+        self.request = request
+
+    def __getitem__(self, key: str) -> t.Any:
+        try:
+            return super().__getitem__(key)
+        except KeyError as missing:
+            if key not in self.request.form:
+                raise
+            error = DebugFilesKeyError(self.request, key)
+            raise error.with_traceback(missing.__traceback__) from None
+
+
 def attach_enctype_error_multidict(request: Request) -> None:
-    """Make missing keys of ``request.files`` raise :class:`DebugFilesKeyError`
-    when the key was sent as a form field instead."""
-    files_class = type(request.files)
-
-    class DebugFilesMultiDict(files_class):  # type: ignore[valid-type,misc]
-        def __getitem__(self, key: str) -> t.Any:
-            try:
-                return super().__getitem__(key)
-            except KeyError as e:
-                if key not in request.form:
-                    raise
-                raise DebugFilesKeyError(request, key).with_traceback(e.__traceback__) from None
-
-    DebugFilesMultiDict.__name__ = files_class.__name__
-    DebugFilesMultiDict.__module__ = files_class.__module__
-    request.files.__class__ = DebugFilesMultiDict
+    """Replace the request's (empty) ``files`` with :class:`FilesExplainingEnctype`."""
+    request.__dict__["files"] = FilesExplainingEnctype(request)
 
 
 class FormDataRoutingRedirect(AssertionError):
