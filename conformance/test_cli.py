@@ -487,6 +487,37 @@ def test_env_files_not_loaded_when_disabled(
     assert CliRunner().invoke(group, ["-e", "custom.env", "show"]).output == "None 1\n"
 
 
+@pytest.mark.spec("cli.dotenv.result-counts-values")
+def test_load_dotenv_result_is_whether_values_were_read(
+    cli_module: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``load_dotenv()`` returns whether the env files defined any key, not whether
+    files exist: an empty ``.env`` gives False."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("")
+    assert cli_module.load_dotenv() is False
+    (tmp_path / ".env").write_text("SPEC_DOTENV_DEFINED=1\n")
+    monkeypatch.delenv("SPEC_DOTENV_DEFINED", raising=False)
+    assert cli_module.load_dotenv() is True
+    assert os.environ["SPEC_DOTENV_DEFINED"] == "1"
+
+
+@pytest.mark.spec("cli.dotenv.bare-key-overrides")
+def test_load_dotenv_bare_key_overrides_an_earlier_file(
+    cli_module: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files are merged with later ones winning, and a key without a value in
+    ``.env`` overrides the ``.flaskenv`` value, leaving the variable unset."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".flaskenv").write_text("SPEC_DOTENV_BARE=1\nSPEC_DOTENV_KEPT=1\n")
+    (tmp_path / ".env").write_text("SPEC_DOTENV_BARE\n")
+    monkeypatch.delenv("SPEC_DOTENV_BARE", raising=False)
+    monkeypatch.delenv("SPEC_DOTENV_KEPT", raising=False)
+    assert cli_module.load_dotenv() is True
+    assert "SPEC_DOTENV_BARE" not in os.environ
+    assert os.environ["SPEC_DOTENV_KEPT"] == "1"
+
+
 # -- routes -------------------------------------------------------------------------------
 
 
@@ -702,6 +733,38 @@ def test_run_cert_missing_file(
     assert run_simple_calls == []
 
 
+# -- discovery by string, in process -------------------------------------------------------
+
+
+@pytest.mark.spec("cli.discovery.factory-keyword-unpacking-ignored")
+def test_find_app_by_string_ignores_keyword_unpacking(
+    make_app: Callable[..., Any], cli_module: ModuleType
+) -> None:
+    """In ``name(...)``, ``**mapping`` arguments are dropped without being evaluated
+    (real Flask's behaviour); named keyword arguments are passed."""
+    calls: list[dict[str, Any]] = []
+
+    def create_app(**kwargs: Any) -> Any:
+        calls.append(kwargs)
+        return make_app("from_factory")
+
+    factory_module = ModuleType("factory_module")
+    factory_module.create_app = create_app  # type: ignore[attr-defined]
+    cli_module.find_app_by_string(factory_module, "create_app(count=2, **{'x': 9})")
+    cli_module.find_app_by_string(factory_module, "create_app(**not_a_literal)")
+    assert calls == [{"count": 2}, {}]
+
+
+@pytest.mark.spec("cli.discovery.function-reference-simple-name")
+def test_find_app_by_string_call_needs_a_simple_name(cli_module: ModuleType) -> None:
+    """Calling anything but a plain name (``a.b()``, ``f()()``) is refused with
+    "Function reference must be a simple name"."""
+    for reference in ("a.b()", "f()()"):
+        with pytest.raises(cli_module.NoAppException) as info:
+            cli_module.find_app_by_string(ModuleType("m"), reference)
+        assert str(info.value) == f"Function reference must be a simple name: {reference!r}."
+
+
 # -- discovery, through the implementation's own command ------------------------------------
 
 APP_SOURCE = """\
@@ -899,3 +962,16 @@ def test_discovery_reports_an_exception_raised_by_the_app_module(
     assert result.returncode != 0
     assert 'boom.py", line 2' in result.stderr
     assert "ValueError: kaboom" in result.stderr
+
+
+@pytest.mark.spec("cli.discovery.help-lists-app-commands")
+def test_help_alone_lists_the_commands_of_the_flask_app(
+    command: Callable[..., Any], impl: ModuleType, tmp_path: Path
+) -> None:
+    """``--help`` given alone still reads ``FLASK_APP`` first, so the help lists the
+    app's commands."""
+    write(tmp_path, "hello.py", APP_SOURCE, impl, name="helped")
+    result = command("--help", FLASK_APP="hello")
+    assert result.returncode == 0, result.stderr
+    assert "\n  hello\n" in result.stdout
+    assert "Could not locate" not in result.stderr

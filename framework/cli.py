@@ -1,16 +1,18 @@
-"""The command line interface: the ``framework`` command and the pieces apps build on.
+"""Command line support: the ``framework`` command and the click pieces apps build on.
 
-The ``framework`` command finds an application (``--app``, ``FLASK_APP``, or a
-``wsgi.py``/``app.py`` in the current directory), and offers the built-in ``run``,
-``shell`` and ``routes`` commands, commands installed by packages through the
-``flask.commands`` and ``framework.commands`` entry point groups, and the commands
-registered on the app with ``@app.cli.command()``.
+Running ``framework COMMAND`` first settles which application to use (``--app``,
+``FLASK_APP``, a factory given to :class:`FlaskGroup`, or a ``wsgi.py``/``app.py``
+in the working directory), then dispatches to one of three kinds of command: the
+built-in ``run``, ``shell`` and ``routes``; commands installed by packages under the
+``flask.commands`` or ``framework.commands`` entry point groups; and the commands an
+application registers with ``@app.cli.command()``.
 """
 
 from __future__ import annotations
 
 import ast
 import collections.abc as cabc
+import functools
 import importlib
 import importlib.metadata
 import importlib.util
@@ -21,7 +23,7 @@ import re
 import sys
 import traceback
 import typing as t
-from functools import update_wrapper
+from pathlib import Path
 from types import ModuleType, TracebackType
 
 import click
@@ -41,15 +43,21 @@ if t.TYPE_CHECKING:
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
-#: The module names tried, in order, when no application is named.
+#: Files looked for in the working directory, in this order, when no app is named.
 DEFAULT_APP_FILES = ("wsgi.py", "app.py")
-#: Attribute names looked up first for an application instance, then for a factory.
+#: Module attributes holding an application, checked before any other global.
 APP_ATTRIBUTE_NAMES = ("app", "application")
+#: Module attributes holding an application factory, tried last.
 FACTORY_ATTRIBUTE_NAMES = ("create_app", "make_app")
 
-# Splits "module:name" at the first colon that does not start a Windows path
-# ("C:\\project\\app.py:app").
-_APP_NAME_SEPARATOR = re.compile(r":(?![\\/])")
+#: The env files read by default; a later file overrides an earlier one.
+_DEFAULT_ENV_FILES = (".flaskenv", ".env")
+#: Entry point groups whose objects are added as commands of the ``framework`` command.
+_PLUGIN_ENTRY_POINT_GROUPS = ("flask.commands", "framework.commands")
+
+# The colon between module and app name; a colon followed by a path separator
+# belongs to a Windows drive ("C:\\project\\app.py:app").
+_MODULE_APP_SEPARATOR = re.compile(r":(?![\\/])")
 
 _NO_APP_MESSAGE = (
     "Could not locate a Flask application. Use the 'framework --app' option,"
@@ -59,213 +67,277 @@ _NO_APP_MESSAGE = (
 
 
 class NoAppException(click.UsageError):
-    """Raised when an application cannot be found, imported or created.
+    """The application could not be found, imported or built.
 
-    A :class:`click.UsageError`: the command line prints its one-line message and
-    exits with status 2.
+    Being a :class:`click.UsageError`, it ends the command with its message on one
+    line and exit status 2.
     """
 
 
-def _flask_class() -> type[Flask]:
-    # Imported late: the app module imports this one (``Flask.cli`` is an AppGroup).
+# -- finding the application inside a module ---------------------------------------------
+
+
+def _app_class() -> type[Flask]:
+    # A late import: the app module itself imports this one (``Flask.cli``).
     from .app import Flask
 
     return Flask
 
 
-def _with_article(noun: str) -> str:
-    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+def _a_or_an(noun: str) -> str:
+    article = "an" if noun[:1].lower() in "aeiou" else "a"
+    return f"{article} {noun}"
 
 
-def _format_user_traceback(exc: BaseException) -> str:
-    """Format ``exc`` without the frame of the function that caught it, so the
-    traceback starts in the user's code."""
-    tb: TracebackType | None = exc.__traceback__
-    if tb is not None:
-        tb = tb.tb_next
-    return "".join(traceback.format_exception(type(exc), exc, tb))
+def _traceback_without_catcher(exc: BaseException) -> str:
+    """Format ``exc`` starting below the frame that caught it, i.e. in user code."""
+    user_frames: TracebackType | None = exc.__traceback__
+    if user_frames is not None:
+        user_frames = user_frames.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, user_frames))
 
 
-def _call_app_factory(
+def _build_with_factory(
     factory: t.Callable[..., t.Any],
     args: cabc.Sequence[t.Any],
     kwargs: cabc.Mapping[str, t.Any],
-    wrong_arguments_message: str,
-    description: str,
+    *,
+    bad_arguments_message: str,
+    call_description: str,
 ) -> t.Any:
-    """Call ``factory(*args, **kwargs)``; arguments its signature does not accept
-    raise ``NoAppException(wrong_arguments_message)``, an exception raised inside it
-    a ``NoAppException`` carrying its traceback."""
+    """Return ``factory(*args, **kwargs)``.
+
+    Arguments the factory's signature rejects raise
+    ``NoAppException(bad_arguments_message)``; an error raised by the factory itself
+    becomes a ``NoAppException`` showing its traceback.
+    """
     try:
         inspect.signature(factory).bind(*args, **kwargs)
     except TypeError:
-        raise NoAppException(wrong_arguments_message) from None
+        raise NoAppException(bad_arguments_message) from None
     except ValueError:
-        pass  # no introspectable signature: let the call itself decide
+        pass  # the signature cannot be inspected; the call will tell
     try:
         return factory(*args, **kwargs)
     except click.ClickException:
         raise
     except Exception as exc:
         raise NoAppException(
-            f"While calling {description}, {_with_article(type(exc).__name__)} was raised:"
-            f"\n\n{_format_user_traceback(exc)}"
+            f"While calling {call_description}, {_a_or_an(type(exc).__name__)} was raised:"
+            f"\n\n{_traceback_without_catcher(exc)}"
         ) from None
 
 
-def find_best_app(module: ModuleType) -> Flask:
-    """Return the application ``module`` provides when none is named.
-
-    Tries, in order: the attributes ``app`` and ``application``; the only
-    application instance among the module's globals; the factory functions
-    ``create_app`` and ``make_app``, called without arguments. Raises
-    :class:`NoAppException` when there is no candidate, several candidates, or a
-    factory that needs arguments.
-    """
-    flask_class = _flask_class()
-    module_name = module.__name__
-
+def _app_under_conventional_name(module: ModuleType) -> Flask | None:
+    app_class = _app_class()
     for attr_name in APP_ATTRIBUTE_NAMES:
-        candidate = getattr(module, attr_name, None)
-        if isinstance(candidate, flask_class):
-            return candidate
+        value = getattr(module, attr_name, None)
+        if isinstance(value, app_class):
+            return value
+    return None
 
-    # The same app bound to several names is one candidate.
-    found: dict[int, tuple[str, Flask]] = {}
+
+def _only_app_instance(module: ModuleType) -> Flask | None:
+    """The single application among the module's globals; an error if there are
+    several (one app bound to several names counts once)."""
+    names_by_app: dict[int, tuple[str, Flask]] = {}
+    app_class = _app_class()
     for attr_name, value in vars(module).items():
-        if isinstance(value, flask_class):
-            found.setdefault(id(value), (attr_name, value))
-    if len(found) == 1:
-        return next(iter(found.values()))[1]
-    if len(found) > 1:
-        names = ", ".join(repr(attr_name) for attr_name, _ in found.values())
-        raise NoAppException(
-            f"Detected multiple Flask applications in module '{module_name}'. Use"
-            f" '{module_name}:name' to specify the correct one (found {names})."
-        )
+        if isinstance(value, app_class) and id(value) not in names_by_app:
+            names_by_app[id(value)] = (attr_name, value)
+    if not names_by_app:
+        return None
+    if len(names_by_app) == 1:
+        [(_, app)] = names_by_app.values()
+        return app
+    module_name = module.__name__
+    found = ", ".join(repr(attr_name) for attr_name, _ in names_by_app.values())
+    raise NoAppException(
+        f"Detected multiple Flask applications in module '{module_name}'. Use"
+        f" '{module_name}:name' to specify the correct one (found {found})."
+    )
 
+
+def _app_from_conventional_factory(module: ModuleType) -> Flask | None:
+    module_name = module.__name__
+    app_class = _app_class()
     for attr_name in FACTORY_ATTRIBUTE_NAMES:
         factory = getattr(module, attr_name, None)
         if not inspect.isfunction(factory):
             continue
-        app = _call_app_factory(
+        built = _build_with_factory(
             factory,
             (),
             {},
-            f"Detected factory '{attr_name}' in module '{module_name}', but could not"
-            f" call it without arguments. Use '{module_name}:{attr_name}(args)' to"
-            " specify arguments.",
-            f"'{module_name}:{attr_name}()'",
+            bad_arguments_message=(
+                f"Detected factory '{attr_name}' in module '{module_name}', but could not"
+                f" call it without arguments. Use '{module_name}:{attr_name}(args)' to"
+                " specify arguments."
+            ),
+            call_description=f"'{module_name}:{attr_name}()'",
         )
-        if isinstance(app, flask_class):
-            return app
+        if isinstance(built, app_class):
+            return built
+    return None
 
+
+_BEST_APP_FINDERS = (
+    _app_under_conventional_name,
+    _only_app_instance,
+    _app_from_conventional_factory,
+)
+
+
+def find_best_app(module: ModuleType) -> Flask:
+    """Return the application of ``module`` when the command line names none.
+
+    Looks, in this order, at the ``app`` and ``application`` attributes, at the
+    module's globals for a single application instance, and at the ``create_app``
+    and ``make_app`` functions (called without arguments). Raises
+    :class:`NoAppException` if nothing fits, if several instances compete, or if a
+    factory cannot be called without arguments.
+    """
+    for finder in _BEST_APP_FINDERS:
+        app = finder(module)
+        if app is not None:
+            return app
     raise NoAppException(
-        f"Failed to find Flask application or factory in module '{module_name}'. Use"
-        f" '{module_name}:name' to specify one."
+        f"Failed to find Flask application or factory in module '{module.__name__}'. Use"
+        f" '{module.__name__}:name' to specify one."
     )
 
 
-def _parse_app_reference(app_name: str) -> tuple[str, list[t.Any], dict[str, t.Any]]:
-    """Split ``name`` or ``name(literal, key=literal)`` into the attribute name and
-    the call's positional and keyword arguments (``None`` lists mean no call)."""
+class _AppReference(t.NamedTuple):
+    """The parsed ``name`` or ``name(arguments)`` part of an ``--app`` value."""
+
+    attribute: str
+    args: list[t.Any]
+    kwargs: dict[str, t.Any]
+
+
+def _parse_app_reference(text: str) -> _AppReference:
+    """Parse an attribute name, or a call of one with literal arguments.
+
+    ``**mapping`` arguments are ignored, like real Flask does.
+    """
+    unparsable = NoAppException(f"Failed to parse {text!r} as an attribute name or function call.")
     try:
-        expr = ast.parse(app_name.strip(), mode="eval").body
+        node = ast.parse(text.strip(), mode="eval").body
     except SyntaxError:
-        raise NoAppException(
-            f"Failed to parse {app_name!r} as an attribute name or function call."
-        ) from None
+        raise unparsable from None
 
-    if isinstance(expr, ast.Name):
-        return expr.id, [], {}
-    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name)):
-        raise NoAppException(f"Failed to parse {app_name!r} as an attribute name or function call.")
+    if isinstance(node, ast.Name):
+        return _AppReference(node.id, [], {})
+    if not isinstance(node, ast.Call):
+        raise unparsable
+    if not isinstance(node.func, ast.Name):
+        raise NoAppException(f"Function reference must be a simple name: {text!r}.")
 
+    named = [keyword for keyword in node.keywords if keyword.arg is not None]
     try:
-        args = [ast.literal_eval(arg) for arg in expr.args]
-        kwargs: dict[str, t.Any] = {}
-        for keyword in expr.keywords:
-            value = ast.literal_eval(keyword.value)
-            if keyword.arg is not None:
-                kwargs[keyword.arg] = value
-            elif isinstance(value, dict) and all(isinstance(key, str) for key in value):
-                kwargs.update(value)  # name(**{"key": literal})
-            else:
-                raise ValueError(keyword)
+        args = [ast.literal_eval(arg) for arg in node.args]
+        kwargs = {t.cast(str, keyword.arg): ast.literal_eval(keyword.value) for keyword in named}
     except ValueError:
-        raise NoAppException(
-            f"Failed to parse arguments as literal values: {app_name!r}."
-        ) from None
-    return expr.func.id, args, kwargs
+        raise NoAppException(f"Failed to parse arguments as literal values: {text!r}.") from None
+    return _AppReference(node.func.id, args, kwargs)
 
 
 def find_app_by_string(module: ModuleType, app_name: str) -> Flask:
-    """Return the application named by ``app_name`` in ``module``.
+    """Return the application ``app_name`` designates in ``module``.
 
-    ``app_name`` is an attribute name (an application, or a function returning
-    one) or a call of a function with literal arguments, e.g.
-    ``create_app('dev', debug=True)``. Anything else, a missing attribute, a call
-    with arguments the function does not accept, or a result that is not an
-    application raises :class:`NoAppException`.
+    ``app_name`` names an attribute (an application, or a function returning one),
+    or calls such a function with literal arguments, e.g.
+    ``create_app('dev', debug=True)``. Unparsable text, a missing attribute,
+    arguments the function does not take, or a result that is not an application
+    raise :class:`NoAppException`.
     """
-    name, args, kwargs = _parse_app_reference(app_name)
+    reference = _parse_app_reference(app_name)
     module_name = module.__name__
     try:
-        attr = getattr(module, name)
+        target = getattr(module, reference.attribute)
     except AttributeError:
-        raise NoAppException(f"Failed to find attribute {name!r} in {module_name!r}.") from None
+        raise NoAppException(
+            f"Failed to find attribute {reference.attribute!r} in {module_name!r}."
+        ) from None
 
-    if inspect.isfunction(attr):
-        app = _call_app_factory(
-            attr,
-            args,
-            kwargs,
-            f"The factory {app_name!r} in module {module_name!r} could not be called"
-            " with the specified arguments.",
-            f"'{module_name}:{app_name}'",
+    if inspect.isfunction(target):
+        target = _build_with_factory(
+            target,
+            reference.args,
+            reference.kwargs,
+            bad_arguments_message=(
+                f"The factory {app_name!r} in module {module_name!r} could not be called"
+                " with the specified arguments."
+            ),
+            call_description=f"'{module_name}:{app_name}'",
         )
-    else:
-        app = attr
+    if not isinstance(target, _app_class()):
+        raise NoAppException(
+            f"A valid Flask application was not obtained from '{module_name}:{app_name}'."
+        )
+    return target
 
-    if isinstance(app, _flask_class()):
-        return app
-    raise NoAppException(
-        f"A valid Flask application was not obtained from '{module_name}:{app_name}'."
-    )
+
+# -- importing the module ----------------------------------------------------------------
 
 
 def prepare_import(path: str) -> str:
-    """Turn a file or directory path into an importable module name.
+    """Return the module name to import for a file or folder ``path``.
 
-    Strips ``.py`` and ``__init__``, walks up through the enclosing packages (the
-    folders with an ``__init__.py``) to build the dotted name, and puts the folder
-    above the top package first on ``sys.path``. Returns the module name.
+    A ``.py`` suffix and a trailing ``__init__`` are dropped; every enclosing folder
+    that has an ``__init__.py`` is a package whose name is prefixed. The folder
+    holding the outermost package is put at the front of ``sys.path`` (unless it is
+    already there).
     """
-    path = os.path.realpath(path)
-    stem, extension = os.path.splitext(path)
-    if extension == ".py":
-        path = stem
-    if os.path.basename(path) == "__init__":
-        path = os.path.dirname(path)
+    target = Path(os.path.realpath(path))
+    if target.suffix == ".py":
+        target = target.with_suffix("")
+    if target.name == "__init__":
+        target = target.parent
 
-    parts: list[str] = []
-    folder = path
-    while True:
-        folder, name = os.path.split(folder)
-        parts.append(name)
-        if not os.path.isfile(os.path.join(folder, "__init__.py")):
-            break
+    dotted_parts = [target.name]
+    import_root = target.parent
+    while (import_root / "__init__.py").is_file() and import_root.parent != import_root:
+        dotted_parts.insert(0, import_root.name)
+        import_root = import_root.parent
 
-    if not sys.path or sys.path[0] != folder:
-        sys.path.insert(0, folder)
-    return ".".join(reversed(parts))
+    root_entry = str(import_root)
+    if not sys.path or sys.path[0] != root_entry:
+        sys.path.insert(0, root_entry)
+    return ".".join(dotted_parts)
 
 
 def _is_module_missing(exc: ImportError, module_name: str) -> bool:
-    """Whether ``exc`` says ``module_name`` (or a package above it) does not exist,
-    as opposed to an import inside that module failing."""
+    """Whether ``exc`` means ``module_name`` (or a package above it) does not exist,
+    rather than that something imported by that module failed."""
     missing = exc.name if isinstance(exc, ModuleNotFoundError) else None
     return bool(missing) and (module_name == missing or module_name.startswith(f"{missing}."))
+
+
+def _import_app_module(module_name: str) -> ModuleType | None:
+    """Import ``module_name`` and return it, or None when no such module exists.
+
+    An error raised while the module runs becomes a :class:`NoAppException`
+    carrying the module's traceback.
+    """
+    if not all(module_name.split(".")):
+        return None
+    try:
+        # __import__ rather than importlib.import_module: no importlib frames end
+        # up in the traceback shown to the user.
+        __import__(module_name)
+    except Exception as exc:
+        if isinstance(exc, ImportError):
+            if _is_module_missing(exc, module_name):
+                return None
+            raised = "an ImportError"
+        else:
+            raised = _a_or_an(type(exc).__name__)
+        raise NoAppException(
+            f"While importing {module_name!r}, {raised} was raised:"
+            f"\n\n{_traceback_without_catcher(exc)}"
+        ) from None
+    return sys.modules[module_name]
 
 
 @t.overload
@@ -283,41 +355,44 @@ def locate_app(
 def locate_app(
     module_name: str, app_name: str | None, raise_if_not_found: bool = True
 ) -> Flask | None:
-    """Import ``module_name`` and return its application.
+    """Import ``module_name`` and return the application in it.
 
-    ``app_name`` is given to :func:`find_app_by_string`; when it is None the
-    application is chosen by :func:`find_best_app`. A module that does not exist
-    raises :class:`NoAppException`, or returns None when ``raise_if_not_found`` is
-    false; a module that raises while being imported raises
-    :class:`NoAppException` with the module's own traceback.
+    With an ``app_name`` the app is looked up by :func:`find_app_by_string`,
+    otherwise chosen by :func:`find_best_app`. A module that does not exist raises
+    :class:`NoAppException` (or gives None if ``raise_if_not_found`` is false); one
+    that fails while being imported raises :class:`NoAppException` showing its
+    traceback.
     """
-    if not module_name or not all(module_name.split(".")):
+    module = _import_app_module(module_name)
+    if module is None:
         if raise_if_not_found:
             raise NoAppException(f"Could not import {module_name!r}.")
         return None
-    try:
-        # __import__ (unlike importlib.import_module) keeps the import machinery's
-        # frames out of the module's traceback.
-        __import__(module_name)
-    except ImportError as exc:
-        if _is_module_missing(exc, module_name):
-            if raise_if_not_found:
-                raise NoAppException(f"Could not import {module_name!r}.") from None
-            return None
-        raise NoAppException(
-            f"While importing {module_name!r}, an ImportError was raised:"
-            f"\n\n{_format_user_traceback(exc)}"
-        ) from None
-    except Exception as exc:
-        raise NoAppException(
-            f"While importing {module_name!r},"
-            f" {_with_article(type(exc).__name__)} was raised:\n\n{_format_user_traceback(exc)}"
-        ) from None
-
-    module = sys.modules[module_name]
     if app_name is None:
         return find_best_app(module)
     return find_app_by_string(module, app_name)
+
+
+def _app_from_import_path(import_path: str) -> Flask:
+    """Load the app an ``--app`` value (``module``, ``path.py`` or ``module:name``)
+    designates."""
+    separator = _MODULE_APP_SEPARATOR.search(import_path)
+    if separator is None:
+        return locate_app(prepare_import(import_path), None)
+    module_path, app_name = import_path[: separator.start()], import_path[separator.end() :]
+    return locate_app(prepare_import(module_path), app_name)
+
+
+def _app_from_default_files() -> Flask | None:
+    """The app of the first default file (``wsgi.py``, ``app.py``) that exists."""
+    candidates = (
+        locate_app(prepare_import(file_name), None, raise_if_not_found=False)
+        for file_name in DEFAULT_APP_FILES
+    )
+    return next((app for app in candidates if app is not None), None)
+
+
+# -- the --version option ------------------------------------------------------------------
 
 
 def _framework_version() -> str:
@@ -330,17 +405,16 @@ def _framework_version() -> str:
 
 
 def get_version(ctx: click.Context, param: click.Parameter, value: t.Any) -> None:
-    """The ``--version`` option's callback: print the Python, framework and
-    werkzeug versions and exit."""
+    """Callback of ``--version``: print the Python, framework and werkzeug versions,
+    then end the command."""
     if not value or ctx.resilient_parsing:
         return
-    werkzeug_version = importlib.metadata.version("werkzeug")
-    click.echo(
-        f"Python {platform.python_version()}\n"
-        f"Framework {_framework_version()}\n"
-        f"Werkzeug {werkzeug_version}",
-        color=ctx.color,
+    versions = (
+        ("Python", platform.python_version()),
+        ("Framework", _framework_version()),
+        ("Werkzeug", importlib.metadata.version("werkzeug")),
     )
+    click.echo("\n".join(f"{name} {number}" for name, number in versions), color=ctx.color)
     ctx.exit()
 
 
@@ -359,15 +433,18 @@ def _make_version_option() -> click.Option:
 version_option = _make_version_option()
 
 
-class ScriptInfo:
-    """What the command line knows about the application it is to load.
+# -- application loading state and app-context commands ------------------------------------
 
-    ``app_import_path`` is the ``--app`` value; ``create_app`` a function returning
-    the app (it wins over the import path); ``set_debug_flag`` sets ``app.debug``
-    from ``FLASK_DEBUG`` once loaded; ``load_dotenv_defaults`` records whether
-    ``.env``/``.flaskenv`` are loaded (false when ``FLASK_SKIP_DOTENV`` is set).
-    ``data`` is free for commands to share values. Passed to commands as click's
-    context object.
+
+class ScriptInfo:
+    """The command line's knowledge of the application it should load.
+
+    ``app_import_path`` holds the ``--app`` value; ``create_app`` is a function
+    returning the application, used instead of the import path when given;
+    ``set_debug_flag`` makes the loaded app's ``debug`` follow ``FLASK_DEBUG``;
+    ``load_dotenv_defaults`` tells whether ``.env``/``.flaskenv`` are read (never
+    when ``FLASK_SKIP_DOTENV`` is set). ``data`` is a dict commands may use to
+    share values. Commands receive it as click's context object.
     """
 
     def __init__(
@@ -379,126 +456,128 @@ class ScriptInfo:
     ) -> None:
         self.app_import_path = app_import_path
         self.create_app = create_app
-        self.data: dict[t.Any, t.Any] = {}
         self.set_debug_flag = set_debug_flag
         self.load_dotenv_defaults = get_load_dotenv(load_dotenv_defaults)
-        self._loaded_app: Flask | None = None
+        self.data: dict[t.Any, t.Any] = {}
+        self._app: Flask | None = None
 
     def load_app(self) -> Flask:
-        """Load the application once and return it (the same object afterwards).
+        """Return the application, loading it on the first call only.
 
-        Raises :class:`NoAppException` when no application can be found.
+        Raises :class:`NoAppException` when there is no application to load.
         """
-        if self._loaded_app is not None:
-            return self._loaded_app
+        if self._app is None:
+            app = self._build_or_discover_app()
+            if app is None:
+                raise NoAppException(_NO_APP_MESSAGE)
+            if self.set_debug_flag:
+                app.debug = get_debug_flag()
+            self._app = app
+        return self._app
 
-        app: Flask | None
+    def _build_or_discover_app(self) -> Flask | None:
         if self.create_app is not None:
-            app = self.create_app()
-        elif self.app_import_path:
-            path, *rest = _APP_NAME_SEPARATOR.split(self.app_import_path, maxsplit=1)
-            app = locate_app(prepare_import(path), rest[0] if rest else None)
-        else:
-            app = None
-            for path in DEFAULT_APP_FILES:
-                app = locate_app(prepare_import(path), None, raise_if_not_found=False)
-                if app is not None:
-                    break
-
-        if app is None:
-            raise NoAppException(_NO_APP_MESSAGE)
-        if self.set_debug_flag:
-            app.debug = get_debug_flag()
-        self._loaded_app = app
-        return app
+            return self.create_app()
+        if self.app_import_path:
+            return _app_from_import_path(self.app_import_path)
+        return _app_from_default_files()
 
 
-#: Decorator passing the current :class:`ScriptInfo` as the first argument.
+#: Decorator giving a command the current :class:`ScriptInfo` as first argument.
 pass_script_info = click.make_pass_decorator(ScriptInfo, ensure=True)
 
 
 def with_appcontext(f: F) -> F:
-    """Wrap a click command callback so it runs inside the application's context.
+    """Make the click command callback ``f`` run inside an application context.
 
-    The app comes from the :class:`ScriptInfo`; when an application context is
-    already active (e.g. pushed by the ``framework`` command), it is used as is.
+    If an application context is active already (the ``framework`` command pushes
+    one for app commands) it is used; otherwise the :class:`ScriptInfo`'s app is
+    loaded and its context pushed for the duration of the command.
     """
 
-    @click.pass_context
-    def decorator(ctx: click.Context, /, *args: t.Any, **kwargs: t.Any) -> t.Any:
+    @functools.wraps(f)
+    def run_in_app_context(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        ctx = click.get_current_context()
         if not current_app:
             app = ctx.ensure_object(ScriptInfo).load_app()
             ctx.with_resource(app.app_context())
         return ctx.invoke(f, *args, **kwargs)
 
-    return t.cast(F, update_wrapper(decorator, f))
+    return t.cast(F, run_in_app_context)
+
+
+def _bare_decorated_function(
+    args: tuple[t.Any, ...], kwargs: dict[str, t.Any]
+) -> t.Callable[..., t.Any] | None:
+    """The function when a decorator is applied without parentheses
+    (``@group.command``), None when it was called with arguments first."""
+    if len(args) == 1 and not kwargs and callable(args[0]):
+        return t.cast(t.Callable[..., t.Any], args[0])
+    return None
 
 
 class AppGroup(click.Group):
-    """A click group whose commands run in the application context.
+    """A click group for application commands.
 
-    ``command()`` wraps callbacks with :func:`with_appcontext` unless it is given
-    ``with_appcontext=False``; ``group()`` creates nested ``AppGroup``s. Both work
-    with and without parentheses.
+    Its ``command()`` decorator runs callbacks inside the application context (see
+    :func:`with_appcontext`) unless given ``with_appcontext=False``; nested groups
+    made with its ``group()`` decorator are ``AppGroup`` too (unless ``cls`` says
+    otherwise). Both decorators may be used with or without parentheses.
     """
 
     def command(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        """Register a command (decorator); see :meth:`click.Group.command`."""
-        func, args = _split_bare_decorator(args, kwargs)
-        wrap = kwargs.pop("with_appcontext", True)
+        """Decorator registering a command; accepts what :meth:`click.Group.command`
+        accepts plus ``with_appcontext``."""
+        in_app_context = kwargs.pop("with_appcontext", True)
+        bare_function = _bare_decorated_function(args, kwargs)
+        register = super().command(*(() if bare_function else args), **kwargs)
 
         def decorator(f: t.Callable[..., t.Any]) -> click.Command:
-            if wrap:
-                f = with_appcontext(f)
-            return click.Group.command(self, *args, **kwargs)(f)
+            return t.cast(click.Command, register(with_appcontext(f) if in_app_context else f))
 
-        return decorator(func) if func is not None else decorator
-
-    def group(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        """Register a nested group (decorator), an ``AppGroup`` unless ``cls`` says
-        otherwise; see :meth:`click.Group.group`."""
-        func, args = _split_bare_decorator(args, kwargs)
-        kwargs.setdefault("cls", AppGroup)
-        decorator = click.Group.group(self, *args, **kwargs)
-        return decorator(func) if func is not None else decorator
+        return decorator if bare_function is None else decorator(bare_function)
 
 
-def _split_bare_decorator(
-    args: tuple[t.Any, ...], kwargs: dict[str, t.Any]
-) -> tuple[t.Callable[..., t.Any] | None, tuple[t.Any, ...]]:
-    """Tell ``@group.command`` (the function is the only argument) from
-    ``@group.command(...)``: return the function, if any, and the remaining args."""
-    if len(args) == 1 and callable(args[0]) and not kwargs:
-        return args[0], ()
-    return None, args
+# click's ``Group.group()`` creates groups of this class unless given ``cls``.
+AppGroup.group_class = AppGroup
 
 
-def _env_file_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+# -- the options of the framework command --------------------------------------------------
+
+
+def _import_dotenv() -> ModuleType | None:
+    """The python-dotenv module, or None when it is not installed."""
     try:
-        import dotenv  # noqa: F401
+        import dotenv
     except ImportError:
-        if value is not None:
-            raise click.BadParameter(
-                "python-dotenv must be installed to load an env file.", ctx=ctx, param=param
-            ) from None
+        return None
+    return dotenv
 
-    load_defaults = ctx.ensure_object(ScriptInfo).load_dotenv_defaults
-    if value is not None or load_defaults:
-        load_dotenv(value, load_defaults=load_defaults)
+
+def _load_env_files_option(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> str | None:
+    if value is not None and _import_dotenv() is None:
+        raise click.BadParameter(
+            "python-dotenv must be installed to load an env file.", ctx=ctx, param=param
+        )
+    read_defaults = ctx.ensure_object(ScriptInfo).load_dotenv_defaults
+    if read_defaults or value is not None:
+        load_dotenv(value, load_defaults=read_defaults)
     return value
 
 
-def _app_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def _record_app_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None:
         ctx.ensure_object(ScriptInfo).app_import_path = value
     return value
 
 
-def _debug_callback(ctx: click.Context, param: click.Parameter, value: bool) -> bool | None:
-    # Only an explicit choice (flag or FLASK_DEBUG) is recorded; it goes to the
-    # environment so that the app, created later, reads it in its default config.
-    source = ctx.get_parameter_source(param.name or "debug")
-    if source is None or source in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP):
+def _export_debug_option(ctx: click.Context, param: click.Parameter, value: bool) -> bool | None:
+    # Only a choice actually made (the flag or FLASK_DEBUG) counts. It is written to
+    # the environment because the app, created afterwards, reads it from there.
+    made_by = ctx.get_parameter_source(param.name or "debug")
+    if made_by in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP):
         return None
     os.environ["FLASK_DEBUG"] = "1" if value else "0"
     return value
@@ -513,7 +592,7 @@ def _make_env_file_option() -> click.Option:
         " environment take highest precedence. python-dotenv must be installed.",
         is_eager=True,
         expose_value=False,
-        callback=_env_file_callback,
+        callback=_load_env_files_option,
     )
 
 
@@ -528,7 +607,7 @@ def _make_app_option() -> click.Option:
         is_eager=True,
         expose_value=False,
         envvar="FLASK_APP",
-        callback=_app_callback,
+        callback=_record_app_option,
     )
 
 
@@ -538,20 +617,39 @@ def _make_debug_option() -> click.Option:
         help="Set debug mode.",
         expose_value=False,
         envvar="FLASK_DEBUG",
-        callback=_debug_callback,
+        callback=_export_debug_option,
     )
 
 
-class FlaskGroup(AppGroup):
-    """The ``framework`` command's group: loads the application and its commands.
+def _installed_plugin_commands() -> cabc.Iterator[tuple[str, click.Command]]:
+    """Yield ``(name, command)`` for each command entry point; one that cannot be
+    loaded is reported on stderr and skipped."""
+    for group in _PLUGIN_ENTRY_POINT_GROUPS:
+        for entry_point in importlib.metadata.entry_points(group=group):
+            try:
+                command = entry_point.load()
+            except Exception as exc:
+                click.secho(
+                    f"Error: could not load command {entry_point.name!r} from"
+                    f" {entry_point.value!r} ({group}): {type(exc).__name__}: {exc}",
+                    err=True,
+                    fg="red",
+                )
+            else:
+                yield entry_point.name, command
 
-    Adds the ``--env-file``, ``--app`` and ``--debug`` options (and ``--version``
-    when ``add_version_option``), the ``run``, ``shell`` and ``routes`` commands
-    when ``add_default_commands``, the commands of the ``flask.commands`` and
-    ``framework.commands`` entry points, and those of the loaded app. ``create_app``
-    builds the app instead of discovering it; ``load_dotenv`` loads ``.env`` and
-    ``.flaskenv``; ``set_debug_flag`` sets ``app.debug`` from ``FLASK_DEBUG``.
-    Options of its commands also read ``FLASK_<COMMAND>_<OPTION>`` variables.
+
+class FlaskGroup(AppGroup):
+    """The group behind the ``framework`` command: finds the app and its commands.
+
+    It has the ``--env-file``, ``--app`` and ``--debug`` options, plus ``--version``
+    when ``add_version_option``; the ``run``, ``shell`` and ``routes`` commands when
+    ``add_default_commands``; the commands of the ``flask.commands`` and
+    ``framework.commands`` entry points; and the loaded app's commands.
+    ``create_app`` builds the app instead of discovering it; ``load_dotenv`` reads
+    ``.env`` and ``.flaskenv``; ``set_debug_flag`` makes ``app.debug`` follow
+    ``FLASK_DEBUG``. Command options can also be set by ``FLASK_<COMMAND>_<OPTION>``
+    environment variables.
     """
 
     def __init__(
@@ -563,75 +661,68 @@ class FlaskGroup(AppGroup):
         set_debug_flag: bool = True,
         **extra: t.Any,
     ) -> None:
-        params = list(extra.pop("params", None) or ())
-        self._env_file_option = _make_env_file_option()
-        self._app_option = _make_app_option()
-        params += [self._env_file_option, self._app_option, _make_debug_option()]
+        # Kept to be processed ahead of time when only the help is asked for.
+        self._early_options = (_make_env_file_option(), _make_app_option())
+        own_options = [*self._early_options, _make_debug_option()]
         if add_version_option:
-            params.append(_make_version_option())
-
-        context_settings = dict(extra.pop("context_settings", None) or {})
-        context_settings.setdefault("auto_envvar_prefix", "FLASK")
-        super().__init__(params=params, context_settings=context_settings, **extra)
+            own_options.append(_make_version_option())
+        extra["params"] = [*(extra.get("params") or ()), *own_options]
+        extra["context_settings"] = {
+            "auto_envvar_prefix": "FLASK",
+            **(extra.get("context_settings") or {}),
+        }
+        super().__init__(**extra)
 
         self.create_app = create_app
         self.load_dotenv = load_dotenv
         self.set_debug_flag = set_debug_flag
+        self._plugins_added = False
         if add_default_commands:
-            self.add_command(run_command)
-            self.add_command(shell_command)
-            self.add_command(routes_command)
-        self._loaded_plugin_commands = False
+            for command in (run_command, shell_command, routes_command):
+                self.add_command(command)
 
-    def _load_plugin_commands(self) -> None:
-        if self._loaded_plugin_commands:
-            return
-        self._loaded_plugin_commands = True
-        for group in ("flask.commands", "framework.commands"):
-            for entry_point in importlib.metadata.entry_points(group=group):
-                try:
-                    command = entry_point.load()
-                except Exception as exc:
-                    click.secho(
-                        f"Error: could not load command {entry_point.name!r} from"
-                        f" {entry_point.value!r} ({group}): {type(exc).__name__}: {exc}",
-                        err=True,
-                        fg="red",
-                    )
-                    continue
-                self.add_command(command, entry_point.name)
+    def _add_plugin_commands_once(self) -> None:
+        if not self._plugins_added:
+            self._plugins_added = True
+            for name, command in _installed_plugin_commands():
+                self.add_command(command, name)
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        """Return the built-in or plugin command ``cmd_name``, else the app's command
-        (loading the app and pushing its context); None when there is none."""
-        self._load_plugin_commands()
-        command = super().get_command(ctx, cmd_name)
-        if command is not None:
-            return command
-
+    def _app_or_report(self, ctx: click.Context, *, report_any_error: bool) -> Flask | None:
+        """Load the app for its commands. A :class:`NoAppException` (and, with
+        ``report_any_error``, any error) is printed to stderr and gives None."""
         try:
-            app = ctx.ensure_object(ScriptInfo).load_app()
+            return ctx.ensure_object(ScriptInfo).load_app()
         except NoAppException as exc:
             click.secho(f"Error: {exc.format_message()}\n", err=True, fg="red")
-            return None
+        except Exception:
+            if not report_any_error:
+                raise
+            click.secho(f"{traceback.format_exc()}\n", err=True, fg="red")
+        return None
 
-        # App commands run in the app's context even without with_appcontext.
-        if not current_app or current_app._get_current_object() is not app:  # type: ignore[attr-defined]
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Return the command ``cmd_name``: a built-in or plugin one, else one of the
+        app's (the app is loaded and its context pushed); None if there is none."""
+        self._add_plugin_commands_once()
+        found = super().get_command(ctx, cmd_name)
+        if found is not None:
+            return found
+
+        app = self._app_or_report(ctx, report_any_error=False)
+        if app is None:
+            return None
+        # App commands get the app's context even without with_appcontext.
+        if not (current_app and current_app._get_current_object() is app):  # type: ignore[attr-defined]
             ctx.with_resource(app.app_context())
         return app.cli.get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        """Return the sorted names of the built-in, plugin and app commands; an app
-        that fails to load is reported on stderr and contributes no names."""
-        self._load_plugin_commands()
-        names = set(super().list_commands(ctx))
-        try:
-            names.update(ctx.ensure_object(ScriptInfo).load_app().cli.list_commands(ctx))
-        except NoAppException as exc:
-            click.secho(f"Error: {exc.format_message()}\n", err=True, fg="red")
-        except Exception:
-            click.secho(f"{traceback.format_exc()}\n", err=True, fg="red")
-        return sorted(names)
+        """Return the sorted names of the built-in, plugin and app commands. An app
+        that fails to load is reported on stderr and adds no names."""
+        self._add_plugin_commands_once()
+        app = self._app_or_report(ctx, report_any_error=True)
+        app_command_names = app.cli.list_commands(ctx) if app is not None else []
+        return sorted({*super().list_commands(ctx), *app_command_names})
 
     def make_context(
         self,
@@ -640,11 +731,12 @@ class FlaskGroup(AppGroup):
         parent: click.Context | None = None,
         **extra: t.Any,
     ) -> click.Context:
-        """Create the context with a :class:`ScriptInfo` object (unless one is
-        given) and mark the process as run from the command line, so that
-        ``app.run()`` in the app's module does nothing."""
+        """Create the click context, with a new :class:`ScriptInfo` as its object
+        unless one is supplied; also flags the process as started from the command
+        line, which turns ``app.run()`` in the app's module into a no-op."""
         os.environ["FLASK_RUN_FROM_CLI"] = "true"
-        if "obj" not in extra and "obj" not in self.context_settings:
+        obj_supplied = "obj" in extra or "obj" in self.context_settings
+        if not obj_supplied:
             extra["obj"] = ScriptInfo(
                 create_app=self.create_app,
                 set_debug_flag=self.set_debug_flag,
@@ -653,33 +745,38 @@ class FlaskGroup(AppGroup):
         return super().make_context(info_name, args, parent=parent, **extra)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """Parse the arguments; without any, still load the env files and
-        ``FLASK_APP`` first so that the help shows the app's commands."""
-        if not args and self.no_args_is_help:
-            for option in (self._env_file_option, self._app_option):
+        """Parse the arguments. When they only ask for the help (none at all, or just
+        ``--help``), the env files and ``FLASK_APP`` are processed first, so that
+        the help lists the app's commands."""
+        only_help = (not args and self.no_args_is_help) or (
+            len(args) == 1 and args[0] in self.get_help_option_names(ctx)
+        )
+        if only_help:
+            for option in self._early_options:
                 option.handle_parse_result(ctx, {}, [])
         try:
             return super().parse_args(ctx, args)
         except (click.ClickException, click.exceptions.Exit):
-            # Showing the help may have loaded the app and pushed its context onto
-            # this context, which click does not close when parsing stops early.
+            # Printing the help may have loaded the app and pushed its context on
+            # ctx; click does not close the context when parsing stops early.
             ctx.close()
             raise
 
 
 def load_dotenv(path: str | os.PathLike[str] | None = None, load_defaults: bool = True) -> bool:
-    """Load environment variables from ``.flaskenv`` and ``.env`` (the nearest ones
-    found from the current directory upwards; ``.env`` wins) when
-    ``load_defaults``, then from the file ``path``, which wins over both.
+    """Set environment variables from env files.
 
-    Variables already set in the environment are never overridden. Returns whether
-    any file was loaded. Without python-dotenv nothing is loaded, and a tip is
-    printed if such files exist.
+    With ``load_defaults``, the nearest ``.flaskenv`` and ``.env`` (searching from
+    the working directory upwards) are read, ``.env`` overriding ``.flaskenv``;
+    then the file ``path``, if it exists, overrides both. A key without a value
+    overrides too, leaving the variable unset. Variables already in the
+    environment are never changed. Returns whether the files defined any key.
+    Without python-dotenv nothing is read (a tip is printed if env files exist) and
+    the result is False.
     """
-    try:
-        import dotenv
-    except ImportError:
-        if path or os.path.isfile(".env") or os.path.isfile(".flaskenv"):
+    dotenv = _import_dotenv()
+    if dotenv is None:
+        if path or any(os.path.isfile(name) for name in _DEFAULT_ENV_FILES):
             click.secho(
                 " * Tip: There are .env files present. Install python-dotenv to use them.",
                 fg="yellow",
@@ -687,40 +784,61 @@ def load_dotenv(path: str | os.PathLike[str] | None = None, load_defaults: bool 
             )
         return False
 
-    files: list[str | os.PathLike[str]] = []
+    sources: list[str | os.PathLike[str]] = []
     if load_defaults:
-        for name in (".flaskenv", ".env"):
-            found = dotenv.find_dotenv(name, usecwd=True)
-            if found:
-                files.append(found)
+        sources += filter(
+            None, (dotenv.find_dotenv(name, usecwd=True) for name in _DEFAULT_ENV_FILES)
+        )
     if path is not None and os.path.isfile(path):
-        files.append(path)
+        sources.append(path)
 
-    values: dict[str, str] = {}
-    for file in files:
-        for key, value in dotenv.dotenv_values(file, encoding="utf-8").items():
-            if value is not None:
-                values[key] = value
-    for key, value in values.items():
-        os.environ.setdefault(key, value)
-    return bool(files)
+    merged: dict[str, str | None] = {}
+    for source in sources:
+        merged.update(dotenv.dotenv_values(source, encoding="utf-8"))
+    for key, value in merged.items():
+        if value is not None:
+            os.environ.setdefault(key, value)
+    return bool(merged)
+
+
+# -- the run command -----------------------------------------------------------------------
 
 
 def show_server_banner(debug: bool, app_import_path: str | None) -> None:
-    """Print the development server's start-up lines (which app, debug mode),
-    except in the reloader's child process, where they were already printed."""
+    """Print which app the development server serves and whether debug mode is on.
+    Nothing is printed in the reloader's child process: the parent already did."""
     if is_running_from_reloader():
         return
+    banner = []
     if app_import_path is not None:
-        click.echo(f" * Serving Flask app '{app_import_path}'")
+        banner.append(f" * Serving Flask app '{app_import_path}'")
     if debug is not None:
-        click.echo(f" * Debug mode: {'on' if debug else 'off'}")
+        banner.append(f" * Debug mode: {'on' if debug else 'off'}")
+    for line in banner:
+        click.echo(line)
+
+
+def _special_certificate(
+    name: str, ctx: click.Context | None, param: click.Parameter | None
+) -> t.Any:
+    """``"adhoc"``, or the ``ssl.SSLContext`` that ``name`` imports; None if
+    ``name`` is neither."""
+    import ssl
+
+    if name == "adhoc":
+        if importlib.util.find_spec("cryptography") is None:
+            raise click.BadParameter(
+                "Using ad-hoc certificates requires the cryptography library.", ctx, param
+            )
+        return name
+    imported = import_string(name, silent=True)
+    return imported if isinstance(imported, ssl.SSLContext) else None
 
 
 class CertParamType(click.ParamType):
-    """The ``--cert`` option's type: an existing file, ``adhoc`` (a generated
-    certificate, which needs the cryptography library), or the import path of an
-    ``ssl.SSLContext`` object."""
+    """Type of the ``--cert`` option: an existing certificate file, ``adhoc`` (a
+    throw-away certificate, needs the cryptography library), or the import path of
+    an ``ssl.SSLContext``."""
 
     name = "path"
 
@@ -730,76 +848,92 @@ class CertParamType(click.ParamType):
     def convert(
         self, value: t.Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> t.Any:
-        """Return the resolved path, ``"adhoc"`` or the ``SSLContext``; anything
-        else fails like a missing file."""
-        import ssl
-
+        """Return the resolved file path, ``"adhoc"`` or the ``SSLContext``; any
+        other value is reported as a missing file."""
         try:
             return self.path_type(value, param, ctx)
         except click.BadParameter:
-            text = click.STRING(value, param, ctx).lower()
-            if text == "adhoc":
-                if importlib.util.find_spec("cryptography") is None:
-                    raise click.BadParameter(
-                        "Using ad-hoc certificates requires the cryptography library.",
-                        ctx,
-                        param,
-                    )
-                return text
-            obj = import_string(text, silent=True)
-            if isinstance(obj, ssl.SSLContext):
-                return obj
-            raise
+            special = _special_certificate(click.STRING(value, param, ctx).lower(), ctx, param)
+            if special is None:
+                raise
+            return special
+
+
+# Why ``--key`` is refused, by what ``--cert`` is (see _certificate_kind).
+_KEY_NOT_USED = {
+    "missing": '"--cert" must also be specified.',
+    "context": 'When "--cert" is an SSLContext object, "--key" is not used.',
+    "adhoc": 'When "--cert" is "adhoc", "--key" is not used.',
+}
+
+
+def _certificate_kind(cert: t.Any) -> str:
+    import ssl
+
+    if cert is None:
+        return "missing"
+    if isinstance(cert, ssl.SSLContext):
+        return "context"
+    return "adhoc" if cert == "adhoc" else "file"
 
 
 def _validate_key(ctx: click.Context, param: click.Parameter, value: t.Any) -> t.Any:
-    """Check ``--key`` against ``--cert`` (processed first) and pair them."""
+    """Check ``--key`` against the already converted ``--cert`` and, for a
+    certificate file, replace ``cert`` by the ``(certificate, key)`` pair."""
     import ssl
 
     cert = ctx.params.get("cert")
-    if value is not None:
-        if cert is None:
-            raise click.BadParameter('"--cert" must also be specified.', ctx, param)
-        if isinstance(cert, ssl.SSLContext):
-            raise click.BadParameter(
-                'When "--cert" is an SSLContext object, "--key" is not used.', ctx, param
-            )
-        if cert == "adhoc":
-            raise click.BadParameter('When "--cert" is "adhoc", "--key" is not used.', ctx, param)
-        try:
-            ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(cert, value)
-        except (ssl.SSLError, OSError) as exc:
-            raise click.BadParameter(
-                f"Could not load the certificate {cert!r} with this key: {exc}", ctx, param
-            ) from None
-        ctx.params["cert"] = (cert, value)
-    elif cert is not None and not (cert == "adhoc" or isinstance(cert, ssl.SSLContext)):
-        raise click.BadParameter('Required when using "--cert".', ctx, param)
+    kind = _certificate_kind(cert)
+    if value is None:
+        if kind == "file":
+            raise click.BadParameter('Required when using "--cert".', ctx, param)
+        return value
+    if kind in _KEY_NOT_USED:
+        raise click.BadParameter(_KEY_NOT_USED[kind], ctx, param)
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(t.cast(str, cert), value)
+    except (ssl.SSLError, OSError) as exc:
+        raise click.BadParameter(
+            f"Could not load the certificate {cert!r} with this key: {exc}", ctx, param
+        ) from None
+    ctx.params["cert"] = (cert, value)
     return value
 
 
 class SeparatedPathType(click.Path):
-    """A list of paths given as one value separated by ``os.path.pathsep``; each is
-    checked like a :class:`click.Path`."""
+    """Several paths in one value, separated by ``os.path.pathsep``; each is checked
+    as by :class:`click.Path`."""
 
     def convert(
         self, value: t.Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> t.Any:
-        """Return the list of converted paths."""
-        paths = []
-        for item in self.split_envvar_value(value):
-            paths.append(super().convert(item, param, ctx))
-        return paths
+        """Return the list of the converted paths."""
+        convert_one = super().convert
+        return [convert_one(item, param, ctx) for item in self.split_envvar_value(value)]
 
 
-def _deferred_error_app(error: Exception) -> WSGIApplication:
-    """A WSGI app re-raising ``error``: lets the reloader keep watching files after
-    the app failed to load, so fixing the code restarts the server."""
+def _app_raising(error: Exception) -> WSGIApplication:
+    """A WSGI app that raises ``error`` for every request."""
 
     def app(environ: WSGIEnvironment, start_response: StartResponse) -> cabc.Iterable[bytes]:
         raise error from None
 
     return app
+
+
+def _app_to_serve(info: ScriptInfo) -> WSGIApplication:
+    """Load the app for the server. In the reloader's child process a load error is
+    printed and served instead, so the reloader keeps watching for a fix."""
+    try:
+        return info.load_app()
+    except Exception as exc:
+        if not is_running_from_reloader():
+            raise
+        if isinstance(exc, NoAppException):
+            click.secho(f"Error: {exc.format_message()}", err=True, fg="red")
+        else:
+            traceback.print_exc()
+        return _app_raising(exc)
 
 
 @click.command("run", short_help="Run a development server.")
@@ -866,25 +1000,8 @@ def run_command(
 
     The reloader and debugger are enabled by default with the '--debug' option.
     """
-    app: WSGIApplication
-    try:
-        app = info.load_app()
-    except Exception as exc:
-        if not is_running_from_reloader():
-            raise
-        # In the reloader's child, keep serving (and watching) so a fix reloads.
-        if isinstance(exc, NoAppException):
-            click.secho(f"Error: {exc.format_message()}", err=True, fg="red")
-        else:
-            traceback.print_exc()
-        app = _deferred_error_app(exc)
-
+    app = _app_to_serve(info)
     debug = get_debug_flag()
-    if reload is None:
-        reload = debug
-    if debugger is None:
-        debugger = debug
-
     show_server_banner(debug, info.app_import_path)
 
     from werkzeug.serving import run_simple
@@ -893,8 +1010,8 @@ def run_command(
         host,
         port,
         app,
-        use_reloader=reload,
-        use_debugger=debugger,
+        use_reloader=debug if reload is None else reload,
+        use_debugger=debug if debugger is None else debugger,
         threaded=with_threads,
         ssl_context=cert,
         extra_files=extra_files,
@@ -903,6 +1020,37 @@ def run_command(
 
 
 run_command.params.insert(0, _make_debug_option())
+
+
+# -- the shell command ---------------------------------------------------------------------
+
+
+def _shell_namespace(app: Flask) -> dict[str, t.Any]:
+    """The shell's globals: what ``PYTHONSTARTUP`` defines (run first, as the plain
+    interpreter does), overridden by the app's shell context."""
+    namespace: dict[str, t.Any] = {}
+    startup_file = os.environ.get("PYTHONSTARTUP")
+    if startup_file and os.path.isfile(startup_file):
+        source = Path(startup_file).read_text(encoding="utf-8")
+        exec(compile(source, startup_file, "exec"), namespace)
+    namespace.update(app.make_shell_context())
+    return namespace
+
+
+def _prepare_interactive_terminal(namespace: dict[str, t.Any]) -> None:
+    """On a terminal, set the interpreter's readline up as ``python`` does, with
+    completion of the shell's names."""
+    interactive_hook = getattr(sys, "__interactivehook__", None)
+    if interactive_hook is None or sys.stdin is None or not sys.stdin.isatty():
+        return
+    try:
+        import readline
+        from rlcompleter import Completer
+    except ImportError:
+        pass
+    else:
+        readline.set_completer(Completer(namespace).complete)
+    interactive_hook()
 
 
 @click.command("shell", short_help="Run a shell in the app context.")
@@ -918,36 +1066,19 @@ def shell_command() -> None:
     import code
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    banner = (
-        f"Python {sys.version} on {sys.platform}\n"
-        f"App: {app.import_name}\n"
-        f"Instance: {app.instance_path}"
+    namespace = _shell_namespace(app)
+    _prepare_interactive_terminal(namespace)
+    code.interact(
+        banner=(
+            f"Python {sys.version} on {sys.platform}\n"
+            f"App: {app.import_name}\n"
+            f"Instance: {app.instance_path}"
+        ),
+        local=namespace,
     )
-    namespace: dict[str, t.Any] = {}
 
-    # Like the plain interpreter, run the user's start-up file first; the app's
-    # names then take precedence.
-    startup = os.environ.get("PYTHONSTARTUP")
-    if startup and os.path.isfile(startup):
-        with open(startup, encoding="utf-8") as f:
-            exec(compile(f.read(), startup, "exec"), namespace)
-    namespace.update(app.make_shell_context())
 
-    # Interactive terminals get the interpreter's readline set-up, completing
-    # names from the shell's namespace.
-    interactive_hook = getattr(sys, "__interactivehook__", None)
-    if interactive_hook is not None and sys.stdin is not None and sys.stdin.isatty():
-        try:
-            import readline
-            from rlcompleter import Completer
-        except ImportError:
-            pass
-        else:
-            readline.set_completer(Completer(namespace).complete)
-        interactive_hook()
-
-    code.interact(banner=banner, local=namespace)
-
+# -- the routes command --------------------------------------------------------------------
 
 _ROUTE_SORTS = ("endpoint", "methods", "domain", "rule", "match")
 
@@ -1024,5 +1155,5 @@ directory.
 
 
 def main() -> None:
-    """Run the ``framework`` command (the console script's entry point)."""
+    """Entry point of the ``framework`` console script: run :data:`cli`."""
     cli.main()

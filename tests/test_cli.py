@@ -215,8 +215,23 @@ def test_find_app_by_string_calls_with_literal_arguments() -> None:
         return Flask("made")
 
     mod = module("m", create_app=create_app)
-    find_app_by_string(mod, "create_app('dev', 2, flags=[1, None], **{'x': True})")
-    assert calls == [(("dev", 2), {"flags": [1, None], "x": True})]
+    find_app_by_string(mod, "create_app('dev', 2, flags=[1, None])")
+    assert calls == [(("dev", 2), {"flags": [1, None]})]
+
+
+@pytest.mark.parametrize(
+    "reference", ["create_app(**{'x': 9})", "create_app(debug=True, **{'x': 9})", "create_app(**x)"]
+)
+def test_find_app_by_string_ignores_keyword_unpacking(reference: str) -> None:
+    """Like Flask, ``**mapping`` in the call is dropped without being evaluated."""
+    calls: list[dict[str, Any]] = []
+
+    def create_app(**kwargs: Any) -> Flask:
+        calls.append(kwargs)
+        return Flask("made")
+
+    find_app_by_string(module("m", create_app=create_app), reference)
+    assert calls == [{"debug": True} if "debug" in reference else {}]
 
 
 def test_find_app_by_string_with_empty_parentheses_calls_without_arguments() -> None:
@@ -229,13 +244,20 @@ def test_find_app_by_string_call_syntax_on_an_instance_returns_the_instance() ->
     assert find_app_by_string(module("m", app=web), "app()") is web
 
 
-@pytest.mark.parametrize("reference", ["create_app(", "1abc", "a.b", "", "app:x", "f()()"])
+@pytest.mark.parametrize("reference", ["create_app(", "1abc", "a.b", "", "app:x"])
 def test_find_app_by_string_unparsable_reference(reference: str) -> None:
     with pytest.raises(NoAppException) as info:
         find_app_by_string(module("m"), reference)
     assert str(info.value) == (
         f"Failed to parse {reference!r} as an attribute name or function call."
     )
+
+
+@pytest.mark.parametrize("reference", ["f()()", "a.b()", "(lambda: 1)()"])
+def test_find_app_by_string_call_of_something_other_than_a_name(reference: str) -> None:
+    with pytest.raises(NoAppException) as info:
+        find_app_by_string(module("m"), reference)
+    assert str(info.value) == f"Function reference must be a simple name: {reference!r}."
 
 
 @pytest.mark.parametrize("reference", ["create_app(foo)", "create_app(1+2)", "create_app(*[1])"])
@@ -719,6 +741,21 @@ def test_flask_group_without_arguments_shows_the_app_commands(
     assert "hello" in result.output
 
 
+@pytest.mark.parametrize("source", ["environment", ".flaskenv"])
+def test_flask_group_help_alone_shows_the_app_commands(
+    project: Callable[..., Path], tmp_path: Path, source: str
+) -> None:
+    project("one.py", APP_MODULE.format(name="one"))
+    if source == "environment":
+        os.environ["FLASK_APP"] = "one"
+    else:
+        (tmp_path / ".flaskenv").write_text("FLASK_APP=one\n")
+    result = invoke(FlaskGroup(), ["--help"])
+    assert result.exit_code == 0
+    assert "  hello" in result.output
+    assert "Could not locate" not in result.output
+
+
 def test_flask_group_reads_command_options_from_flask_variables(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -866,6 +903,42 @@ def test_load_dotenv_without_defaults(project: Callable[..., Path], tmp_path: Pa
 
 def test_load_dotenv_without_files(project: Callable[..., Path]) -> None:
     assert load_dotenv() is False
+
+
+@pytest.mark.parametrize("content", ["", "# only a comment\n"])
+def test_load_dotenv_with_a_file_defining_nothing(
+    project: Callable[..., Path], tmp_path: Path, content: str
+) -> None:
+    (tmp_path / ".env").write_text(content)
+    assert load_dotenv() is False
+
+
+def test_load_dotenv_bare_key_overrides_an_earlier_file(
+    project: Callable[..., Path], tmp_path: Path
+) -> None:
+    (tmp_path / ".flaskenv").write_text("BARE=1\nKEPT=1\n")
+    (tmp_path / ".env").write_text("BARE\n")
+    assert load_dotenv() is True
+    assert "BARE" not in os.environ
+    assert os.environ["KEPT"] == "1"
+
+
+def test_load_dotenv_counts_a_bare_key_as_loaded(
+    project: Callable[..., Path], tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("BARE\n")
+    assert load_dotenv() is True
+    assert "BARE" not in os.environ
+
+
+def test_load_dotenv_given_file_bare_key_overrides_the_defaults(
+    project: Callable[..., Path], tmp_path: Path
+) -> None:
+    write_env_files(tmp_path)
+    (tmp_path / "bare.env").write_text("FOO\n")
+    assert load_dotenv("bare.env") is True
+    assert "FOO" not in os.environ
+    assert os.environ["ONLY_ENV"] == "1"
 
 
 def test_load_dotenv_without_python_dotenv_prints_a_tip(
