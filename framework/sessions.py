@@ -40,29 +40,31 @@ _NO_SECRET_KEY = (
 
 
 class SessionMixin(cabc.MutableMapping[str, t.Any]):
-    """The attributes every session object has besides the mapping interface."""
+    """Adds the session flags to a mutable mapping; every session class includes it."""
+
+    #: True for a session created during this request rather than loaded from storage.
+    #: Storage back-ends that can tell set it; the cookie session leaves it False.
+    new = False
+
+    #: True when the session must be written back. This base value is a conservative
+    #: True; sessions that track their changes override it. Changes made inside a
+    #: mutable value held by the session go unnoticed: set it by hand after those.
+    modified = True
+
+    #: True once the session has been read during the request, which makes the
+    #: response vary on the ``Cookie`` header.
+    accessed = False
 
     @property
     def permanent(self) -> bool:
-        """Whether the session outlives the browser session (for
-        ``PERMANENT_SESSION_LIFETIME``); stored under the ``"_permanent"`` key."""
+        """Whether the session is kept for ``PERMANENT_SESSION_LIFETIME`` rather than
+        until the browser closes; kept in the session under ``"_permanent"`` (default
+        False)."""
         return self.get("_permanent", False)
 
     @permanent.setter
     def permanent(self, value: bool) -> None:
         self["_permanent"] = bool(value)
-
-    #: Whether the session was just created rather than loaded. The cookie session
-    #: never sets it.
-    new = False
-
-    #: Whether the session changed and must be saved. Mutating a mutable value stored
-    #: in the session is not detected: set this to ``True`` by hand then.
-    modified = True
-
-    #: Whether the session was read during the request; the response then varies on
-    #: the ``Cookie`` header.
-    accessed = False
 
 
 class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):
@@ -82,16 +84,39 @@ class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):
         super().__init__(initial, on_update)
 
 
-class NullSession(SecureCookieSession):
-    """The read-only, empty session used when no secret key is set.
+_NullSessionT = t.TypeVar("_NullSessionT", bound=SecureCookieSession)
 
-    Reading works; any write raises ``RuntimeError`` saying to set a secret key.
-    """
+#: The dict methods that change the contents of a dict, refused by a null session.
+_MUTATING_METHODS = (
+    "__setitem__",
+    "__delitem__",
+    "clear",
+    "pop",
+    "popitem",
+    "update",
+    "setdefault",
+)
 
-    def _fail(self, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+
+def _refuse_writes(session_class: type[_NullSessionT]) -> type[_NullSessionT]:
+    """Return ``session_class`` with each of its mutating dict methods replaced by one
+    that raises ``RuntimeError`` telling the developer to set a secret key."""
+
+    def refuse(self: _NullSessionT, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
         raise RuntimeError(_NO_SECRET_KEY)
 
-    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail
+    for method_name in _MUTATING_METHODS:
+        setattr(session_class, method_name, refuse)
+    return session_class
+
+
+@_refuse_writes
+class NullSession(SecureCookieSession):
+    """The empty stand-in session of an app without a secret key.
+
+    It can be read like any session, but changing it raises ``RuntimeError`` explaining
+    that a secret key must be set, so data is never silently dropped.
+    """
 
 
 class SessionInterface:

@@ -9,6 +9,7 @@ signals, and render through that environment.
 
 from __future__ import annotations
 
+import itertools
 import typing as t
 from collections.abc import Callable, Iterator
 
@@ -72,118 +73,142 @@ class Environment(BaseEnvironment):
 
 
 class DispatchingJinjaLoader(BaseLoader):
-    """A loader that asks the app's loader, then each blueprint's, for a template.
+    """The environment's loader: looks a template up in the app's folder, then in each
+    blueprint's folder in registration order (``app.iter_blueprints()``).
 
-    Blueprints are searched in registration order (``app.iter_blueprints()``); scaffolds
-    without a template folder (``jinja_loader is None``) are skipped. The first match
-    wins. With ``EXPLAIN_TEMPLATE_LOADING`` every loader is tried and the attempts are
-    logged through :func:`explain_template_loading_attempts`.
+    Scaffolds whose ``jinja_loader`` is None are passed over and the first hit is used.
+    When ``EXPLAIN_TEMPLATE_LOADING`` is on, every loader is asked and the outcome is
+    logged by :func:`explain_template_loading_attempts`.
     """
 
     def __init__(self, app: Flask) -> None:
         self.app = app
 
-    def get_source(self, environment: BaseEnvironment, template: str) -> SourceTriple:
-        """Return ``(source, filename, uptodate)`` for ``template``, else raise TemplateNotFound."""
-        if self.app.config["EXPLAIN_TEMPLATE_LOADING"]:
-            return self._get_source_explained(environment, template)
-        return self._get_source_fast(environment, template)
+    def _scaffold_loaders(self) -> Iterator[tuple[Flask | Blueprint, BaseLoader]]:
+        """Yield ``(owner, loader)`` for the app and every blueprint that has templates."""
+        app = self.app
+        owners: Iterator[Flask | Blueprint] = itertools.chain((app,), app.iter_blueprints())
+        for owner in owners:
+            loader = owner.jinja_loader
+            if loader is not None:
+                yield owner, loader
 
-    def _get_source_fast(self, environment: BaseEnvironment, template: str) -> SourceTriple:
-        for _owner, loader in self._iter_loaders():
+    def get_source(self, environment: BaseEnvironment, template: str) -> SourceTriple:
+        """Return ``(source, filename, uptodate)`` for ``template`` from the first loader
+        that has it; raise ``TemplateNotFound`` when none does."""
+        if self.app.config["EXPLAIN_TEMPLATE_LOADING"]:
+            return self._get_source_and_log(environment, template)
+        for _owner, loader in self._scaffold_loaders():
             try:
                 return loader.get_source(environment, template)
             except TemplateNotFound:
-                continue
+                pass
         raise TemplateNotFound(template)
 
-    def _get_source_explained(self, environment: BaseEnvironment, template: str) -> SourceTriple:
-        attempts: list[LoadingAttempt] = []
-        found: SourceTriple | None = None
-        for owner, loader in self._iter_loaders():
-            result: SourceTriple | None
-            try:
-                result = loader.get_source(environment, template)
-            except TemplateNotFound:
-                result = None
-            if found is None:
-                found = result
-            attempts.append((loader, owner, result))
+    def _get_source_and_log(self, environment: BaseEnvironment, template: str) -> SourceTriple:
+        """Ask every loader for ``template``, log what each answered, and return the first
+        answer (``TemplateNotFound`` when there is none)."""
+        attempts: list[LoadingAttempt] = [
+            (loader, owner, _source_or_none(loader, environment, template))
+            for owner, loader in self._scaffold_loaders()
+        ]
         explain_template_loading_attempts(self.app, template, attempts)
-        if found is None:
-            raise TemplateNotFound(template)
-        return found
-
-    def _iter_loaders(self) -> Iterator[tuple[Flask | Blueprint, BaseLoader]]:
-        app_loader = self.app.jinja_loader
-        if app_loader is not None:
-            yield self.app, app_loader
-        for blueprint in self.app.iter_blueprints():
-            blueprint_loader = blueprint.jinja_loader
-            if blueprint_loader is not None:
-                yield blueprint, blueprint_loader
+        for _loader, _owner, answer in attempts:
+            if answer is not None:
+                return answer
+        raise TemplateNotFound(template)
 
     def list_templates(self) -> list[str]:
         """Return the names of all templates the app and its blueprints provide, each once."""
         names: dict[str, None] = {}
-        for _owner, loader in self._iter_loaders():
+        for _owner, loader in self._scaffold_loaders():
             names.update(dict.fromkeys(loader.list_templates()))
         return list(names)
 
 
-def _describe_loader(loader: BaseLoader) -> Iterator[str]:
-    """Yield lines describing a loader: its class, then its public simple attributes."""
-    cls = type(loader)
-    yield f"class: {cls.__module__}.{cls.__name__}"
-    for key, value in sorted(getattr(loader, "__dict__", {}).items()):
-        if key.startswith("_"):
+def _source_or_none(
+    loader: BaseLoader, environment: BaseEnvironment, template: str
+) -> SourceTriple | None:
+    """Return ``loader``'s answer for ``template``, or None when it does not have it."""
+    try:
+        return loader.get_source(environment, template)
+    except TemplateNotFound:
+        return None
+
+
+#: Loader attribute values shown verbatim (by ``repr``) in a loading explanation.
+_SCALAR_TYPES = (str, int, float, bool)
+
+
+def _loader_details(loader: BaseLoader) -> list[str]:
+    """Return the lines that identify ``loader`` in a loading explanation: its class,
+    then its public attributes that are scalars or sequences of strings, by name."""
+    loader_class = type(loader)
+    details = [f"class: {loader_class.__module__}.{loader_class.__name__}"]
+    attributes = getattr(loader, "__dict__", {})
+    for name in sorted(attributes):
+        if name.startswith("_"):
             continue
-        if isinstance(value, (tuple, list)):
-            if all(isinstance(item, str) for item in value):
-                yield f"{key}:"
-                for item in value:
-                    yield f"  - {item}"
-        elif isinstance(value, (str, int, float, bool)):
-            yield f"{key}: {value!r}"
+        value = attributes[name]
+        if isinstance(value, _SCALAR_TYPES):
+            details.append(f"{name}: {value!r}")
+        elif isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+            details.append(f"{name}:")
+            details.extend(f"  - {item}" for item in value)
+    return details
+
+
+def _owner_label(app: Flask, owner: Flask | Blueprint) -> str:
+    """Return how a loading explanation names the scaffold a loader belongs to."""
+    if owner is app:
+        return f"application {app.import_name!r}"
+    return f"blueprint {owner.name!r} ({owner.import_name})"
+
+
+#: Appended to a failed or ambiguous lookup made from a blueprint's endpoint.
+_BLUEPRINT_HINT = (
+    "  Maybe you did not place a template in the right folder?",
+    "  See https://flask.palletsprojects.com/blueprints/#templates",
+)
 
 
 def explain_template_loading_attempts(
     app: Flask, template: str, attempts: list[LoadingAttempt]
 ) -> None:
-    """Log, at INFO level on ``app.logger``, which loaders were tried for ``template``.
+    """Log on ``app.logger``, at INFO level, how the lookup of ``template`` went.
 
-    Each attempt names its owner (application or blueprint), describes the loader and
-    says whether it matched. A missing template, or one matched by more than one loader,
-    is flagged; inside a blueprint's request a hint about blueprint folders follows.
+    ``attempts`` lists ``(loader, owner, answer)`` in the order the loaders were asked,
+    ``answer`` being None for a miss. Each attempt is numbered and its loader described;
+    the message ends with an error when nothing matched, or a warning when several
+    loaders did. When the lookup did not find exactly one match during a request to a
+    blueprint's endpoint, a hint about blueprint template folders is added.
     """
+    report = [f"Locating template {template!r}:"]
+    hits = 0
+    for number, (loader, owner, answer) in enumerate(attempts, start=1):
+        report.append(f"{number:>5}: trying loader of {_owner_label(app, owner)}")
+        report.extend(f"       {detail}" for detail in _loader_details(loader))
+        if answer is None:
+            report.append("       -> no match")
+            continue
+        hits += 1
+        filename = answer[1] or "<string>"
+        report.append(f"       -> found ({filename!r})")
+
+    if hits == 0:
+        report.append("Error: the template could not be found.")
+    elif hits > 1:
+        report.append("Warning: multiple loaders returned a match for the template.")
+
     request_ctx = _cv_request.get(None)
-    blueprint = request_ctx.request.blueprint if request_ctx is not None else None
-    lines = [f"Locating template {template!r}:"]
-    matches = 0
-    for number, (loader, owner, result) in enumerate(attempts, 1):
-        if owner is app:
-            owner_text = f"application {app.import_name!r}"
-        else:
-            owner_text = f"blueprint {owner.name!r} ({owner.import_name})"
-        lines.append(f"{number:5}: trying loader of {owner_text}")
-        lines.extend(f"       {line}" for line in _describe_loader(loader))
-        if result is None:
-            lines.append("       -> no match")
-        else:
-            matches += 1
-            lines.append(f"       -> found ({result[1] or '<string>'!r})")
-    if matches == 0:
-        lines.append("Error: the template could not be found.")
-    elif matches > 1:
-        lines.append("Warning: multiple loaders returned a match for the template.")
-    if blueprint is not None and matches != 1:
-        lines.append(
+    blueprint = None if request_ctx is None else request_ctx.request.blueprint
+    if hits != 1 and blueprint is not None:
+        report.append(
             "  The template was looked up from an endpoint that belongs to"
             f" the blueprint {blueprint!r}."
         )
-        lines.append("  Maybe you did not place a template in the right folder?")
-        lines.append("  See https://flask.palletsprojects.com/blueprints/#templates")
-    app.logger.info("\n".join(lines))
+        report.extend(_BLUEPRINT_HINT)
+    app.logger.info("\n".join(report))
 
 
 def _current_app() -> Flask:
@@ -191,14 +216,46 @@ def _current_app() -> Flask:
     return current_app._get_current_object()  # type: ignore[attr-defined]
 
 
-def _render(app: Flask, template: Template, context: dict[str, t.Any]) -> str:
+def _prepare_render(app: Flask, template: Template, context: dict[str, t.Any]) -> None:
+    """Fill ``context`` from the app's context processors, then send
+    ``before_render_template``."""
     app.update_template_context(context)
     before_render_template.send(
         app, _async_wrapper=app.ensure_sync, template=template, context=context
     )
-    rendered = template.render(context)
+
+
+def _announce_rendered(app: Flask, template: Template, context: dict[str, t.Any]) -> None:
+    """Send ``template_rendered`` for a finished render."""
     template_rendered.send(app, _async_wrapper=app.ensure_sync, template=template, context=context)
-    return rendered
+
+
+def _render_whole(app: Flask, template: Template, context: dict[str, t.Any]) -> str:
+    """Render ``template`` to one string, with the context processors and signals."""
+    _prepare_render(app, template, context)
+    html = template.render(context)
+    _announce_rendered(app, template, context)
+    return html
+
+
+def _chunks_then_announce(
+    app: Flask, template: Template, context: dict[str, t.Any]
+) -> Iterator[str]:
+    """Yield the template's output chunks, then send ``template_rendered``."""
+    yield from template.generate(context)
+    _announce_rendered(app, template, context)
+
+
+def _render_streamed(app: Flask, template: Template, context: dict[str, t.Any]) -> Iterator[str]:
+    """Return an iterator over the template's output chunks, with the context processors
+    and signals; inside a request it keeps the request context available while it runs."""
+    _prepare_render(app, template, context)
+    chunks = _chunks_then_announce(app, template, context)
+    # The response body is consumed after the view has returned and its request context
+    # was popped: the template still needs that context.
+    if _cv_request.get(None) is None:
+        return chunks
+    return stream_with_context(chunks)
 
 
 def render_template(
@@ -211,7 +268,7 @@ def render_template(
     """
     app = _current_app()
     template = app.jinja_env.get_or_select_template(template_name_or_list)
-    return _render(app, template, context)
+    return _render_whole(app, template, context)
 
 
 def render_template_string(source: str, **context: t.Any) -> str:
@@ -220,28 +277,7 @@ def render_template_string(source: str, **context: t.Any) -> str:
     String templates are always autoescaped. Requires an application context.
     """
     app = _current_app()
-    template = app.jinja_env.from_string(source)
-    return _render(app, template, context)
-
-
-def _stream(app: Flask, template: Template, context: dict[str, t.Any]) -> Iterator[str]:
-    app.update_template_context(context)
-    before_render_template.send(
-        app, _async_wrapper=app.ensure_sync, template=template, context=context
-    )
-
-    def generate() -> Iterator[str]:
-        yield from template.generate(context)
-        template_rendered.send(
-            app, _async_wrapper=app.ensure_sync, template=template, context=context
-        )
-
-    chunks = generate()
-    # A streamed response is consumed after the view returns: keep the request
-    # context alive for the template while it is being generated.
-    if _cv_request.get(None) is not None:
-        chunks = stream_with_context(chunks)
-    return chunks
+    return _render_whole(app, app.jinja_env.from_string(source), context)
 
 
 def stream_template(
@@ -254,11 +290,10 @@ def stream_template(
     """
     app = _current_app()
     template = app.jinja_env.get_or_select_template(template_name_or_list)
-    return _stream(app, template, context)
+    return _render_streamed(app, template, context)
 
 
 def stream_template_string(source: str, **context: t.Any) -> Iterator[str]:
     """Render the template source ``source`` as an iterator of string chunks."""
     app = _current_app()
-    template = app.jinja_env.from_string(source)
-    return _stream(app, template, context)
+    return _render_streamed(app, app.jinja_env.from_string(source), context)

@@ -497,3 +497,12 @@ def test_dumps_replaced_on_the_provider_instance_is_used() -> None:
     app.json.dumps = lambda obj, **kwargs: "PATCHED"  # type: ignore[method-assign]
     with app.test_request_context():
         assert jsonify({"a": 1}).data == b"PATCHED\n"
+
+
+@pytest.mark.parametrize("payload", ['{" di": 5}', '{" di": "x"}', '{" di": []}'])
+def test_malformed_dict_tag_raises_type_error(payload: str) -> None:
+    """A ``" di"`` tag that does not hold a non-empty object is a TypeError, as in Flask."""
+    from framework.json.tag import TaggedJSONSerializer
+
+    with pytest.raises(TypeError):
+        TaggedJSONSerializer().loads(payload)

@@ -1,26 +1,28 @@
-"""A compact, tagged JSON format that round-trips types JSON lacks.
+"""Tagged JSON: plain JSON extended with markers for the Python types JSON lacks.
 
-The session cookie uses it to store tuples, bytes, ``Markup``, ``UUID`` and
-``datetime`` values. A non-JSON value is written as an object with a single key,
-its tag (``" t"``, ``" b"``, ``" m"``, ``" u"``, ``" d"``), mapping to a JSON form of
-the value; a real dict whose only key happens to be a tag is wrapped in a ``" di"``
-tag so it is not mistaken for one. The format is the one Flask's session cookies
-use, so cookies are interchangeable.
+This is the encoding of the session cookie. A value JSON cannot express (a tuple,
+bytes, ``Markup``, a ``UUID``, a ``datetime``) is written as a JSON object with exactly
+one key, the type's marker (``" t"``, ``" b"``, ``" m"``, ``" u"``, ``" d"``), whose
+value is a JSON form of the original. A genuine one-key dict whose key collides with a
+marker is escaped under ``" di"`` so that reading it back does not convert it. The byte
+layout matches Flask's session cookies, so a cookie written by one can be read by the
+other.
 
-To support another type, subclass :class:`JSONTag` and register it::
+Extra types are supported by registering a :class:`JSONTag` subclass::
 
-    class TagOrderedDict(JSONTag):
-        key = " od"
+    class TagFrozenSet(JSONTag):
+        key = " fs"
 
-        def check(self, value): return isinstance(value, OrderedDict)
-        def to_json(self, value): return [[k, self.serializer.tag(v)] for k, v in value.items()]
-        def to_python(self, value): return OrderedDict(value)
+        def check(self, value): return isinstance(value, frozenset)
+        def to_json(self, value): return [self.serializer.tag(item) for item in value]
+        def to_python(self, value): return frozenset(value)
 
-    app.session_interface.serializer.register(TagOrderedDict, index=0)
+    app.session_interface.serializer.register(TagFrozenSet, index=0)
 """
 
 from __future__ import annotations
 
+import reprlib
 import typing as t
 from base64 import b64decode, b64encode
 from datetime import datetime
@@ -46,127 +48,149 @@ __all__ = [
 
 
 class JSONTag:
-    """One tagged type: how to recognise it, and how to convert it to and from JSON.
+    """The handler for one type: recognises its values and converts them to and from JSON.
 
-    ``key`` is the tag written in the output; a tag with an empty key only rewrites
-    values in place (used for dicts and lists, whose items may need tagging).
+    Subclasses set :attr:`key` and implement :meth:`check`, :meth:`to_json` and
+    :meth:`to_python`; the owning :class:`TaggedJSONSerializer` is ``self.serializer``
+    (use it to tag nested items).
     """
 
     __slots__ = ("serializer",)
 
-    #: The tag marking values of this type; empty for pass-through tags.
+    #: The marker written as the wrapper object's only key. Container handlers that
+    #: leave their value a plain JSON object or array have an empty key.
     key: str = ""
 
     def __init__(self, serializer: TaggedJSONSerializer) -> None:
         self.serializer = serializer
 
     def check(self, value: t.Any) -> bool:
-        """Return whether this tag handles ``value``."""
+        """Return True when this handler is responsible for ``value``."""
         raise NotImplementedError
 
     def to_json(self, value: t.Any) -> t.Any:
-        """Return a JSON-compatible form of ``value``, with its own items tagged."""
+        """Return the JSON-compatible form of ``value`` (nested items already tagged)."""
         raise NotImplementedError
 
     def to_python(self, value: t.Any) -> t.Any:
-        """Return the Python value rebuilt from its JSON form ``value``."""
+        """Return the Python object that the JSON form ``value`` was made from."""
         raise NotImplementedError
 
     def tag(self, value: t.Any) -> t.Any:
-        """Return ``value`` converted to JSON and wrapped in ``{key: ...}``."""
+        """Return the marked form of ``value``: ``{key: to_json(value)}``."""
         return {self.key: self.to_json(value)}
 
 
-class TagDict(JSONTag):
-    """A dict whose only key is a registered tag, so that it is not read back as one.
+class _PlainContainerTag(JSONTag):
+    """A container that stays an ordinary JSON object or array: only its items are tagged,
+    so no marker wraps it."""
 
-    The key gets a ``"__"`` suffix inside a ``" di"`` tag, removed when reading.
+    __slots__ = ()
+
+    def tag(self, value: t.Any) -> t.Any:
+        """Return :meth:`to_json` of ``value`` without a wrapping marker object."""
+        return self.to_json(value)
+
+
+class TagDict(JSONTag):
+    """Escapes a one-key dict whose key is itself a marker, so it is read back as a dict.
+
+    The key is written with ``"__"`` appended, inside a ``" di"`` marker; reading drops
+    those two characters again.
     """
 
     __slots__ = ()
     key = " di"
 
     def check(self, value: t.Any) -> bool:
-        """Return whether ``value`` is a one-key dict whose key is a registered tag."""
-        return (
-            isinstance(value, dict)
-            and len(value) == 1
-            and next(iter(value)) in self.serializer.tags
-        )
+        """Return True for a dict with a single key that is a registered marker."""
+        if not isinstance(value, dict) or len(value) != 1:
+            return False
+        (only_key,) = value
+        return only_key in self.serializer.tags
 
     def to_json(self, value: t.Any) -> t.Any:
-        """Return ``{key + "__": tagged value}``."""
-        ((key, item),) = value.items()
-        return {f"{key}__": self.serializer.tag(item)}
+        """Return ``{marker + "__": tagged item}`` for the dict ``{marker: item}``."""
+        ((marker, item),) = value.items()
+        return {marker + "__": self.serializer.tag(item)}
 
     def to_python(self, value: t.Any) -> t.Any:
-        """Return the dict with the ``"__"`` suffix removed from its key."""
-        ((key, item),) = value.items()
-        return {key[:-2]: item}
+        """Return the original one-key dict, taking its escaped key from ``value``'s first
+        key (extra keys are ignored, as Flask does).
+
+        Raises ``TypeError`` when ``value`` is not a non-empty JSON object.
+        """
+        if not isinstance(value, dict) or not value:
+            raise TypeError(
+                f"The {self.key!r} tag must hold a non-empty JSON object,"
+                f" got {reprlib.repr(value)}."
+            )
+        escaped_key = next(iter(value))
+        return {escaped_key[:-2]: value[escaped_key]}
 
 
-class PassDict(JSONTag):
-    """Any other dict: stays a JSON object, with its values tagged."""
+def _tagged_items(serializer: TaggedJSONSerializer, items: t.Iterable[t.Any]) -> list[t.Any]:
+    """Return ``items`` as a list, each one converted by ``serializer.tag``."""
+    tag_item = serializer.tag
+    return [tag_item(item) for item in items]
+
+
+class PassDict(_PlainContainerTag):
+    """Any dict not escaped by :class:`TagDict`: written as a JSON object of tagged values."""
 
     __slots__ = ()
 
     def check(self, value: t.Any) -> bool:
-        """Return whether ``value`` is a dict."""
+        """Return True for any dict."""
         return isinstance(value, dict)
 
     def to_json(self, value: t.Any) -> t.Any:
-        """Return a dict of the same keys with tagged values."""
-        tag = self.serializer.tag
-        return {k: tag(v) for k, v in value.items()}
-
-    tag = to_json
+        """Return a copy of the dict whose values are tagged."""
+        tag_item = self.serializer.tag
+        return {name: tag_item(item) for name, item in value.items()}
 
 
 class TagTuple(JSONTag):
-    """A tuple, written as a tagged JSON array."""
+    """A tuple: its tagged items as a JSON array under the ``" t"`` marker."""
 
     __slots__ = ()
     key = " t"
 
     def check(self, value: t.Any) -> bool:
-        """Return whether ``value`` is a tuple."""
+        """Return True for a tuple."""
         return isinstance(value, tuple)
 
     def to_json(self, value: t.Any) -> t.Any:
-        """Return a list of the tagged items."""
-        tag = self.serializer.tag
-        return [tag(item) for item in value]
+        """Return the tuple's items, tagged, as a list."""
+        return _tagged_items(self.serializer, value)
 
     def to_python(self, value: t.Any) -> t.Any:
         """Return the array as a tuple."""
         return tuple(value)
 
 
-class PassList(JSONTag):
-    """A list: stays a JSON array, with its items tagged."""
+class PassList(_PlainContainerTag):
+    """A list: written as a JSON array of its tagged items."""
 
     __slots__ = ()
 
     def check(self, value: t.Any) -> bool:
-        """Return whether ``value`` is a list."""
+        """Return True for a list."""
         return isinstance(value, list)
 
     def to_json(self, value: t.Any) -> t.Any:
-        """Return a list of the tagged items."""
-        tag = self.serializer.tag
-        return [tag(item) for item in value]
-
-    tag = to_json
+        """Return a copy of the list whose items are tagged."""
+        return _tagged_items(self.serializer, value)
 
 
 class TagBytes(JSONTag):
-    """Bytes, written as standard base64 text."""
+    """Bytes: their standard base64 encoding under the ``" b"`` marker."""
 
     __slots__ = ()
     key = " b"
 
     def check(self, value: t.Any) -> bool:
-        """Return whether ``value`` is bytes."""
+        """Return True for ``bytes``."""
         return isinstance(value, bytes)
 
     def to_json(self, value: t.Any) -> t.Any:
@@ -174,78 +198,79 @@ class TagBytes(JSONTag):
         return b64encode(value).decode("ascii")
 
     def to_python(self, value: t.Any) -> t.Any:
-        """Return the bytes decoded from base64."""
+        """Return the bytes the base64 text encodes."""
         return b64decode(value)
 
 
 class TagMarkup(JSONTag):
-    """An object with ``__html__`` (such as ``Markup``), read back as ``Markup``."""
+    """Anything with an ``__html__`` method: its HTML under the ``" m"`` marker, read back
+    as ``Markup``."""
 
     __slots__ = ()
     key = " m"
 
     def check(self, value: t.Any) -> bool:
-        """Return whether ``value`` has a callable ``__html__``."""
+        """Return True when ``value.__html__`` exists and is callable."""
         return callable(getattr(value, "__html__", None))
 
     def to_json(self, value: t.Any) -> t.Any:
-        """Return the string ``__html__`` gives."""
+        """Return the result of ``value.__html__()`` as a plain string."""
         return str(value.__html__())
 
     def to_python(self, value: t.Any) -> t.Any:
-        """Return the string as ``Markup``."""
+        """Return the HTML string wrapped in ``Markup``."""
         return Markup(value)
 
 
 class TagUUID(JSONTag):
-    """A ``UUID``, written as its 32 hex digits."""
+    """A ``UUID``: its 32 hex digits under the ``" u"`` marker."""
 
     __slots__ = ()
     key = " u"
 
     def check(self, value: t.Any) -> bool:
-        """Return whether ``value`` is a ``UUID``."""
+        """Return True for a ``UUID``."""
         return isinstance(value, UUID)
 
     def to_json(self, value: t.Any) -> t.Any:
-        """Return the UUID's hex digits."""
+        """Return the hex digits of the UUID."""
         return value.hex
 
     def to_python(self, value: t.Any) -> t.Any:
-        """Return the ``UUID`` of the hex digits."""
+        """Return the ``UUID`` the hex digits spell."""
         return UUID(value)
 
 
 class TagDateTime(JSONTag):
-    """A ``datetime``, written as an HTTP date (UTC, second precision) and read back
-    as an aware UTC datetime."""
+    """A ``datetime``: an HTTP date (UTC, whole seconds) under the ``" d"`` marker, read
+    back as a timezone-aware UTC datetime."""
 
     __slots__ = ()
     key = " d"
 
     def check(self, value: t.Any) -> bool:
-        """Return whether ``value`` is a ``datetime``."""
+        """Return True for a ``datetime``."""
         return isinstance(value, datetime)
 
     def to_json(self, value: t.Any) -> t.Any:
-        """Return the HTTP date string of the datetime."""
+        """Return the datetime formatted as an HTTP date."""
         return http_date(value)
 
     def to_python(self, value: t.Any) -> t.Any:
-        """Return the datetime parsed from the HTTP date."""
+        """Return the datetime an HTTP date string denotes."""
         return parse_date(value)
 
 
 class TaggedJSONSerializer:
-    """Serialise to and from the tagged JSON format, with a registry of tags.
+    """Reads and writes tagged JSON using a registry of :class:`JSONTag` handlers.
 
-    Tags are tried in :attr:`order` when serialising; :attr:`tags` maps each tag key
-    to its handler when reading.
+    :attr:`order` is the sequence in which handlers are offered a value when writing;
+    :attr:`tags` finds the handler for a marker when reading.
     """
 
     __slots__ = ("order", "tags")
 
-    #: The tag classes registered on every new serializer, in this order.
+    #: Handler classes every new serializer starts with, in priority order.
     default_tags: t.ClassVar[list[type[JSONTag]]] = [
         TagDict,
         PassDict,
@@ -266,54 +291,62 @@ class TaggedJSONSerializer:
     def register(
         self, tag_class: type[JSONTag], force: bool = False, index: int | None = None
     ) -> None:
-        """Add an instance of ``tag_class`` to the registry.
+        """Instantiate ``tag_class`` for this serializer and add it to the registry.
 
-        It is appended to the order unless ``index`` says where to insert it. Raises
-        ``KeyError`` if its key is already registered, unless ``force`` replaces the
-        existing tag.
+        The handler goes at position ``index`` of :attr:`order`, or last when ``index``
+        is None. Raises ``KeyError`` when another handler already owns its marker,
+        unless ``force`` is true, in which case the new one takes the marker over.
         """
-        tag = tag_class(self)
-        key = tag.key
-        if key:
-            if key in self.tags and not force:
-                raise KeyError(f"Tag '{key}' is already registered.")
-            self.tags[key] = tag
-        if index is None:
-            self.order.append(tag)
-        else:
-            self.order.insert(index, tag)
+        handler = tag_class(self)
+        marker = handler.key
+        if marker:
+            if marker in self.tags and not force:
+                raise KeyError(f"Tag '{marker}' is already registered.")
+            self.tags[marker] = handler
+        self.order.insert(len(self.order) if index is None else index, handler)
 
     def tag(self, value: t.Any) -> t.Any:
-        """Return ``value`` converted to its tagged, JSON-compatible form."""
-        for tag in self.order:
-            if tag.check(value):
-                return tag.tag(value)
+        """Return ``value`` in tagged, JSON-compatible form (the first handler in
+        :attr:`order` that accepts it converts it; other values are returned as is)."""
+        for handler in self.order:
+            if handler.check(value):
+                return handler.tag(value)
         return value
 
     def untag(self, value: dict[str, t.Any]) -> t.Any:
-        """Return the Python value a one-key tagged dict stands for, or the dict itself
-        when it is not a tag."""
+        """Return the Python value a marker object stands for; any other object (not
+        exactly one key, or an unknown key) is returned unchanged."""
         if len(value) != 1:
             return value
-        key = next(iter(value))
-        tag = self.tags.get(key)
-        if tag is None:
-            return value
-        return tag.to_python(value[key])
+        (marker,) = value
+        handler = self.tags.get(marker)
+        return value if handler is None else handler.to_python(value[marker])
 
-    def _untag_scan(self, value: t.Any) -> t.Any:
-        # Innermost values are untagged first, as json's object_hook would do.
-        if isinstance(value, dict):
-            return self.untag({k: self._untag_scan(v) for k, v in value.items()})
-        if isinstance(value, list):
-            return [self._untag_scan(item) for item in value]
-        return value
+    def _restore_in_place(self, node: t.Any) -> t.Any:
+        """Return ``node`` with each marker object inside it converted back.
+
+        ``node`` comes straight from the JSON parser and belongs to us, so containers are
+        updated in place; children are restored before their parent is looked at, so a
+        handler always receives fully restored contents.
+        """
+        if isinstance(node, list):
+            for position, item in enumerate(node):
+                if isinstance(item, (dict, list)):
+                    node[position] = self._restore_in_place(item)
+            return node
+        if isinstance(node, dict):
+            for name, item in node.items():
+                if isinstance(item, (dict, list)):
+                    # Replacing a value does not resize the dict, so iteration is safe.
+                    node[name] = self._restore_in_place(item)
+            return self.untag(node)
+        return node
 
     def dumps(self, value: t.Any) -> str:
-        """Return ``value`` tagged and serialised as compact JSON (through the current
-        app's JSON provider when an app context is active)."""
+        """Return ``value`` tagged and encoded as compact JSON (by the current app's JSON
+        provider inside an app context)."""
         return dumps(self.tag(value), separators=(",", ":"))
 
     def loads(self, value: str | bytes) -> t.Any:
-        """Return the Python value read from the tagged JSON ``value``."""
-        return self._untag_scan(loads(value))
+        """Return the Python value decoded from the tagged JSON text ``value``."""
+        return self._restore_in_place(loads(value))
