@@ -843,3 +843,10 @@ def test_500_handler_raising_propagates(app: Any) -> None:
     app.add_url_rule("/", "index", raising(Boom()))
     with pytest.raises(RuntimeError, match="500 handler failed"):
         app.test_client().get("/")
+
+
+@pytest.mark.spec("errors.register.non-class-key")
+def test_register_error_handler_rejects_non_class_keys(app: Any) -> None:
+    """Registering a handler for something neither an exception class nor an int is a TypeError."""
+    with pytest.raises(TypeError):
+        app.register_error_handler("x", lambda e: "handled")

@@ -1278,3 +1278,16 @@ def test_jinja_env_default_globals(impl: Any, app: Any) -> None:
         assert name in env_globals
     assert env_globals["config"] is app.config
     assert env_globals["get_flashed_messages"] is impl.get_flashed_messages
+
+
+@pytest.mark.spec("templates.context-processor.blueprint-default-context")
+def test_blueprint_requests_reapply_the_default_context(impl: Any, app: Any, client: Any) -> None:
+    """In a blueprint's request the default context (``g``) is applied again after the app's
+    processors, so an app processor cannot replace ``g`` there (observed Flask 3.1)."""
+    app.context_processor(lambda: {"g": "from-app", "x": "from-app"})
+    bp = impl.Blueprint("bp", __name__)
+    bp.add_url_rule("/b", "b", lambda: impl.render_template_string("{{ g is string }} {{ x }}"))
+    app.add_url_rule("/a", "a", lambda: impl.render_template_string("{{ g is string }} {{ x }}"))
+    app.register_blueprint(bp)
+    assert client.get("/a").data == b"True from-app"
+    assert client.get("/b").data == b"False from-app"

@@ -41,7 +41,7 @@ from .logging import create_logger
 from .routing import Map, RequestBinding, bind_request, is_plain_map, replaces_map_methods
 from .scaffold import Scaffold, default_endpoint, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
-from .templating import DispatchingJinjaLoader, Environment, _default_template_ctx_processor
+from .templating import DispatchingJinjaLoader, Environment
 from .wrappers import Request, Response, blueprint_lineage, error_page_response
 
 if t.TYPE_CHECKING:
@@ -276,7 +276,6 @@ class Flask(Scaffold):
         self._got_first_request = False
         # (url_map, whether requests can be bound lazily): see _bind_request.
         self._plain_binding: tuple[WerkzeugMap, bool] | None = None
-        self.template_context_processors[None].append(_default_template_ctx_processor)
 
         if self.has_static_folder:
             assert bool(static_host) == host_matching, (

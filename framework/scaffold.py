@@ -1,11 +1,19 @@
-"""What applications and blueprints share: routes, hooks, error handlers and resources."""
+"""The base class of applications and blueprints.
+
+Both collect the same things through decorators: views, request hooks, template
+context processors, URL value callbacks and error handlers. Every collection is a
+dict keyed by scope: ``None`` for the object itself, a dotted blueprint name for a
+blueprint's entries once copied into an application. Both also locate a static
+folder and a templates folder relative to their ``root_path``.
+"""
 
 from __future__ import annotations
 
 import os
 import typing as t
 from collections import defaultdict
-from functools import update_wrapper
+from datetime import timedelta
+from functools import wraps
 
 from jinja2 import BaseLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException, default_exceptions
@@ -13,6 +21,7 @@ from werkzeug.utils import cached_property
 
 from .cli import AppGroup
 from .helpers import get_root_path, send_from_directory
+from .templating import _default_template_ctx_processor
 from .typing import (
     AfterRequestCallable,
     AppOrBlueprintKey,
@@ -40,39 +49,74 @@ T_url_defaults = t.TypeVar("T_url_defaults", bound=URLDefaultCallable)
 T_url_value_preprocessor = t.TypeVar("T_url_value_preprocessor", bound=URLValuePreprocessorCallable)
 T_route = t.TypeVar("T_route", bound=RouteCallable)
 
-#: Handlers for one scope: status code (None for "any") -> exception class -> handler.
+#: One scope's error handlers: status code (None when code-less) -> class -> handler.
 ErrorHandlerMap = dict[int | None, dict[type[Exception], ErrorHandlerCallable]]
+
+#: The attributes holding per-scope lists of hook functions. Every scaffold starts
+#: them empty (but for the default template context processor); a blueprint's lists
+#: are appended to the app's under its dotted name.
+HOOK_REGISTRIES = (
+    "before_request_funcs",
+    "after_request_funcs",
+    "teardown_request_funcs",
+    "template_context_processors",
+    "url_value_preprocessors",
+    "url_default_functions",
+)
+
+_NOT_A_HANDLER_KEY = "Handlers can only be registered for Exception classes or HTTP error codes."
 
 
 def setupmethod(f: F) -> F:
-    """Mark a method that changes the app's set-up: it fails once set-up is over
-    (after the first request for an app, after registration for a blueprint)."""
-    name = f.__name__
+    """Return ``f`` guarded so that it raises ``AssertionError`` once set-up is over:
+    after an app's first request, after a blueprint's first registration."""
+    method_name = f.__name__
 
-    def wrapper_func(self: Scaffold, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        self._ensure_still_in_setup(name)
+    @wraps(f)
+    def guarded(self: Scaffold, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        self._ensure_still_in_setup(method_name)
         return f(self, *args, **kwargs)
 
-    return t.cast(F, update_wrapper(wrapper_func, f))
+    return t.cast(F, guarded)
 
 
 def default_endpoint(view_func: t.Callable[..., t.Any] | None) -> str:
+    """Return the endpoint a rule gets when none is given: the view function's name.
+
+    Raises ``AssertionError`` when there is no view function either.
+    """
     assert view_func is not None, "expected view func if endpoint is not provided."
     return view_func.__name__
 
 
 class Scaffold:
-    """The common base of ``Flask`` and ``Blueprint``.
+    """What ``Flask`` and ``Blueprint`` have in common.
 
-    Holds the registries filled by the decorators (``route``, ``before_request``,
-    ``errorhandler``...), keyed by blueprint name (``None`` for the object itself),
-    and the paths of the static and template folders.
+    The decorators (``route``, ``before_request``, ``errorhandler``...) fill the
+    registries below, keyed by scope (``None`` for this object); ``root_path``
+    anchors the static and template folders.
     """
 
     name: str
     cli: AppGroup
-    _static_folder: str | None = None
-    _static_url_path: str | None = None
+
+    #: Scope -> functions run before the view; a non-None result replaces it.
+    before_request_funcs: dict[AppOrBlueprintKey, list[BeforeRequestCallable]]
+    #: Scope -> functions that receive and return the response.
+    after_request_funcs: dict[AppOrBlueprintKey, list[AfterRequestCallable[t.Any]]]
+    #: Scope -> functions run with the unhandled exception (or None) at teardown.
+    teardown_request_funcs: dict[AppOrBlueprintKey, list[TeardownCallable]]
+    #: Scope -> functions returning names to add to templates' context.
+    template_context_processors: dict[AppOrBlueprintKey, list[TemplateContextProcessorCallable]]
+    #: Scope -> functions that may change the matched URL values.
+    url_value_preprocessors: dict[AppOrBlueprintKey, list[URLValuePreprocessorCallable]]
+    #: Scope -> functions that fill in values when building URLs.
+    url_default_functions: dict[AppOrBlueprintKey, list[URLDefaultCallable]]
+
+    # The folder arguments as given (trailing separators removed); the public
+    # properties resolve them.
+    _static_dir_setting: str | None = None
+    _static_url_setting: str | None = None
 
     def __init__(
         self,
@@ -84,14 +128,12 @@ class Scaffold:
     ) -> None:
         #: The name of the package or module this object belongs to.
         self.import_name = import_name
+        #: The absolute folder the static and template folders are relative to.
+        self.root_path = get_root_path(import_name) if root_path is None else root_path
         self.static_folder = static_folder
         self.static_url_path = static_url_path
         #: The templates folder, relative to ``root_path``, or None.
         self.template_folder = template_folder
-        if root_path is None:
-            root_path = get_root_path(self.import_name)
-        #: The absolute folder the static and template folders are relative to.
-        self.root_path = root_path
         #: The click command group for commands registered on this object.
         self.cli = AppGroup()
         #: Endpoint name -> view function.
@@ -100,160 +142,142 @@ class Scaffold:
         self.error_handler_spec: dict[AppOrBlueprintKey, ErrorHandlerMap] = defaultdict(
             lambda: defaultdict(dict)
         )
-        self.before_request_funcs: dict[AppOrBlueprintKey, list[BeforeRequestCallable]] = (
-            defaultdict(list)
-        )
-        self.after_request_funcs: dict[AppOrBlueprintKey, list[AfterRequestCallable[t.Any]]] = (
-            defaultdict(list)
-        )
-        self.teardown_request_funcs: dict[AppOrBlueprintKey, list[TeardownCallable]] = defaultdict(
-            list
-        )
-        self.template_context_processors: dict[
-            AppOrBlueprintKey, list[TemplateContextProcessorCallable]
-        ] = defaultdict(list)
-        self.url_value_preprocessors: dict[
-            AppOrBlueprintKey, list[URLValuePreprocessorCallable]
-        ] = defaultdict(list)
-        self.url_default_functions: dict[AppOrBlueprintKey, list[URLDefaultCallable]] = defaultdict(
-            list
-        )
+        for registry in HOOK_REGISTRIES:
+            setattr(self, registry, defaultdict(list))
+        # Every scaffold starts with the default template context (g, request,
+        # session). A blueprint's copy runs again, after the app's processors, in its
+        # own requests: an app processor cannot override those names there (Flask 3.1).
+        self.template_context_processors[None].append(_default_template_ctx_processor)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
 
     def _ensure_still_in_setup(self, f_name: str) -> None:
+        """Raise ``AssertionError`` naming ``f_name`` when set-up is over."""
         raise NotImplementedError
 
-    # -- resources ------------------------------------------------------------
+    # -- folders and files -----------------------------------------------------
 
     @property
     def static_folder(self) -> str | None:
-        """The absolute path of the static folder, or None."""
-        if self._static_folder is not None:
-            return os.path.join(self.root_path, self._static_folder)
-        return None
+        """The absolute path of the static folder, or None when there is none."""
+        folder = self._static_dir_setting
+        return None if folder is None else os.path.join(self.root_path, folder)
 
     @static_folder.setter
     def static_folder(self, value: str | os.PathLike[str] | None) -> None:
-        if value is not None:
-            value = os.fspath(value).rstrip(r"\/")
-        self._static_folder = value
+        self._static_dir_setting = None if value is None else os.fspath(value).rstrip("/\\")
 
     @property
     def has_static_folder(self) -> bool:
-        """Whether a static folder is configured."""
+        """Whether a static folder is configured (it need not exist)."""
         return self.static_folder is not None
 
     @property
     def static_url_path(self) -> str | None:
-        """The URL prefix the static route is served at: the configured value, else
-        ``/`` plus the static folder's base name, else None."""
-        if self._static_url_path is not None:
-            return self._static_url_path
-        if self.static_folder is not None:
-            basename = os.path.basename(self.static_folder)
-            return f"/{basename}".rstrip("/")
-        return None
+        """The URL path the static files are served under: the value set, else ``/``
+        and the static folder's last component, else None."""
+        if self._static_url_setting is not None:
+            return self._static_url_setting
+        folder = self.static_folder
+        if folder is None:
+            return None
+        return ("/" + os.path.basename(folder)).rstrip("/")
 
     @static_url_path.setter
     def static_url_path(self, value: str | None) -> None:
-        if value is not None:
-            value = value.rstrip("/")
-        self._static_url_path = value
+        self._static_url_setting = None if value is None else value.rstrip("/")
 
     def get_send_file_max_age(self, filename: str | None) -> int | None:
-        """Return the ``max_age`` for ``send_file`` responses: ``SEND_FILE_MAX_AGE_DEFAULT``
-        of the current app (seconds or a timedelta), None by default."""
+        """Return the cache max age for a sent file: the current app's
+        ``SEND_FILE_MAX_AGE_DEFAULT`` (a ``timedelta`` is turned into seconds)."""
         from .globals import current_app
 
-        value = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
-        if value is None:
-            return None
-        if hasattr(value, "total_seconds"):
-            return int(value.total_seconds())
-        return int(value)
+        max_age = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        if isinstance(max_age, timedelta):
+            return int(max_age.total_seconds())
+        return t.cast("int | None", max_age)
 
     def send_static_file(self, filename: str) -> Response:
-        """The view of the static route: send ``filename`` from the static folder.
+        """Serve ``filename`` from the static folder (the view of the static route).
 
-        Raises ``RuntimeError`` when there is no static folder.
+        Raises ``RuntimeError`` when no static folder is configured.
         """
-        if not self.has_static_folder:
+        folder = self.static_folder
+        if folder is None:
             raise RuntimeError("'static_folder' must be set to serve static_files.")
-        max_age = self.get_send_file_max_age(filename)
-        return send_from_directory(t.cast(str, self.static_folder), filename, max_age=max_age)
+        return send_from_directory(folder, filename, max_age=self.get_send_file_max_age(filename))
 
     @cached_property
     def jinja_loader(self) -> BaseLoader | None:
-        """A ``FileSystemLoader`` for the templates folder, or None without one."""
-        if self.template_folder is not None:
-            return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
-        return None
+        """A loader for the templates folder, or None without one."""
+        if self.template_folder is None:
+            return None
+        return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
 
     def open_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
     ) -> t.IO[t.AnyStr]:
-        """Open ``resource`` (a path relative to ``root_path``) for reading.
+        """Open ``resource``, a path relative to ``root_path``, for reading and return
+        the file object; ``encoding`` is used in text mode.
 
-        Only the read modes ``r``, ``rt`` and ``rb`` are allowed (``ValueError``
-        otherwise); ``encoding`` applies in text mode.
+        Raises ``ValueError`` for a mode other than ``r``, ``rt`` or ``rb``.
         """
-        if mode not in {"r", "rt", "rb"}:
+        if mode not in ("r", "rt", "rb"):
             raise ValueError("Resources can only be opened for reading.")
-        path = os.path.join(self.root_path, resource)
-        if mode == "rb":
-            return open(path, mode)
-        return open(path, mode, encoding=encoding)
+        text_encoding = None if mode == "rb" else encoding
+        return open(os.path.join(self.root_path, resource), mode, encoding=text_encoding)
 
-    # -- routes ---------------------------------------------------------------
-
-    def _method_route(
-        self, method: str, rule: str, options: dict[str, t.Any]
-    ) -> t.Callable[[T_route], T_route]:
-        if "methods" in options:
-            raise TypeError("Use the 'route' decorator to use the 'methods' argument.")
-        return self.route(rule, methods=[method], **options)
-
-    @setupmethod
-    def get(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
-        """Shortcut for ``route(rule, methods=["GET"], **options)``."""
-        return self._method_route("GET", rule, options)
-
-    @setupmethod
-    def post(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
-        """Shortcut for ``route(rule, methods=["POST"], **options)``."""
-        return self._method_route("POST", rule, options)
-
-    @setupmethod
-    def put(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
-        """Shortcut for ``route(rule, methods=["PUT"], **options)``."""
-        return self._method_route("PUT", rule, options)
-
-    @setupmethod
-    def delete(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
-        """Shortcut for ``route(rule, methods=["DELETE"], **options)``."""
-        return self._method_route("DELETE", rule, options)
-
-    @setupmethod
-    def patch(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
-        """Shortcut for ``route(rule, methods=["PATCH"], **options)``."""
-        return self._method_route("PATCH", rule, options)
+    # -- routes -----------------------------------------------------------------
 
     @setupmethod
     def route(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
-        """Decorate a view function to register it for the URL ``rule``.
+        """Return a decorator registering a view for the URL ``rule``.
 
-        The endpoint defaults to the function's name; ``options`` are those of
-        :meth:`add_url_rule` and werkzeug's ``Rule``. Returns the function unchanged.
+        ``options`` are those of :meth:`add_url_rule` (``endpoint``, ``methods``...)
+        and of werkzeug's ``Rule``; the endpoint defaults to the function's name.
+        The decorator returns the function unchanged.
         """
 
-        def decorator(f: T_route) -> T_route:
-            endpoint = options.pop("endpoint", None)
-            self.add_url_rule(rule, endpoint, f, **options)
-            return f
+        def register_view(view: T_route) -> T_route:
+            self.add_url_rule(rule, options.pop("endpoint", None), view, **options)
+            return view
 
-        return decorator
+        return register_view
+
+    def _route_one_method(
+        self, method: str, rule: str, options: dict[str, t.Any]
+    ) -> t.Callable[[T_route], T_route]:
+        """``route`` restricted to ``method``, for the ``get``/``post``... shortcuts."""
+        if "methods" in options:
+            raise TypeError("Use the 'route' decorator to use the 'methods' argument.")
+        options["methods"] = [method]
+        return self.route(rule, **options)
+
+    @setupmethod
+    def get(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route`` for GET requests only; a ``methods`` option is a ``TypeError``."""
+        return self._route_one_method("GET", rule, options)
+
+    @setupmethod
+    def post(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route`` for POST requests only; a ``methods`` option is a ``TypeError``."""
+        return self._route_one_method("POST", rule, options)
+
+    @setupmethod
+    def put(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route`` for PUT requests only; a ``methods`` option is a ``TypeError``."""
+        return self._route_one_method("PUT", rule, options)
+
+    @setupmethod
+    def delete(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route`` for DELETE requests only; a ``methods`` option is a ``TypeError``."""
+        return self._route_one_method("DELETE", rule, options)
+
+    @setupmethod
+    def patch(self, rule: str, **options: t.Any) -> t.Callable[[T_route], T_route]:
+        """``route`` for PATCH requests only; a ``methods`` option is a ``TypeError``."""
+        return self._route_one_method("PATCH", rule, options)
 
     @setupmethod
     def add_url_rule(
@@ -264,87 +288,93 @@ class Scaffold:
         provide_automatic_options: bool | None = None,
         **options: t.Any,
     ) -> None:
-        """Register a URL rule for ``endpoint`` (and ``view_func`` if given)."""
+        """Register the URL ``rule`` for ``endpoint`` (and ``view_func`` if given)."""
         raise NotImplementedError
 
     @setupmethod
     def endpoint(self, endpoint: str) -> t.Callable[[F], F]:
-        """Decorate a function to make it the view of ``endpoint`` (whose rule is
-        added separately, with ``add_url_rule(rule, endpoint)``)."""
+        """Return a decorator making a function the view of ``endpoint``, whose rule is
+        added on its own (``add_url_rule(rule, endpoint)``). It returns the function."""
 
-        def decorator(f: F) -> F:
-            self.view_functions[endpoint] = f
-            return f
+        def register_view(view: F) -> F:
+            self.view_functions[endpoint] = view
+            return view
 
-        return decorator
+        return register_view
 
-    # -- hooks ----------------------------------------------------------------
+    # -- hooks --------------------------------------------------------------------
+
+    @staticmethod
+    def _add_own_hook(registry: dict[AppOrBlueprintKey, list[t.Any]], f: t.Any) -> None:
+        """Append ``f`` to the scope of this object (``None``) in ``registry``."""
+        registry.setdefault(None, []).append(f)
 
     @setupmethod
     def before_request(self, f: T_before_request) -> T_before_request:
-        """Register ``f`` to run before each request; a non-None return value is used
-        as the response and the view is skipped. Returns ``f``."""
-        self.before_request_funcs.setdefault(None, []).append(f)
+        """Run ``f()`` before each view; when it returns a value other than None, that
+        value is the response and the view does not run. Returns ``f``."""
+        self._add_own_hook(self.before_request_funcs, f)
         return f
 
     @setupmethod
     def after_request(self, f: T_after_request) -> T_after_request:
-        """Register ``f`` to receive and return the response of each request that did
-        not end in an unhandled exception; runs in reverse registration order. Returns ``f``."""
-        self.after_request_funcs.setdefault(None, []).append(f)
+        """Pass the response of each request that did not fail to ``f``, which returns
+        the response to use; the last registered runs first. Returns ``f``."""
+        self._add_own_hook(self.after_request_funcs, f)
         return f
 
     @setupmethod
     def teardown_request(self, f: T_teardown) -> T_teardown:
-        """Register ``f`` to run when the request context is popped, with the unhandled
-        exception or None; runs in reverse registration order. Returns ``f``."""
-        self.teardown_request_funcs.setdefault(None, []).append(f)
+        """Call ``f(error)`` when the request context ends, with the unhandled exception
+        or None; the last registered runs first. Returns ``f``."""
+        self._add_own_hook(self.teardown_request_funcs, f)
         return f
 
     @setupmethod
     def context_processor(self, f: T_template_context_processor) -> T_template_context_processor:
-        """Register ``f``, returning a dict, to add its items to every template's context.
+        """Merge the dict ``f()`` returns into the context of every rendered template.
         Returns ``f``."""
-        self.template_context_processors[None].append(f)
+        self._add_own_hook(self.template_context_processors, f)
         return f
 
     @setupmethod
     def url_value_preprocessor(self, f: T_url_value_preprocessor) -> T_url_value_preprocessor:
-        """Register ``f(endpoint, values)`` to run on the matched URL values before the
-        ``before_request`` functions; it may change ``values`` in place. Returns ``f``."""
-        self.url_value_preprocessors[None].append(f)
+        """Call ``f(endpoint, values)`` with the matched URL values before the
+        ``before_request`` hooks; ``f`` may edit ``values``. Returns ``f``."""
+        self._add_own_hook(self.url_value_preprocessors, f)
         return f
 
     @setupmethod
     def url_defaults(self, f: T_url_defaults) -> T_url_defaults:
-        """Register ``f(endpoint, values)`` to fill in values when building URLs; it
-        changes ``values`` in place. Returns ``f``."""
-        self.url_default_functions[None].append(f)
+        """Call ``f(endpoint, values)`` when a URL is built, to add missing values to
+        ``values``. Returns ``f``."""
+        self._add_own_hook(self.url_default_functions, f)
         return f
 
-    # -- error handlers -------------------------------------------------------
+    # -- error handlers -------------------------------------------------------------
 
     @setupmethod
     def errorhandler(
         self, code_or_exception: type[Exception] | int
     ) -> t.Callable[[T_error_handler], T_error_handler]:
-        """Decorate a function to handle an HTTP status code or an exception class
-        (and its subclasses). Returns the function unchanged."""
+        """Return a decorator registering a handler for a status code or an exception
+        class and its subclasses. The decorator returns the function unchanged."""
 
-        def decorator(f: T_error_handler) -> T_error_handler:
+        def register_handler(f: T_error_handler) -> T_error_handler:
             self.register_error_handler(code_or_exception, f)
             return f
 
-        return decorator
+        return register_handler
 
     @setupmethod
     def register_error_handler(
         self, code_or_exception: type[Exception] | int, f: ErrorHandlerCallable
     ) -> None:
-        """Register ``f`` to handle an HTTP status code or an exception class.
+        """Register ``f`` as the handler of a status code or an exception class.
 
-        Raises ``ValueError`` for an unknown status code or a class that is not an
-        exception, ``TypeError`` for an exception instance.
+        Raises ``ValueError`` for a status code werkzeug has no exception for or a
+        class that is not an exception, ``TypeError`` for anything that is neither a
+        class nor a status code (an exception instance, for example).
         """
         exc_class, code = self._handler_key(code_or_exception)
         self.error_handler_spec[None][code][exc_class] = f
@@ -353,32 +383,25 @@ class Scaffold:
     def _handler_key(
         exc_class_or_code: type[Exception] | int,
     ) -> tuple[type[Exception], int | None]:
-        """Return the exception class and the status code (or None) a handler key stands for."""
-        exc_class: type[Exception]
-        if isinstance(exc_class_or_code, int):
-            try:
-                exc_class = default_exceptions[exc_class_or_code]
-            except KeyError:
+        """Return the exception class and status code (None when code-less) under which
+        a handler for ``exc_class_or_code`` is filed, or raise if it cannot be one."""
+        key: object = exc_class_or_code
+        if isinstance(key, type):
+            if not issubclass(key, Exception):
                 raise ValueError(
-                    f"'{exc_class_or_code}' is not a recognized HTTP"
-                    " error code. Use a subclass of HTTPException with"
-                    " that code instead."
-                ) from None
-        else:
-            exc_class = exc_class_or_code
-
-        if isinstance(exc_class, Exception):
-            raise TypeError(
-                f"{exc_class!r} is an instance, not a class. Handlers"
-                " can only be registered for Exception classes or HTTP"
-                " error codes."
-            )
-        if not isinstance(exc_class, type) or not issubclass(exc_class, Exception):
-            name = getattr(exc_class, "__name__", repr(exc_class))
-            raise ValueError(
-                f"'{name}' is not a subclass of Exception. Handlers can only"
-                " be registered for Exception classes or HTTP error codes."
-            )
-        if issubclass(exc_class, HTTPException):
+                    f"'{key.__name__}' is not a subclass of Exception. {_NOT_A_HANDLER_KEY}"
+                )
+            return key, key.code if issubclass(key, HTTPException) else None
+        if isinstance(key, int):
+            exc_class = default_exceptions.get(key)
+            if exc_class is None:
+                raise ValueError(
+                    f"'{key}' is not a recognized HTTP error code. Use a subclass of"
+                    " HTTPException with that code instead."
+                )
             return exc_class, exc_class.code
-        return exc_class, None
+        if isinstance(key, Exception):
+            raise TypeError(f"{key!r} is an instance, not a class. {_NOT_A_HANDLER_KEY}")
+        raise TypeError(
+            f"{key!r} is neither an exception class nor an HTTP status code. {_NOT_A_HANDLER_KEY}"
+        )

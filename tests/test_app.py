@@ -1192,3 +1192,19 @@ def test_run_is_ignored_under_the_run_command(
     monkeypatch.setattr(werkzeug.serving, "run_simple", lambda *a, **k: pytest.fail("served"))
     Flask("runner").run()
     assert "Ignoring a call to app.run()" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("key", ["x", None, 1.5, b"404"])
+def test_exc_class_and_code_rejects_non_classes(key: Any) -> None:
+    """A key that is neither a class nor an int is a TypeError naming it."""
+    with pytest.raises(TypeError) as info:
+        Flask._handler_key(key)
+    assert str(info.value).startswith(f"{key!r} is neither an exception class nor")
+
+
+def test_send_file_max_age_other_than_timedelta_is_returned_as_is() -> None:
+    """Only a timedelta ``SEND_FILE_MAX_AGE_DEFAULT`` is converted (to whole seconds)."""
+    app = Flask(__name__)
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3.5
+    with app.app_context():
+        assert app.get_send_file_max_age("f.txt") == 3.5

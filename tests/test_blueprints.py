@@ -10,7 +10,13 @@ import pytest
 from werkzeug.exceptions import NotFound
 
 from framework import Flask
-from framework.blueprints import Blueprint, BlueprintSetupState, _join_prefix
+from framework.blueprints import (
+    Blueprint,
+    BlueprintSetupState,
+    _join_prefix,
+    _join_subdomain,
+    _nested_options,
+)
 
 
 class _RecordingApp:
@@ -57,6 +63,40 @@ def _view() -> str:
 )
 def test_join_prefix(outer: str | None, inner: str | None, expected: str | None) -> None:
     assert _join_prefix(outer, inner) == expected
+
+
+@pytest.mark.parametrize(
+    ("outer", "inner", "expected"),
+    [
+        ("p", "c", "c.p"),
+        ("p", "", ".p"),
+        ("p", None, "p"),
+        (None, "c", "c"),
+        (None, None, None),
+    ],
+)
+def test_join_subdomain(outer: str | None, inner: str | None, expected: str | None) -> None:
+    assert _join_subdomain(outer, inner) == expected
+
+
+def test_nested_options_compose_with_the_parent_registration() -> None:
+    child = Blueprint("child", __name__, url_prefix="/own", subdomain="own")
+    parent, _ = _state(Blueprint("parent", __name__, url_prefix="/p", subdomain="p"))
+    options = {"url_prefix": "/c", "name": "renamed", "name_prefix": "ignored"}
+    nested = _nested_options(parent, "outer.parent", child, options)
+    assert nested == {
+        "url_prefix": "/p/c",
+        "subdomain": "own.p",
+        "name": "renamed",
+        "name_prefix": "outer.parent",
+    }
+    assert options == {"url_prefix": "/c", "name": "renamed", "name_prefix": "ignored"}
+
+
+def test_nested_options_leave_unset_values_unset() -> None:
+    parent, _ = _state()
+    nested = _nested_options(parent, "bp", Blueprint("child", __name__), {})
+    assert nested == {"name_prefix": "bp"}
 
 
 # -- BlueprintSetupState ---------------------------------------------------------------------
@@ -147,7 +187,7 @@ def test_state_add_url_rule_rule_options_win() -> None:
     assert state.url_defaults == {"a": 1, "b": 2}
 
 
-# -- _merge_blueprint_funcs ------------------------------------------------------------------
+# -- _copy_registries_to ---------------------------------------------------------------------
 
 
 def _hook() -> None:
@@ -167,7 +207,7 @@ def test_merge_scopes_keys_by_registered_name() -> None:
     bp = Blueprint("bp", __name__)
     bp.before_request(_hook)
     bp.before_request_funcs["child"] = [_view]
-    bp._merge_blueprint_funcs(app, "outer.bp")
+    bp._copy_registries_to(app, "outer.bp")
     assert app.before_request_funcs["outer.bp"] == [_hook]
     assert app.before_request_funcs["outer.bp.child"] == [_view]
     assert _hook not in app.before_request_funcs.get(None, [])
@@ -188,16 +228,18 @@ def test_merge_copies_every_hook_registry(registry: str) -> None:
     app = Flask(__name__)
     bp = Blueprint("bp", __name__)
     getattr(bp, registry)[None].append(_hook)
-    bp._merge_blueprint_funcs(app, "bp")
-    assert getattr(app, registry)["bp"] == [_hook]
+    expected = list(getattr(bp, registry)[None])  # context processors start with the default
+    bp._copy_registries_to(app, "bp")
+    assert getattr(app, registry)["bp"] == expected
+    assert expected[-1] is _hook
 
 
 def test_merge_extends_existing_app_lists() -> None:
     app = Flask(__name__)
     bp = Blueprint("bp", __name__)
     bp.before_request(_hook)
-    bp._merge_blueprint_funcs(app, "bp")
-    bp._merge_blueprint_funcs(app, "bp")
+    bp._copy_registries_to(app, "bp")
+    bp._copy_registries_to(app, "bp")
     assert app.before_request_funcs["bp"] == [_hook, _hook]
 
 
@@ -206,7 +248,7 @@ def test_merge_copies_error_handlers_independently() -> None:
     bp = Blueprint("bp", __name__)
     bp.register_error_handler(404, _handler)
     bp.register_error_handler(KeyError, _other_handler)
-    bp._merge_blueprint_funcs(app, "bp")
+    bp._copy_registries_to(app, "bp")
     spec = app.error_handler_spec["bp"]
     assert spec[404] == {NotFound: _handler}
     assert spec[None] == {KeyError: _other_handler}
@@ -219,7 +261,7 @@ def test_merge_copies_view_functions() -> None:
     app = Flask(__name__)
     bp = Blueprint("bp", __name__)
     bp.view_functions["bp.direct"] = _view
-    bp._merge_blueprint_funcs(app, "bp")
+    bp._copy_registries_to(app, "bp")
     assert app.view_functions["bp.direct"] is _view
 
 
@@ -275,9 +317,9 @@ def test_app_template_functions_deferred_until_registration() -> None:
 
 def test_register_records_registration_and_blocks_setup() -> None:
     bp = Blueprint("bp", __name__)
-    assert bp._got_registered_once is False
+    assert bp._has_been_registered is False
     Flask(__name__).register_blueprint(bp)
-    assert bp._got_registered_once is True
+    assert bp._has_been_registered is True
     with pytest.raises(AssertionError, match="blueprint 'bp'"):
         bp.before_request(_hook)
 
@@ -308,7 +350,7 @@ def test_register_blueprint_stores_options_copy_per_registration() -> None:
     parent.register_blueprint(child, **options)
     Flask(__name__).register_blueprint(parent)
     assert options == {"url_prefix": "/c"}
-    assert parent._blueprints == [(child, {"url_prefix": "/c"})]
+    assert parent._nested_blueprints == [(child, {"url_prefix": "/c"})]
 
 
 def test_cli_group_default_is_sentinel_not_none() -> None:
