@@ -1,4 +1,4 @@
-"""Test helpers: a test client that knows the app, and a CLI runner."""
+"""Test helpers: an app-aware environ builder, the test client and the CLI runner."""
 
 from __future__ import annotations
 
@@ -23,12 +23,41 @@ if t.TYPE_CHECKING:
     from werkzeug.test import TestResponse
 
     from .app import Flask
+    from .ctx import RequestContext
+
+#: werkzeug's hook key: the app calls the environ's value with each context it is about
+#: to pop, so a ``with client:`` block can keep them (see ``Flask.wsgi_app``).
+_PRESERVE_CONTEXT_KEY = "werkzeug.debug.preserve_context"
+
+
+def _split_against_app_root(
+    app: Flask, path: str, subdomain: str | None, url_scheme: str | None
+) -> tuple[str, str]:
+    """Return ``(base_url, path)`` for a request to ``path`` when no base URL is given.
+
+    The base URL is ``scheme://host/APPLICATION_ROOT``: the scheme and host of ``path``
+    when it is a full URL, else ``url_scheme`` (default ``PREFERRED_URL_SCHEME``) and
+    ``SERVER_NAME`` (default ``localhost``) under ``subdomain``. The returned path keeps
+    the query string and drops any fragment.
+    """
+    config = app.config
+    target = urlsplit(path)
+    default_scheme = url_scheme if url_scheme is not None else config["PREFERRED_URL_SCHEME"]
+    server_name = config.get("SERVER_NAME") or "localhost"
+    default_host = f"{subdomain}.{server_name}" if subdomain else server_name
+    app_root = config["APPLICATION_ROOT"].lstrip("/")
+    base_url = f"{target.scheme or default_scheme}://{target.netloc or default_host}/{app_root}"
+    return base_url, f"{target.path}?{target.query}" if target.query else target.path
 
 
 class EnvironBuilder(werkzeug.test.EnvironBuilder):
-    """werkzeug's ``EnvironBuilder`` with defaults from the app: the host is
-    ``SERVER_NAME`` (else ``localhost``), the root ``APPLICATION_ROOT`` and the scheme
-    ``PREFERRED_URL_SCHEME``; ``json=`` bodies are serialised by the app's provider."""
+    """werkzeug's ``EnvironBuilder`` aimed at an app.
+
+    Without ``base_url`` the request goes to ``SERVER_NAME`` (``localhost`` when unset,
+    prefixed with ``subdomain``) under ``APPLICATION_ROOT``, using ``url_scheme`` or
+    ``PREFERRED_URL_SCHEME``; a full URL as ``path`` supplies its own scheme and host.
+    ``json=`` bodies are encoded by the app's JSON provider.
+    """
 
     def __init__(
         self,
@@ -40,102 +69,139 @@ class EnvironBuilder(werkzeug.test.EnvironBuilder):
         *args: t.Any,
         **kwargs: t.Any,
     ) -> None:
-        assert not (base_url or subdomain or url_scheme) or (base_url is not None) != bool(
-            subdomain or url_scheme
-        ), 'Cannot pass "subdomain" or "url_scheme" with "base_url".'
-
         if base_url is None:
-            http_host = app.config.get("SERVER_NAME") or "localhost"
-            app_root = app.config["APPLICATION_ROOT"]
-            if subdomain:
-                http_host = f"{subdomain}.{http_host}"
-            if url_scheme is None:
-                url_scheme = app.config["PREFERRED_URL_SCHEME"]
-            url = urlsplit(path)
-            base_url = (
-                f"{url.scheme or url_scheme}://{url.netloc or http_host}/{app_root.lstrip('/')}"
-            )
-            path = url.path
-            if url.query:
-                path = f"{path}?{url.query}"
-
+            base_url, path = _split_against_app_root(app, path, subdomain, url_scheme)
+        elif subdomain or url_scheme:
+            # An AssertionError, as Flask raises for this misuse.
+            raise AssertionError('Cannot pass "subdomain" or "url_scheme" with "base_url".')
         self.app = app
         super().__init__(path, base_url, *args, **kwargs)
 
     def json_dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
-        """Serialise ``obj`` with the app's JSON provider."""
+        """Return ``obj`` encoded as JSON text by the app's JSON provider."""
         return self.app.json.dumps(obj, **kwargs)
 
 
-def _werkzeug_version() -> str:
+def _default_user_agent() -> str:
+    """Return the ``User-Agent`` the client sends by default: ``Werkzeug/<version>``."""
     try:
-        return importlib.metadata.version("werkzeug")
+        werkzeug_version = importlib.metadata.version("werkzeug")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover
-        return "unknown"
+        werkzeug_version = "unknown"
+    return f"Werkzeug/{werkzeug_version}"
 
 
-_WERKZEUG_VERSION = _werkzeug_version()
+_DEFAULT_USER_AGENT = _default_user_agent()
+
+
+class _KeptContexts:
+    """The contexts a ``with client:`` block keeps alive after their request.
+
+    The app offers each context through the environ hook while the request ends;
+    :meth:`keep_offered` re-enters the offered ones once the response is back and
+    :meth:`release` exits them (at the next request or when the block ends).
+    """
+
+    def __init__(self) -> None:
+        self._offered: list[t.ContextManager[t.Any]] = []
+        self._entered = ExitStack()
+
+    def offer(self, context: t.ContextManager[t.Any]) -> None:
+        """Note a context the app is about to pop (the environ hook's callback)."""
+        self._offered.append(context)
+
+    def keep_offered(self) -> None:
+        """Enter the offered contexts, in the order offered, and forget the offers."""
+        offered, self._offered = self._offered, []
+        for context in offered:
+            self._entered.enter_context(context)
+
+    def release(self) -> None:
+        """Exit the kept contexts, last entered first."""
+        self._entered.close()
 
 
 class FlaskClient(Client):
-    """The app's test client: werkzeug's ``Client`` plus ``with client:`` (keep the last
-    request's contexts until the block ends) and ``session_transaction()``."""
+    """The app's test client: werkzeug's ``Client`` whose requests are built by the
+    app-aware :class:`EnvironBuilder` on top of ``environ_base``.
+
+    ``with client:`` keeps the contexts of the block's latest request active until the
+    next request or the end of the block; :meth:`session_transaction` edits the session
+    the next request will carry.
+    """
 
     application: Flask
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
         self.preserve_context = False
-        self._new_contexts: list[t.ContextManager[t.Any]] = []
-        self._context_stack = ExitStack()
-        self.environ_base = {
-            "REMOTE_ADDR": "127.0.0.1",
-            "HTTP_USER_AGENT": f"Werkzeug/{_WERKZEUG_VERSION}",
-        }
+        self.environ_base = {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": _DEFAULT_USER_AGENT}
+        self._kept_contexts = _KeptContexts()
 
     @contextmanager
     def session_transaction(self, *args: t.Any, **kwargs: t.Any) -> Iterator[SessionMixin]:
-        """Open the session the next request would see, yield it for changes, and store
-        it back in the client's cookies. Arguments are those of ``test_request_context``.
+        """Yield the session the client's cookies currently hold, then store the changes
+        made to it back into the cookies (nothing is stored if the block raises).
 
-        Raises ``TypeError`` when the client does not use cookies and ``RuntimeError``
-        when the session interface opens no session (no secret key, say).
+        The arguments describe the request the session belongs to, as for
+        ``app.test_request_context``. Raises ``TypeError`` when the client was made with
+        ``use_cookies=False`` and ``RuntimeError`` when the session interface opens no
+        session (without a secret key, for instance).
         """
         if self._cookies is None:
             raise TypeError("Cookies are disabled. Create a client with 'use_cookies=True'.")
-
         app = self.application
         ctx = app.test_request_context(*args, **kwargs)
         self._add_cookies_to_wsgi(ctx.request.environ)
-
         with ctx:
-            sess = app.session_interface.open_session(app, ctx.request)
-        if sess is None:
+            opened = app.session_interface.open_session(app, ctx.request)
+        if opened is None:
             raise RuntimeError("Session backend did not open a session.")
+        yield opened
+        if not app.session_interface.is_null_session(opened):
+            self._store_session(ctx, opened)
 
-        yield sess
-        response = app.response_class()
-        if app.session_interface.is_null_session(sess):
-            return
+    def _store_session(self, ctx: RequestContext, changed: SessionMixin) -> None:
+        """Save ``changed`` as the app would in a response to ``ctx``'s request and take
+        the resulting ``Set-Cookie`` headers into the client's cookies."""
+        app = self.application
+        carrier = app.response_class()
         with ctx:
-            app.session_interface.save_session(app, sess, response)
+            app.session_interface.save_session(app, changed, carrier)
         self._update_cookies_from_response(
             ctx.request.host.partition(":")[0],
             ctx.request.path,
-            response.headers.getlist("Set-Cookie"),
+            carrier.headers.getlist("Set-Cookie"),
         )
 
-    def _copy_environ(self, other: WSGIEnvironment) -> WSGIEnvironment:
-        out = {**self.environ_base, **other}
+    def _with_client_environ(self, environ: t.Mapping[str, t.Any]) -> WSGIEnvironment:
+        """Return ``environ`` laid over the client's ``environ_base``, plus the hook that
+        keeps the contexts inside a ``with client:`` block."""
+        merged = {**self.environ_base, **environ}
         if self.preserve_context:
-            out["werkzeug.debug.preserve_context"] = self._new_contexts.append
-        return out
+            merged[_PRESERVE_CONTEXT_KEY] = self._kept_contexts.offer
+        return merged
 
-    def _request_from_builder_args(
-        self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]
-    ) -> BaseRequest:
-        kwargs["environ_base"] = self._copy_environ(kwargs.get("environ_base", {}))
-        builder = EnvironBuilder(self.application, *args, **kwargs)
+    def _prepare_request(self, args: tuple[t.Any, ...], kwargs: dict[str, t.Any]) -> BaseRequest:
+        """Turn ``open``'s arguments into the request to send: a ready builder, environ
+        or request given first (copied, with the client's environ added beneath), else a
+        new :class:`EnvironBuilder` made from all the arguments."""
+        given = args[0] if args else None
+        if isinstance(given, werkzeug.test.EnvironBuilder):
+            builder = copy(given)
+            builder.environ_base = self._with_client_environ(builder.environ_base or {})
+            return builder.get_request()
+        if isinstance(given, dict):
+            from_environ = EnvironBuilder.from_environ(
+                given, app=self.application, environ_base=self._with_client_environ({})
+            )
+            return from_environ.get_request()
+        if isinstance(given, BaseRequest):
+            request = copy(given)
+            request.environ = self._with_client_environ(request.environ)
+            return request
+        environ_base = self._with_client_environ(kwargs.pop("environ_base", None) or {})
+        builder = EnvironBuilder(self.application, *args, environ_base=environ_base, **kwargs)
         try:
             return builder.get_request()
         finally:
@@ -148,31 +214,19 @@ class FlaskClient(Client):
         follow_redirects: bool = False,
         **kwargs: t.Any,
     ) -> TestResponse:
-        """Send a request to the app and return its response; arguments are those of
-        werkzeug's ``Client.open`` and the app-aware ``EnvironBuilder``."""
-        if args and isinstance(args[0], (werkzeug.test.EnvironBuilder, dict, BaseRequest)):
-            if isinstance(args[0], werkzeug.test.EnvironBuilder):
-                builder = copy(args[0])
-                builder.environ_base = self._copy_environ(builder.environ_base or {})  # type: ignore[arg-type]
-                request = builder.get_request()
-            elif isinstance(args[0], dict):
-                request = EnvironBuilder.from_environ(
-                    args[0], app=self.application, environ_base=self._copy_environ({})
-                ).get_request()
-            else:
-                request = copy(args[0])
-                request.environ = self._copy_environ(request.environ)
-        else:
-            request = self._request_from_builder_args(args, kwargs)
+        """Send a request to the app and return the response, decoding JSON with the
+        app's provider.
 
-        # Contexts kept from an earlier request of a `with client:` block end here.
-        self._context_stack.close()
+        Takes werkzeug's ``Client.open`` arguments, built with the app-aware
+        :class:`EnvironBuilder`; the first may instead be a ready ``EnvironBuilder``,
+        WSGI environ dict or ``Request``.
+        """
+        request = self._prepare_request(args, kwargs)
+        # The contexts kept from the block's previous request end before this one runs.
+        self._kept_contexts.release()
         response = super().open(request, buffered=buffered, follow_redirects=follow_redirects)
         response.json_module = self.application.json  # type: ignore[assignment]
-
-        for cm in self._new_contexts:
-            self._context_stack.enter_context(cm)
-        self._new_contexts.clear()
+        self._kept_contexts.keep_offered()
         return response
 
     def __enter__(self) -> FlaskClient:
@@ -188,11 +242,11 @@ class FlaskClient(Client):
         tb: TracebackType | None,
     ) -> None:
         self.preserve_context = False
-        self._context_stack.close()
+        self._kept_contexts.release()
 
 
 class FlaskCliRunner(CliRunner):
-    """A click ``CliRunner`` that invokes commands with the app loaded."""
+    """click's ``CliRunner`` bound to an app, whose commands it runs."""
 
     def __init__(self, app: Flask, **kwargs: t.Any) -> None:
         self.app = app
@@ -201,10 +255,10 @@ class FlaskCliRunner(CliRunner):
     def invoke(  # type: ignore[override]
         self, cli: t.Any = None, args: t.Any = None, **kwargs: t.Any
     ) -> Result:
-        """Invoke ``cli`` (default: the app's command group) with ``args``; the app is
-        passed to commands through a ``ScriptInfo``. Returns click's ``Result``."""
-        if cli is None:
-            cli = self.app.cli
+        """Run the command ``cli`` (the app's ``cli`` group when None) with ``args`` and
+        return click's ``Result``. Unless ``obj`` is given, commands get a ``ScriptInfo``
+        that loads this runner's app."""
+        command = self.app.cli if cli is None else cli
         if "obj" not in kwargs:
             kwargs["obj"] = ScriptInfo(create_app=lambda: self.app)
-        return super().invoke(cli, args, **kwargs)
+        return super().invoke(command, args, **kwargs)

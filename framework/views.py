@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import typing as t
+from functools import reduce
+from itertools import chain
 
 from .globals import current_app, request
 
 if t.TYPE_CHECKING:
     from .typing import ResponseReturnValue, RouteCallable
 
-#: The HTTP methods a ``MethodView`` may implement, as method names.
-http_method_funcs = frozenset(["get", "post", "head", "options", "delete", "put", "trace", "patch"])
+#: Lower-case names of the HTTP methods a ``MethodView`` subclass may define a handler for.
+http_method_funcs = frozenset(
+    verb.lower() for verb in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+)
 
 
 class View:
-    """Subclass and implement :meth:`dispatch_request`; register with
-    ``app.add_url_rule(rule, view_func=MyView.as_view("name", *args, **kwargs))``.
+    """Base class of class-based views: subclass it, implement :meth:`dispatch_request`
+    and register ``MyView.as_view("endpoint", *init_args, **init_kwargs)`` as a view.
 
-    Class attributes: ``methods`` (the allowed methods), ``provide_automatic_options``,
-    ``decorators`` (applied to the generated view function, first innermost) and
-    ``init_every_request`` (False creates one instance per ``as_view`` call).
+    Class attributes tune the generated view function: ``methods`` and
+    ``provide_automatic_options`` are handed to the URL rule, ``decorators`` wrap the
+    function (the first in the list ends up innermost) and ``init_every_request`` tells
+    whether each request gets a fresh instance (True) or one instance made by
+    ``as_view`` serves them all (False).
     """
 
     methods: t.ClassVar[t.Collection[str] | None] = None
@@ -28,65 +34,88 @@ class View:
     init_every_request: t.ClassVar[bool] = True
 
     def dispatch_request(self) -> ResponseReturnValue:
-        """Handle the request; the URL's values are passed as keyword arguments."""
+        """Produce the response for the current request; subclasses must override it and
+        receive the URL's variables as keyword arguments."""
         raise NotImplementedError()
 
     @classmethod
     def as_view(cls, name: str, *class_args: t.Any, **class_kwargs: t.Any) -> RouteCallable:
-        """Return a view function named ``name`` that instantiates the class with
-        ``class_args`` and ``class_kwargs`` (per request, or once) and dispatches to it.
-        The function carries ``view_class``, ``methods`` and
-        ``provide_automatic_options``."""
+        """Return a view function for this class, named ``name``.
+
+        The instance it dispatches to is built from ``class_args`` and ``class_kwargs``:
+        on every call from the function's current ``view_class``, or once, now, when
+        ``init_every_request`` is False. The returned (outermost decorated) function
+        carries ``view_class``, ``methods``, ``provide_automatic_options`` and the
+        class's docstring and module, which ``add_url_rule`` reads.
+        """
+        # Annotated Any: the view-class metadata lives in the function's __dict__.
+        route_function: t.Any
+
         if cls.init_every_request:
 
-            def view(**kwargs: t.Any) -> ResponseReturnValue:
-                self = view.view_class(*class_args, **class_kwargs)  # type: ignore[attr-defined]
-                return current_app.ensure_sync(self.dispatch_request)(**kwargs)
+            def view(**url_values: t.Any) -> ResponseReturnValue:
+                # Read view_class at call time so replacing it on the function takes effect.
+                fresh = route_function.view_class(*class_args, **class_kwargs)
+                return current_app.ensure_sync(fresh.dispatch_request)(**url_values)
 
         else:
-            instance = cls(*class_args, **class_kwargs)
+            shared = cls(*class_args, **class_kwargs)
 
-            def view(**kwargs: t.Any) -> ResponseReturnValue:
-                return current_app.ensure_sync(instance.dispatch_request)(**kwargs)
+            def view(**url_values: t.Any) -> ResponseReturnValue:
+                return current_app.ensure_sync(shared.dispatch_request)(**url_values)
 
-        if cls.decorators:
-            view.__name__ = name
-            view.__module__ = cls.__module__
-            for decorator in cls.decorators:
-                view = decorator(view)
-
-        # Set on the outermost function: add_url_rule reads them from there.
-        view.view_class = cls  # type: ignore[attr-defined]
+        # Decorators built with functools.wraps copy these onto their wrappers.
         view.__name__ = name
-        view.__doc__ = cls.__doc__
         view.__module__ = cls.__module__
-        view.methods = cls.methods  # type: ignore[attr-defined]
-        view.provide_automatic_options = cls.provide_automatic_options  # type: ignore[attr-defined]
-        return view
+        route_function = reduce(lambda func, decorate: decorate(func), cls.decorators, view)
+
+        route_function.view_class = cls
+        route_function.__name__ = name
+        route_function.__doc__ = cls.__doc__
+        route_function.__module__ = cls.__module__
+        route_function.methods = cls.methods
+        route_function.provide_automatic_options = cls.provide_automatic_options
+        return t.cast("RouteCallable", route_function)
+
+
+def _handler_for(view: MethodView, method: str) -> t.Callable[..., t.Any] | None:
+    """Return ``view``'s attribute named after ``method`` (lower-cased), falling back to
+    ``get`` for ``HEAD``; None when there is neither."""
+    handler = getattr(view, method.lower(), None)
+    if handler is None and method == "HEAD":
+        handler = getattr(view, "get", None)
+    return handler
 
 
 class MethodView(View):
-    """A view dispatching each request to the method named after the HTTP method
-    (``get``, ``post``...), with ``HEAD`` falling back to ``get``. ``methods`` is
-    collected from the methods the class and its bases define."""
+    """A class-based view with one method per HTTP method (``get``, ``post``...).
+
+    Each request is handed to the method named after its HTTP method; ``HEAD`` uses
+    ``get`` when there is no ``head``. Unless a subclass sets ``methods`` itself, it is
+    the set of upper-cased handler names the class has, joined with the ``methods`` of
+    its direct bases.
+    """
 
     def __init_subclass__(cls, **kwargs: t.Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "methods" not in cls.__dict__:
-            methods: set[str] = set()
-            for base in cls.__bases__:
-                if getattr(base, "methods", None):
-                    methods.update(base.methods)  # type: ignore[attr-defined]
-            for key in http_method_funcs:
-                if hasattr(cls, key):
-                    methods.add(key.upper())
-            if methods:
-                cls.methods = methods
+        if "methods" in cls.__dict__:
+            return
+        handled = {name.upper() for name in http_method_funcs if hasattr(cls, name)}
+        inherited = chain.from_iterable(
+            getattr(base, "methods", None) or () for base in cls.__bases__
+        )
+        handled.update(inherited)
+        if handled:
+            cls.methods = handled
 
     def dispatch_request(self, **kwargs: t.Any) -> ResponseReturnValue:
-        """Call the method named after the request's HTTP method with the URL's values."""
-        method = getattr(self, request.method.lower(), None)
-        if method is None and request.method == "HEAD":
-            method = getattr(self, "get", None)
-        assert method is not None, f"Unimplemented method {request.method!r}"
-        return current_app.ensure_sync(method)(**kwargs)
+        """Call the handler of the request's HTTP method with the URL's variables and
+        return its result.
+
+        Raises ``AssertionError`` (``Unimplemented method 'X'``) when the class has none.
+        """
+        method = request.method
+        handler = _handler_for(self, method)
+        if handler is None:
+            raise AssertionError(f"Unimplemented method {method!r}")
+        return current_app.ensure_sync(handler)(**kwargs)
