@@ -79,19 +79,25 @@ class _AppCtxGlobals:
         return object.__repr__(self)
 
 
+def require_request_context(feature: str) -> RequestContext:
+    """Return the active request context; raise ``RuntimeError`` saying that ``feature``
+    needs one when none is active."""
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        raise RuntimeError(
+            f"'{feature}' can only be used when a request"
+            " context is active, such as in a view function."
+        )
+    return ctx
+
+
 def after_this_request(f: AfterRequestCallable[t.Any]) -> AfterRequestCallable[t.Any]:
     """Register ``f`` to run on the response of the current request only, before the
     ``after_request`` functions; returns ``f``.
 
     Raises ``RuntimeError`` outside a request context.
     """
-    ctx = _cv_request.get(None)
-    if ctx is None:
-        raise RuntimeError(
-            "'after_this_request' can only be used when a request"
-            " context is active, such as in a view function."
-        )
-    ctx._after_request_functions.append(f)
+    require_request_context("after_this_request")._after_request_functions.append(f)
     return f
 
 
@@ -101,13 +107,7 @@ def copy_current_request_context(f: F) -> F:
 
     Raises ``RuntimeError`` outside a request context.
     """
-    ctx = _cv_request.get(None)
-    if ctx is None:
-        raise RuntimeError(
-            "'copy_current_request_context' can only be used when a"
-            " request context is active, such as in a view function."
-        )
-    ctx = ctx.copy()
+    ctx = require_request_context("copy_current_request_context").copy()
 
     def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
         with ctx:

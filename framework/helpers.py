@@ -15,7 +15,8 @@ from werkzeug.exceptions import abort as _werkzeug_abort
 from werkzeug.utils import redirect as _werkzeug_redirect
 
 from . import signals
-from .globals import _cv_app, _cv_request, current_app, request, request_ctx, session
+from .ctx import require_request_context
+from .globals import _cv_app, current_app, request, request_ctx, session
 
 if t.TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
@@ -63,12 +64,7 @@ def stream_with_context(
 
         return update_wrapper(decorator, function)  # type: ignore[return-value]
 
-    ctx = _cv_request.get(None)
-    if ctx is None:
-        raise RuntimeError(
-            "'stream_with_context' can only be used when a request"
-            " context is active, such as in a view function."
-        )
+    ctx = require_request_context("stream_with_context")
 
     app_ctx = _cv_app.get()
 
