@@ -11,6 +11,7 @@ import sys
 import typing as t
 import weakref
 from datetime import timedelta
+from functools import partial
 from inspect import iscoroutinefunction
 from itertools import chain
 from types import TracebackType
@@ -72,25 +73,34 @@ T_template_test = t.TypeVar("T_template_test", bound="TemplateTestCallable")
 _AUTOESCAPE_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
 
 
-# Whether a function is a coroutine function, remembered per function object (weakly:
-# per-request callables such as bound methods of view instances must not be kept).
-_coroutine_functions: weakref.WeakKeyDictionary[t.Any, bool] = weakref.WeakKeyDictionary()
+# Whether a function is a coroutine function, remembered per function object:
+# id -> (weak reference, answer). The weak reference drops the entry when the
+# function dies (per-request callables such as bound methods of view instances must
+# not be kept) and guards against a reused id.
+_coroutine_functions: dict[int, tuple[weakref.ref[t.Any], bool]] = {}
+
+
+def _forget_function(reference: weakref.ref[t.Any], *, key: int) -> None:
+    entry = _coroutine_functions.get(key)
+    if entry is not None and entry[0] is reference:
+        del _coroutine_functions[key]
 
 
 def _is_coroutine_function(func: t.Callable[..., t.Any]) -> bool:
     """Return ``inspect.iscoroutinefunction(func)``, cached per underlying function."""
     target = getattr(func, "__func__", func)  # a bound method answers as its function
-    try:
-        return _coroutine_functions[target]
-    except (KeyError, TypeError):
-        pass
+    key = id(target)
+    entry = _coroutine_functions.get(key)
+    if entry is not None and entry[0]() is target:
+        return entry[1]
     answer = iscoroutinefunction(func)
     if target is not func and answer != iscoroutinefunction(target):
         return answer  # a method wrapper that changes the answer: do not cache
     try:
-        _coroutine_functions[target] = answer
+        reference = weakref.ref(target, partial(_forget_function, key=key))
     except TypeError:  # not weak-referenceable: decide every time
-        pass
+        return answer
+    _coroutine_functions[key] = (reference, answer)
     return answer
 
 
