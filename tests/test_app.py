@@ -1208,3 +1208,40 @@ def test_send_file_max_age_other_than_timedelta_is_returned_as_is() -> None:
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3.5
     with app.app_context():
         assert app.get_send_file_max_age("f.txt") == 3.5
+
+
+def test_per_request_callables_are_not_kept_alive() -> None:
+    """Dispatching class-based views and after_this_request callbacks keeps none of the
+    per-request objects alive (ensure_sync caches nothing strongly)."""
+    import gc
+    import weakref
+
+    from framework import after_this_request
+    from framework.views import MethodView
+
+    alive: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    class Counted(MethodView):
+        def __init__(self) -> None:
+            alive.add(self)
+
+        def get(self) -> str:
+            return "view"
+
+    application = Flask("no_leaks")
+    application.add_url_rule("/", view_func=Counted.as_view("counted"))
+
+    @application.route("/deferred")
+    def deferred() -> str:
+        after_this_request(lambda response: response)
+        return "deferred"
+
+    client = application.test_client()
+    for _ in range(50):
+        assert client.get("/").data == b"view"
+        assert client.get("/deferred").data == b"deferred"
+    gc.collect()
+    assert len(alive) == 0
+    from framework.app import _coroutine_functions
+
+    assert len(_coroutine_functions) < 20
