@@ -466,9 +466,12 @@ def one_line_message(longrepr: object) -> str:
 
 
 def _rule_of(item: pytest.Item) -> str:
-    """Return the first line of a test function's docstring, the rule it checks."""
-    doc = inspect.getdoc(getattr(item, "obj", None)) or ""
-    return doc.strip().splitlines()[0] if doc.strip() else "(no rule stated)"
+    """Return the rule a test checks: the first paragraph of its docstring (the
+    one-sentence rule, which may wrap over several lines), joined into one line."""
+    doc = (inspect.getdoc(getattr(item, "obj", None)) or "").strip()
+    if not doc:
+        return "(no rule stated)"
+    return " ".join(doc.split("\n\n", 1)[0].split())
 
 
 def _module_path(name: str) -> Path | None:

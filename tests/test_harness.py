@@ -956,3 +956,27 @@ def test_module_entry_point_runs(tmp_path: Path, pytester: pytest.Pytester) -> N
     result = pytester.run(sys.executable, "-m", "conformance", "diff", old, new)
     assert result.ret == 1
     result.stdout.fnmatch_lines(["2 newly failing, 0 newly passing, 0 added, 0 removed"])
+
+
+def test_list_spec_joins_a_wrapped_rule(suite: pytest.Pytester) -> None:
+    """A rule wrapping over several docstring lines is printed as one line; later
+    paragraphs are left out."""
+    suite.makepyfile(
+        test_wrapped="""
+        import pytest
+
+        @pytest.mark.spec("routing.wrapped")
+        def test_wrapped():
+            '''A rule that is long enough
+            to wrap onto a second line.
+
+            A note about Flask that is not part of the rule.
+            '''
+        """
+    )
+    result = run(suite, "--list-spec")
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(
+        ["routing.wrapped*A rule that is long enough to wrap onto a second line."]
+    )
+    assert "not part of the rule" not in result.stdout.str()
