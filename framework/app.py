@@ -52,6 +52,7 @@ if t.TYPE_CHECKING:
     from .sessions import SessionMixin
     from .testing import FlaskClient, FlaskCliRunner
     from .typing import (
+        AfterRequestCallable,
         ErrorHandlerCallable,
         ResponseReturnValue,
         RouteCallable,
@@ -140,10 +141,46 @@ def _bad_return_type_message(body: object) -> str:
     )
 
 
-def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
+def _seconds_as_timedelta(value: timedelta | int | None) -> timedelta | None:
+    """Read a duration setting given as a ``timedelta`` or a number of seconds."""
     if value is None or isinstance(value, timedelta):
         return value
     return timedelta(seconds=value)
+
+
+# Characters left as they are in the ``#anchor`` part of a built URL.
+_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+
+# A redirect from URL matching re-sends the body only for these codes: in debug mode
+# any other redirect of a request that may carry a form explains itself instead.
+_BODY_KEEPING_REDIRECTS = frozenset({307, 308})
+_BODILESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_Hook = t.TypeVar("_Hook")
+
+
+def _app_then_blueprints(
+    registry: t.Mapping[str | None, list[_Hook]], blueprints: t.Sequence[str]
+) -> t.Iterator[_Hook]:
+    """Yield the hooks of ``registry`` for the app, then for ``blueprints`` (given
+    innermost first) from the outermost in, each scope's in registration order."""
+    for scope in (None, *reversed(blueprints)):
+        yield from registry.get(scope, ())
+
+
+def _blueprints_then_app(
+    registry: t.Mapping[str | None, list[_Hook]], blueprints: t.Sequence[str]
+) -> t.Iterator[_Hook]:
+    """Yield the hooks of ``registry`` for ``blueprints`` (innermost first), then for
+    the app, each scope's newest first."""
+    for scope in (*blueprints, None):
+        yield from reversed(registry.get(scope, ()))
+
+
+def _resolve_relative_endpoint(endpoint: str, blueprint: str | None) -> str:
+    """Turn ``.name`` into the endpoint ``name`` of the current blueprint (of the app
+    when there is none)."""
+    return endpoint[1:] if blueprint is None else blueprint + endpoint
 
 
 def _find_package_path(import_name: str) -> str:
@@ -222,7 +259,7 @@ class Flask(Scaffold):
     secret_key = ConfigAttribute["str | bytes | None"]("SECRET_KEY")
     permanent_session_lifetime = ConfigAttribute[timedelta](
         "PERMANENT_SESSION_LIFETIME",
-        get_converter=_make_timedelta,  # type: ignore[arg-type]
+        get_converter=_seconds_as_timedelta,  # type: ignore[arg-type]
     )
     json_provider_class: type[JSONProvider] = DefaultJSONProvider
     jinja_options: dict[str, t.Any] = {}
@@ -318,12 +355,10 @@ class Flask(Scaffold):
     @cached_property
     def name(self) -> str:
         """The app's name: the import name, or the script's base name for ``__main__``."""
-        if self.import_name == "__main__":
-            filename = getattr(sys.modules["__main__"], "__file__", None)
-            if filename is None:
-                return "__main__"
-            return os.path.splitext(os.path.basename(filename))[0]
-        return self.import_name
+        if self.import_name != "__main__":
+            return self.import_name
+        script = getattr(sys.modules["__main__"], "__file__", None)
+        return "__main__" if script is None else pathlib.PurePath(script).stem
 
     @cached_property
     def logger(self) -> logging.Logger:
@@ -346,9 +381,7 @@ class Flask(Scaffold):
         """Return the app's config: ``default_config`` plus ``DEBUG`` from ``FLASK_DEBUG``,
         rooted at the instance path when ``instance_relative``."""
         root = self.instance_path if instance_relative else self.root_path
-        defaults = dict(self.default_config)
-        defaults["DEBUG"] = get_debug_flag()
-        return self.config_class(root, defaults)
+        return self.config_class(root, {**self.default_config, "DEBUG": get_debug_flag()})
 
     def make_aborter(self) -> Aborter:
         """Return the ``Aborter`` (an ``aborter_class``) that ``abort`` uses for this app."""
@@ -357,19 +390,17 @@ class Flask(Scaffold):
     def auto_find_instance_path(self) -> str:
         """Return ``instance`` beside the app's module or package, or
         ``PREFIX/var/NAME-instance`` for an installed package."""
-        prefix, package_path = find_package(self.import_name)
-        if prefix is None:
-            return os.path.join(package_path, "instance")
-        return os.path.join(prefix, "var", f"{self.name}-instance")
+        install_prefix, folder = find_package(self.import_name)
+        if install_prefix is not None:
+            return os.path.join(install_prefix, "var", f"{self.name}-instance")
+        return os.path.join(folder, "instance")
 
     def open_instance_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
     ) -> t.IO[t.AnyStr]:
         """Open ``resource`` relative to the instance folder, in any mode."""
-        path = os.path.join(self.instance_path, resource)
-        if "b" in mode:
-            return open(path, mode)
-        return open(path, mode, encoding=encoding)
+        text_encoding = None if "b" in mode else encoding
+        return open(os.path.join(self.instance_path, resource), mode, encoding=text_encoding)
 
     # -- templates --------------------------------------------------------------
 
@@ -417,16 +448,11 @@ class Flask(Scaffold):
     def update_template_context(self, context: dict[str, t.Any]) -> None:
         """Add the context processors' values to ``context``: the app's, then the
         current blueprints' (outermost first); values passed explicitly win."""
-        names: t.Iterable[str | None] = (None,)
-        ctx = _cv_request.get(None)
-        if ctx is not None:
-            names = chain(names, reversed(ctx.request.blueprints))
+        req_ctx = _cv_request.get(None)
+        blueprints = req_ctx.request.blueprints if req_ctx is not None else ()
         explicit = context.copy()
-        processors = self.template_context_processors
-        for name in names:
-            if name in processors:
-                for func in processors[name]:
-                    context.update(self.ensure_sync(func)())
+        for processor in _app_then_blueprints(self.template_context_processors, blueprints):
+            context.update(self.ensure_sync(processor)())
         context.update(explicit)
 
     @setupmethod
@@ -494,10 +520,10 @@ class Flask(Scaffold):
     def make_shell_context(self) -> dict[str, t.Any]:
         """Return the names the interactive shell starts with: ``app``, ``g`` and those
         of the shell context processors."""
-        context: dict[str, t.Any] = {"app": self, "g": g}
+        names: dict[str, t.Any] = {"app": self, "g": g}
         for processor in self.shell_context_processors:
-            context.update(processor())
-        return context
+            names.update(processor())
+        return names
 
     def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> FlaskClient:
         """Return a test client for the app (``test_client_class``, else ``FlaskClient``)."""
@@ -757,48 +783,44 @@ class Flask(Scaffold):
         through ``handle_url_build_error``.
         """
         req_ctx = _cv_request.get(None)
-        if req_ctx is not None:
-            url_adapter = req_ctx.url_adapter
-            if endpoint[:1] == ".":
-                blueprint_name = req_ctx.request.blueprint
-                endpoint = endpoint[1:] if blueprint_name is None else blueprint_name + endpoint
-            if _external is None:
-                _external = _scheme is not None
+        adapter: MapAdapter | None
+        if req_ctx is None:
+            adapter = self._adapter_outside_request()
+            external = True if _external is None else _external
         else:
-            app_ctx = _cv_app.get(None)
-            if app_ctx is not None:
-                url_adapter = app_ctx.url_adapter
-            else:
-                url_adapter = self.create_url_adapter(None)
-            if url_adapter is None:
-                raise RuntimeError(
-                    "Unable to build URLs outside an active request"
-                    " without 'SERVER_NAME' configured. Also configure"
-                    " 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as"
-                    " needed."
-                )
-            if _external is None:
-                _external = True
-
-        if _scheme is not None and not _external:
+            adapter = req_ctx.url_adapter
+            if endpoint[:1] == ".":
+                endpoint = _resolve_relative_endpoint(endpoint, req_ctx.request.blueprint)
+            # Relative URLs inside a request, unless a scheme asks for a full one.
+            external = (_scheme is not None) if _external is None else _external
+        if _scheme is not None and not external:
             raise ValueError("When specifying '_scheme', '_external' must be True.")
 
         self.inject_url_defaults(endpoint, values)
         try:
-            url = url_adapter.build(  # type: ignore[union-attr]
-                endpoint,
-                values,
-                method=_method,
-                url_scheme=_scheme,
-                force_external=_external,
+            url: str = adapter.build(  # type: ignore[union-attr]
+                endpoint, values, method=_method, url_scheme=_scheme, force_external=external
             )
         except BuildError as error:
-            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
+            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=external)
             return self.handle_url_build_error(error, endpoint, values)
+        if _anchor is None:
+            return url
+        return f"{url}#{_url_quote(_anchor, safe=_ANCHOR_SAFE)}"
 
-        if _anchor is not None:
-            url = f"{url}#{_url_quote(_anchor, safe='%!#$&()*+,/:;=?@' + chr(39))}"
-        return url
+    def _adapter_outside_request(self) -> MapAdapter:
+        """The adapter ``url_for`` builds with when no request is active: the app
+        context's, else one for ``SERVER_NAME``; ``RuntimeError`` when neither exists."""
+        app_ctx = _cv_app.get(None)
+        adapter = self.create_url_adapter(None) if app_ctx is None else app_ctx.url_adapter
+        if adapter is None:
+            raise RuntimeError(
+                "Unable to build URLs outside an active request"
+                " without 'SERVER_NAME' configured. Also configure"
+                " 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as"
+                " needed."
+            )
+        return adapter
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
         """Run the ``url_defaults`` functions of the app, then of the endpoint's
@@ -806,30 +828,28 @@ class Flask(Scaffold):
         functions = self.url_default_functions
         if not functions:
             return
-        names: t.Iterable[str | None] = (None,)
-        if "." in endpoint:
-            names = chain(names, reversed(blueprint_lineage(endpoint.rpartition(".")[0])))
-        for name in names:
-            if name in functions:
-                for func in functions[name]:
-                    func(endpoint, values)
+        blueprint = endpoint.rpartition(".")[0]
+        lineage = blueprint_lineage(blueprint) if blueprint else ()
+        for fill_in_defaults in _app_then_blueprints(functions, lineage):
+            fill_in_defaults(endpoint, values)
 
     def handle_url_build_error(
         self, error: BuildError, endpoint: str, values: dict[str, t.Any]
     ) -> str:
         """Return the first non-None URL from ``url_build_error_handlers``, else
         re-raise ``error`` (or the last ``BuildError`` a handler raised)."""
+        latest = error
         for handler in self.url_build_error_handlers:
             try:
-                url = handler(error, endpoint, values)
-            except BuildError as e:
-                error = e
+                url = handler(latest, endpoint, values)
+            except BuildError as raised:
+                latest = raised  # the next handler, and the final raise, get this one
                 continue
             if url is not None:
                 return url
-        if error is sys.exc_info()[1]:
-            raise
-        raise error
+        if latest is sys.exc_info()[1]:
+            raise  # still the error being handled: keep its traceback untouched
+        raise latest
 
     def redirect(self, location: str, code: int = 302) -> BaseResponse:
         """Return a response redirecting to ``location`` with status ``code``."""
@@ -991,53 +1011,44 @@ class Flask(Scaffold):
     def preprocess_request(self) -> ResponseReturnValue | None:
         """Run the URL value preprocessors, then the ``before_request`` functions (app
         first, then blueprints outermost first); return the first non-None value."""
-        req = _cv_request.get().request
-        blueprints = req.blueprints
-        names: t.Iterable[str | None] = (None, *reversed(blueprints)) if blueprints else (None,)
-
-        preprocessors = self.url_value_preprocessors
-        if preprocessors:
-            for name in names:
-                if name in preprocessors:
-                    for url_func in preprocessors[name]:
-                        url_func(req.endpoint, req.view_args)
-
-        before = self.before_request_funcs
-        if before:
-            for name in names:
-                if name in before:
-                    for before_func in before[name]:
-                        rv = self.ensure_sync(before_func)()
-                        if rv is not None:
-                            return rv
+        request = _cv_request.get().request
+        blueprints = request.blueprints
+        if self.url_value_preprocessors:
+            for preprocess in _app_then_blueprints(self.url_value_preprocessors, blueprints):
+                preprocess(request.endpoint, request.view_args)
+        if self.before_request_funcs:
+            for before in _app_then_blueprints(self.before_request_funcs, blueprints):
+                early_response = self.ensure_sync(before)()
+                if early_response is not None:
+                    return early_response
         return None
 
     def dispatch_request(self) -> ResponseReturnValue:
         """Call the matched view with the URL's values and return its value; raise the
         routing exception when nothing matched; answer automatic ``OPTIONS``."""
-        req = _cv_request.get().request
-        if req.routing_exception is not None:
-            self.raise_routing_exception(req)
-        rule = t.cast(Rule, req.url_rule)
-        if req.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
+        request = _cv_request.get().request
+        if request.routing_exception is not None:
+            self.raise_routing_exception(request)
+        rule = t.cast(Rule, request.url_rule)
+        if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
             return self.make_default_options_response()
-        view = self.ensure_sync(self.view_functions[rule.endpoint])
-        return view(**req.view_args)  # type: ignore[arg-type]
+        view = self.view_functions[rule.endpoint]
+        return self.ensure_sync(view)(**request.view_args)  # type: ignore[arg-type]
 
     def raise_routing_exception(self, request: Request) -> t.NoReturn:
         """Raise the exception URL matching stored on ``request``; in debug mode, a
         redirect that would drop a form body raises an explanatory error instead."""
         error = t.cast(HTTPException, request.routing_exception)
-        if (
-            not self.debug
-            or not isinstance(error, RequestRedirect)
-            or error.code in {307, 308}
-            or request.method in {"GET", "HEAD", "OPTIONS"}
-        ):
-            raise error
-        from .debughelpers import FormDataRoutingRedirect
+        loses_body = (
+            isinstance(error, RequestRedirect)
+            and error.code not in _BODY_KEEPING_REDIRECTS
+            and request.method not in _BODILESS_METHODS
+        )
+        if loses_body and self.debug:
+            from .debughelpers import FormDataRoutingRedirect
 
-        raise FormDataRoutingRedirect(request)
+            raise FormDataRoutingRedirect(request)
+        raise error
 
     def finalize_request(
         self, rv: ResponseReturnValue | HTTPException, from_error_handler: bool = False
@@ -1053,29 +1064,30 @@ class Flask(Scaffold):
                     self, _async_wrapper=self.ensure_sync, response=response
                 )
         except Exception:
-            if not from_error_handler:
+            if from_error_handler:
+                # Already answering an error: log this one and send what we have.
+                self.logger.exception(
+                    "Request finalizing failed with an error while handling an error"
+                )
+            else:
                 raise
-            self.logger.exception("Request finalizing failed with an error while handling an error")
         return response
 
     def process_response(self, response: Response) -> Response:
         """Run the ``after_this_request`` functions, then the ``after_request`` functions
         (blueprints innermost first, then the app; each in reverse registration
         order), then save the session; return the final response."""
-        ctx = _cv_request.get()
-        for func in ctx._after_request_functions:
-            response = self.ensure_sync(func)(response)
-
-        after = self.after_request_funcs
-        if after:
-            for name in chain(ctx.request.blueprints, (None,)):
-                if name in after:
-                    for func in reversed(after[name]):
-                        response = self.ensure_sync(func)(response)
+        req_ctx = _cv_request.get()
+        hooks: t.Iterable[AfterRequestCallable[t.Any]] = req_ctx._one_off_after_request
+        if self.after_request_funcs:
+            registered = _blueprints_then_app(self.after_request_funcs, req_ctx.request.blueprints)
+            hooks = chain(hooks, registered)
+        for hook in hooks:
+            response = self.ensure_sync(hook)(response)
 
         interface = self.session_interface
-        # Not ctx.session: saving must not mark the session accessed.
-        session = t.cast("SessionMixin", ctx._session)
+        # req_ctx._session, not req_ctx.session: saving must not mark it accessed.
+        session = t.cast("SessionMixin", req_ctx._session)
         if not interface.is_null_session(session):
             interface.save_session(self, session, response)
         return response
@@ -1092,17 +1104,20 @@ class Flask(Scaffold):
         if not spec:
             return None
         exc_class, code = self._handler_key(type(e))
-        names = (*blueprints, None)
-        for c in (code, None) if code is not None else (None,):
-            for name in names:
-                handler_map = spec[name].get(c) if name in spec else None
-                if not handler_map:
-                    continue
-                for cls in exc_class.__mro__:
-                    handler = handler_map.get(cls)
-                    if handler is not None:
-                        return handler
+        codes = (None,) if code is None else (code, None)
+        scopes = [scope for scope in (*blueprints, None) if scope in spec]
+        for handlers in (spec[scope].get(c) for c in codes for scope in scopes):
+            if handlers:
+                handler = next((handlers[k] for k in exc_class.__mro__ if k in handlers), None)
+                if handler is not None:
+                    return handler
         return None
+
+    def _error_handler_for(self, e: Exception) -> t.Callable[[Exception], t.Any] | None:
+        """The handler registered for ``e`` in the current request's scopes, ready to
+        call (made synchronous), or None."""
+        handler = self._find_error_handler(e, request.blueprints)
+        return None if handler is None else self.ensure_sync(handler)
 
     def trap_http_exception(self, e: Exception) -> bool:
         """Return whether the HTTP exception ``e`` should propagate like any other
@@ -1111,12 +1126,11 @@ class Flask(Scaffold):
         config = self.config
         if config["TRAP_HTTP_EXCEPTIONS"]:
             return True
-        trap_bad_request = config["TRAP_BAD_REQUEST_ERRORS"]
-        if trap_bad_request is None and self.debug and isinstance(e, BadRequestKeyError):
-            return True
-        if trap_bad_request:
-            return isinstance(e, BadRequest)
-        return False
+        trap_bad_requests = config["TRAP_BAD_REQUEST_ERRORS"]
+        if trap_bad_requests is None:
+            # Unset: only a missing form/args key is trapped, and only in debug mode.
+            return bool(self.debug) and isinstance(e, BadRequestKeyError)
+        return bool(trap_bad_requests) and isinstance(e, BadRequest)
 
     def should_ignore_error(self, error: BaseException | None) -> bool:
         """Return whether ``error`` should be hidden from the teardown functions
@@ -1129,25 +1143,30 @@ class Flask(Scaffold):
         code-less proxy exceptions are returned untouched."""
         if e.code is None or isinstance(e, RequestRedirect):
             return e
-        handler = self._find_error_handler(e, request.blueprints)
-        if handler is None:
-            return e
-        return self.ensure_sync(handler)(e)
+        handler = self._error_handler_for(e)
+        return e if handler is None else handler(e)
 
     def handle_user_exception(self, e: Exception) -> HTTPException | ResponseReturnValue:
         """Handle an exception raised by a hook or view: HTTP exceptions go to
         ``handle_http_exception`` unless trapped; others to their registered handler.
         Re-raises when no handler applies."""
-        if isinstance(e, BadRequestKeyError) and (
-            self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]
-        ):
-            e.show_exception = True
-        if isinstance(e, HTTPException) and not self.trap_http_exception(e):
-            return self.handle_http_exception(e)
-        handler = self._find_error_handler(e, request.blueprints)
+        if isinstance(e, HTTPException):
+            if isinstance(e, BadRequestKeyError) and (
+                self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]
+            ):
+                e.show_exception = True  # name the missing key in the error page
+            if not self.trap_http_exception(e):
+                return self.handle_http_exception(e)
+        handler = self._error_handler_for(e)
         if handler is None:
             raise
-        return self.ensure_sync(handler)(e)
+        return handler(e)
+
+    def _exceptions_propagate(self) -> bool:
+        """Whether unhandled exceptions leave the app instead of becoming a 500:
+        ``PROPAGATE_EXCEPTIONS``, or when unset, testing or debug mode."""
+        setting = self.config["PROPAGATE_EXCEPTIONS"]
+        return bool(self.testing or self.debug) if setting is None else bool(setting)
 
     def handle_exception(self, e: Exception) -> Response:
         """Handle an exception nothing else handled: send ``got_request_exception``,
@@ -1157,21 +1176,16 @@ class Flask(Scaffold):
         exc_info = sys.exc_info()
         if signals.got_request_exception.receivers:
             signals.got_request_exception.send(self, _async_wrapper=self.ensure_sync, exception=e)
-        propagate = self.config["PROPAGATE_EXCEPTIONS"]
-        if propagate is None:
-            propagate = self.testing or self.debug
-        if propagate:
+        if self._exceptions_propagate():
             if exc_info[1] is e:
-                raise
+                raise  # keep the traceback exactly as it was raised
             raise e
 
         self.log_exception(exc_info)
-        server_error: InternalServerError | ResponseReturnValue
         server_error = InternalServerError(original_exception=e)
-        handler = self._find_error_handler(server_error, request.blueprints)
-        if handler is not None:
-            server_error = self.ensure_sync(handler)(server_error)
-        return self.finalize_request(server_error, from_error_handler=True)
+        handler = self._error_handler_for(server_error)
+        answer = server_error if handler is None else handler(server_error)
+        return self.finalize_request(answer, from_error_handler=True)
 
     def log_exception(
         self,
@@ -1185,19 +1199,16 @@ class Flask(Scaffold):
     def do_teardown_request(self, exc: BaseException | None = None) -> None:
         """Run the ``teardown_request`` functions (blueprints innermost first, then the
         app; each in reverse registration order), then send ``request_tearing_down``."""
-        teardown = self.teardown_request_funcs
-        if teardown:
-            for name in chain(request.blueprints, (None,)):
-                if name in teardown:
-                    for func in reversed(teardown[name]):
-                        self.ensure_sync(func)(exc)
+        if self.teardown_request_funcs:
+            for teardown in _blueprints_then_app(self.teardown_request_funcs, request.blueprints):
+                self.ensure_sync(teardown)(exc)
         if signals.request_tearing_down.receivers:
             signals.request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 
     def do_teardown_appcontext(self, exc: BaseException | None = None) -> None:
         """Run the ``teardown_appcontext`` functions in reverse registration order,
         then send ``appcontext_tearing_down``."""
-        for func in reversed(self.teardown_appcontext_funcs):
-            self.ensure_sync(func)(exc)
+        for teardown in reversed(self.teardown_appcontext_funcs):
+            self.ensure_sync(teardown)(exc)
         if signals.appcontext_tearing_down.receivers:
             signals.appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)

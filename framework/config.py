@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import types
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from datetime import timedelta
 from json import loads as json_loads
 from typing import IO, Any, Generic, TypeVar, overload
@@ -51,8 +51,11 @@ DEFAULT_CONFIG: ImmutableDict[str, Any] = ImmutableDict(
     }
 )
 
-# The errors ``silent=True`` turns into a ``False`` return: the file is simply not there.
-_MISSING_FILE_ERRNOS = frozenset({errno.ENOENT, errno.EISDIR, errno.ENOTDIR})
+# What ``silent=True`` forgives: the file is simply not there (or not a file).
+_ABSENT_FILE_ERRNOS = frozenset({errno.ENOENT, errno.EISDIR, errno.ENOTDIR})
+
+# Returned by ``Config._read_relative_file`` when a silenced file is absent.
+_ABSENT = object()
 
 
 class ConfigAttribute(Generic[T]):
@@ -76,26 +79,43 @@ class ConfigAttribute(Generic[T]):
         """Return the config value (converted) on an instance, or the descriptor on the class."""
         if obj is None:
             return self
-        value = obj.config[self.__name__]  # type: ignore[attr-defined]
-        if self.get_converter is not None:
-            value = self.get_converter(value)
-        return value
+        stored = obj.config[self.__name__]  # type: ignore[attr-defined]
+        convert = self.get_converter
+        return stored if convert is None else convert(stored)
 
     def __set__(self, obj: object, value: Any) -> None:
         """Store ``value`` under the attribute's key in ``obj.config``."""
         obj.config[self.__name__] = value  # type: ignore[attr-defined]
 
 
-def _raise_unless_silenced(error: OSError, silent: bool) -> None:
-    """Return if ``silent`` allows ignoring ``error`` (a missing file); otherwise re-raise it.
+def _nested_target(config: Config, env_key: str, parents: list[str]) -> MutableMapping[str, Any]:
+    """Return the dict that ``parents`` (a path of keys) leads to inside ``config``.
 
-    The re-raised error keeps its type and errno; its message says that a
-    configuration file could not be loaded and names the file.
+    Missing levels are created as empty dicts; a level holding something other than
+    a mapping raises ``TypeError`` naming ``env_key``.
     """
-    if silent and error.errno in _MISSING_FILE_ERRNOS:
-        return
-    error.strerror = f"Unable to load configuration file ({error.strerror})"
-    raise error
+    target: MutableMapping[str, Any] = config
+    for part in parents:
+        target = target.setdefault(part, {})
+        if not isinstance(target, MutableMapping):
+            raise TypeError(
+                f"cannot load {env_key}: config value {part!r} is a"
+                f" {type(target).__name__}, not a dict"
+            )
+    return target
+
+
+def _run_python_config(source_file: IO[bytes]) -> types.ModuleType:
+    """Execute a Python config file and return the module namespace it filled.
+
+    The namespace is a throwaway module named ``config`` whose ``__file__`` is the
+    file's path, so the file can locate things relative to itself.
+    """
+    path = source_file.name
+    namespace = types.ModuleType("config")
+    namespace.__file__ = path
+    exec(compile(source_file.read(), path, "exec"), namespace.__dict__)
+    return namespace
 
 
 class Config(dict[str, Any]):
@@ -112,6 +132,35 @@ class Config(dict[str, Any]):
         super().__init__(defaults or {})
         self.root_path = root_path
 
+    def _store_upper_keys(self, pairs: Iterable[tuple[str, Any]]) -> None:
+        """Set each ``(key, value)`` pair whose key is all upper case; skip the others."""
+        for key, value in pairs:
+            if key.isupper():
+                self[key] = value
+
+    def _read_relative_file(
+        self,
+        filename: str | os.PathLike[str],
+        binary: bool,
+        silent: bool,
+        read: Callable[[Any], Any],
+    ) -> Any:
+        """Open ``filename`` (relative to ``root_path``) and return ``read(file)``.
+
+        Returns :data:`_ABSENT` when ``silent`` is true and the file is missing. Any
+        other :exc:`OSError` is re-raised with its type and errno kept and a message
+        that names the configuration file.
+        """
+        path = os.path.join(self.root_path, filename)
+        try:
+            with open(path, "rb" if binary else "r") as opened:
+                return read(opened)
+        except OSError as error:
+            if silent and error.errno in _ABSENT_FILE_ERRNOS:
+                return _ABSENT
+            error.strerror = f"Unable to load configuration file ({error.strerror})"
+            raise
+
     def from_envvar(self, variable_name: str, silent: bool = False) -> bool:
         """Load the Python config file named by the environment variable ``variable_name``.
 
@@ -119,16 +168,16 @@ class Config(dict[str, Any]):
         variable is unset or empty or the file is missing; otherwise an unset
         variable raises :exc:`RuntimeError`.
         """
-        path = os.environ.get(variable_name)
-        if not path:
-            if silent:
-                return False
-            raise RuntimeError(
-                f"The environment variable {variable_name!r} is not set and as such"
-                " configuration could not be loaded. Set this variable and make it"
-                " point to a configuration file"
-            )
-        return self.from_pyfile(path, silent=silent)
+        config_path = os.environ.get(variable_name, "")
+        if config_path:
+            return self.from_pyfile(config_path, silent=silent)
+        if silent:
+            return False
+        raise RuntimeError(
+            f"The environment variable {variable_name!r} is not set and as such"
+            " configuration could not be loaded. Set this variable and make it"
+            " point to a configuration file"
+        )
 
     def from_prefixed_env(
         self, prefix: str = "FLASK", *, loads: Callable[[str], Any] = json_loads
@@ -140,27 +189,16 @@ class Config(dict[str, Any]):
         missing (``FLASK_DB__HOST`` sets ``self["DB"]["HOST"]``). Variables are
         applied in sorted order. Always returns ``True``.
         """
-        prefix = f"{prefix}_"
-        for env_key in sorted(os.environ):
-            if not env_key.startswith(prefix):
-                continue
-            raw_value = os.environ[env_key]
+        marker = f"{prefix}_"
+        matching = sorted(name for name in os.environ if name.startswith(marker))
+        for env_key in matching:
+            text = os.environ[env_key]
             try:
-                value = loads(raw_value)
+                parsed = loads(text)
             except Exception:
-                value = raw_value
-            *parents, leaf = env_key[len(prefix) :].split("__")
-            target: MutableMapping[str, Any] = self
-            for part in parents:
-                if part not in target:
-                    target[part] = {}
-                target = target[part]
-                if not isinstance(target, MutableMapping):
-                    raise TypeError(
-                        f"cannot load {env_key}: config value {part!r} is a"
-                        f" {type(target).__name__}, not a dict"
-                    )
-            target[leaf] = value
+                parsed = text
+            *parents, leaf = env_key[len(marker) :].split("__")
+            _nested_target(self, env_key, parents)[leaf] = parsed
         return True
 
     def from_pyfile(self, filename: str | os.PathLike[str], silent: bool = False) -> bool:
@@ -169,16 +207,10 @@ class Config(dict[str, Any]):
         Returns ``True`` on success and ``False`` when ``silent`` is true and the file
         is missing; other failures raise (an :exc:`OSError` names the file).
         """
-        path = os.path.join(self.root_path, filename)
-        module = types.ModuleType("config")
-        module.__file__ = path
-        try:
-            with open(path, mode="rb") as config_file:
-                exec(compile(config_file.read(), path, "exec"), module.__dict__)
-        except OSError as error:
-            _raise_unless_silenced(error, silent)
+        namespace = self._read_relative_file(filename, True, silent, _run_python_config)
+        if namespace is _ABSENT:
             return False
-        self.from_object(module)
+        self.from_object(namespace)
         return True
 
     def from_object(self, obj: object | str) -> None:
@@ -186,11 +218,8 @@ class Config(dict[str, Any]):
 
         Like Flask, this returns ``None``.
         """
-        if isinstance(obj, str):
-            obj = import_string(obj)
-        for key in dir(obj):
-            if key.isupper():
-                self[key] = getattr(obj, key)
+        source = import_string(obj) if isinstance(obj, str) else obj
+        self._store_upper_keys((name, getattr(source, name)) for name in dir(source))
 
     def from_file(
         self,
@@ -205,27 +234,18 @@ class Config(dict[str, Any]):
         binary mode when ``text`` is false (``tomllib.load`` needs that). Returns
         ``True`` on success and ``False`` when ``silent`` is true and the file is missing.
         """
-        path = os.path.join(self.root_path, filename)
-        try:
-            with open(path, mode="r" if text else "rb") as data_file:
-                data = load(data_file)
-        except OSError as error:
-            _raise_unless_silenced(error, silent)
+        loaded = self._read_relative_file(filename, not text, silent, load)
+        if loaded is _ABSENT:
             return False
-        return self.from_mapping(data)
+        return self.from_mapping(loaded)
 
     def from_mapping(self, mapping: Mapping[str, Any] | None = None, **kwargs: Any) -> bool:
         """Copy the upper-case keys of ``mapping`` and of the keyword arguments.
 
         Keyword arguments win over ``mapping``. Always returns ``True``.
         """
-        values: dict[str, Any] = {}
-        if mapping is not None:
-            values.update(mapping)
-        values.update(kwargs)
-        for key, value in values.items():
-            if key.isupper():
-                self[key] = value
+        combined = dict(mapping if mapping is not None else (), **kwargs)
+        self._store_upper_keys(combined.items())
         return True
 
     def get_namespace(
@@ -236,17 +256,14 @@ class Config(dict[str, Any]):
         With ``trim_namespace`` the prefix is removed from the keys, and with
         ``lowercase`` the keys are lower-cased.
         """
-        namespaced: dict[str, Any] = {}
-        for key, value in self.items():
-            if not key.startswith(namespace):
-                continue
-            if trim_namespace:
-                key = key[len(namespace) :]
-            if lowercase:
-                key = key.lower()
-            namespaced[key] = value
-        return namespaced
+        cut = len(namespace) if trim_namespace else 0
+
+        def renamed(key: str) -> str:
+            key = key[cut:]
+            return key.lower() if lowercase else key
+
+        return {renamed(key): value for key, value in self.items() if key.startswith(namespace)}
 
     def __repr__(self) -> str:
         """Return ``<ClassName {...contents...}>``."""
-        return f"<{type(self).__name__} {dict.__repr__(self)}>"
+        return f"<{type(self).__name__} {super().__repr__()}>"

@@ -25,8 +25,8 @@ if t.TYPE_CHECKING:
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
-# Marks "no exception was passed to pop()": pop() then looks at sys.exc_info().
-_sentinel = object()
+# Default of the optional arguments below that must tell "not given" from None.
+_NOT_GIVEN: t.Any = object()
 
 
 class _AppCtxGlobals:
@@ -37,30 +37,25 @@ class _AppCtxGlobals:
     """
 
     def __getattr__(self, name: str) -> t.Any:
-        try:
-            return self.__dict__[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __setattr__(self, name: str, value: t.Any) -> None:
-        self.__dict__[name] = value
+        # Only reached for names not in the instance dict.
+        raise AttributeError(name)
 
     def __delattr__(self, name: str) -> None:
-        try:
-            del self.__dict__[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        if name not in self.__dict__:
+            raise AttributeError(name)
+        del self.__dict__[name]
 
     def get(self, name: str, default: t.Any | None = None) -> t.Any:
         """Return the attribute ``name``, or ``default`` if it is not set."""
         return self.__dict__.get(name, default)
 
-    def pop(self, name: str, default: t.Any = _sentinel) -> t.Any:
+    def pop(self, name: str, default: t.Any = _NOT_GIVEN) -> t.Any:
         """Remove and return the attribute ``name``; return ``default`` (or raise
         ``KeyError`` when none is given) if it is not set."""
-        if default is _sentinel:
-            return self.__dict__.pop(name)
-        return self.__dict__.pop(name, default)
+        values = self.__dict__
+        if default is _NOT_GIVEN or name in values:
+            return values.pop(name)
+        return default
 
     def setdefault(self, name: str, default: t.Any = None) -> t.Any:
         """Return the attribute ``name``, setting it to ``default`` first if it is not set."""
@@ -73,10 +68,10 @@ class _AppCtxGlobals:
         return iter(self.__dict__)
 
     def __repr__(self) -> str:
-        ctx = _cv_app.get(None)
-        if ctx is not None:
-            return f"<{__package__}.g of '{ctx.app.name}'>"
-        return object.__repr__(self)
+        active = _cv_app.get(None)
+        if active is None:
+            return object.__repr__(self)
+        return f"<{__package__}.g of '{active.app.name}'>"
 
 
 def require_request_context(feature: str) -> RequestContext:
@@ -97,7 +92,7 @@ def after_this_request(f: AfterRequestCallable[t.Any]) -> AfterRequestCallable[t
 
     Raises ``RuntimeError`` outside a request context.
     """
-    require_request_context("after_this_request")._after_request_functions.append(f)
+    require_request_context("after_this_request")._one_off_after_request.append(f)
     return f
 
 
@@ -109,11 +104,11 @@ def copy_current_request_context(f: F) -> F:
     """
     ctx = require_request_context("copy_current_request_context").copy()
 
-    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+    def run_in_copied_context(*args: t.Any, **kwargs: t.Any) -> t.Any:
         with ctx:
             return ctx.app.ensure_sync(f)(*args, **kwargs)
 
-    return update_wrapper(wrapper, f)  # type: ignore[return-value]
+    return update_wrapper(run_in_copied_context, f)  # type: ignore[return-value]
 
 
 def has_request_context() -> bool:
@@ -130,15 +125,15 @@ Ctx = t.TypeVar("Ctx", bound="_PushedContext")
 
 
 class _PushedContext:
-    """The ``with`` protocol shared by both contexts: push on entry, pop on exit with
-    the exception that ended the block."""
+    """What both contexts share: the ``with`` protocol (push on entry, pop on exit with
+    the exception that ended the block) and the bookkeeping of a pop."""
 
     __slots__ = ()
 
     def push(self) -> None:
         raise NotImplementedError
 
-    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+    def pop(self, exc: BaseException | None = _NOT_GIVEN) -> None:
         raise NotImplementedError
 
     def __enter__(self: Ctx) -> Ctx:
@@ -153,6 +148,17 @@ class _PushedContext:
     ) -> None:
         self.pop(exc_value)
 
+    @staticmethod
+    def _teardown_error(exc: BaseException | None) -> BaseException | None:
+        """The exception a teardown receives: ``exc``, or when pop() was called without
+        one, the exception being handled right now (if any)."""
+        return sys.exc_info()[1] if exc is _NOT_GIVEN else exc
+
+    def _ensure_was_active(self, active: object, kind: str) -> None:
+        """Raise ``AssertionError`` when the context just popped was not this one."""
+        if active is not self:
+            raise AssertionError(f"Popped wrong {kind} context. ({active!r} instead of {self!r})")
+
 
 class AppContext(_PushedContext):
     """The application context: makes ``current_app`` and ``g`` available.
@@ -161,35 +167,34 @@ class AppContext(_PushedContext):
     ``app.app_context()``; usable as a context manager. Pushes may nest.
     """
 
-    __slots__ = ("_cv_tokens", "app", "g", "url_adapter")
+    __slots__ = ("_pushes", "app", "g", "url_adapter")
 
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.url_adapter: MapAdapter | None = app.create_url_adapter(None)
         self.g: _AppCtxGlobals = app.app_ctx_globals_class()
-        self._cv_tokens: list[contextvars.Token[AppContext]] = []
+        # One context-variable token per (possibly nested) push, newest last.
+        self._pushes: list[contextvars.Token[AppContext]] = []
 
     def push(self) -> None:
         """Make this context the active application context."""
-        self._cv_tokens.append(_cv_app.set(self))
+        self._pushes.append(_cv_app.set(self))
         if signals.appcontext_pushed.receivers:
             signals.appcontext_pushed.send(self.app, _async_wrapper=self.app.ensure_sync)
 
-    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+    def pop(self, exc: BaseException | None = _NOT_GIVEN) -> None:
         """Pop this context, running the app's teardown functions when it is the last push.
 
         Raises ``AssertionError`` if this context was not the active one.
         """
+        pushes = self._pushes
         try:
-            if len(self._cv_tokens) == 1:
-                if exc is _sentinel:
-                    exc = sys.exc_info()[1]
-                self.app.do_teardown_appcontext(exc)
+            if len(pushes) == 1:
+                self.app.do_teardown_appcontext(self._teardown_error(exc))
         finally:
             active = _cv_app.get()
-            _cv_app.reset(self._cv_tokens.pop())
-        if active is not self:
-            raise AssertionError(f"Popped wrong app context. ({active!r} instead of {self!r})")
+            _cv_app.reset(pushes.pop())
+        self._ensure_was_active(active, "app")
         if signals.appcontext_popped.receivers:
             signals.appcontext_popped.send(self.app, _async_wrapper=self.app.ensure_sync)
 
@@ -207,9 +212,9 @@ class RequestContext(_PushedContext):
     """
 
     __slots__ = (
-        "_after_request_functions",
         "_binding",
-        "_cv_tokens",
+        "_one_off_after_request",
+        "_pushes",
         "_session",
         "_url_adapter",
         "app",
@@ -242,8 +247,11 @@ class RequestContext(_PushedContext):
                 self._url_adapter = binding
         self.flashes: list[tuple[str, str]] | None = None
         self._session: SessionMixin | None = session
-        self._after_request_functions: list[AfterRequestCallable[t.Any]] = []
-        self._cv_tokens: list[tuple[contextvars.Token[RequestContext], AppContext | None]] = []
+        # after_this_request functions: run once, on this request's response.
+        self._one_off_after_request: list[AfterRequestCallable[t.Any]] = []
+        # Per push, newest last: the context-variable token and the application
+        # context that push created (None when one for this app was already active).
+        self._pushes: list[tuple[contextvars.Token[RequestContext], AppContext | None]] = []
 
     def copy(self) -> RequestContext:
         """Return a new context for the same request object and session."""
@@ -291,51 +299,56 @@ class RequestContext(_PushedContext):
         except HTTPException as e:
             request.routing_exception = e
 
+    def _app_context_to_push(self) -> AppContext | None:
+        """A new application context for this push, or None when this app's is active."""
+        active = _cv_app.get(None)
+        if active is not None and active.app is self.app:
+            return None
+        return self.app.app_context()
+
+    def _open_session(self) -> SessionMixin:
+        """The session the session interface opens for the request, or its null
+        session when it cannot open one."""
+        app = self.app
+        interface = app.session_interface
+        opened = interface.open_session(app, self.request)
+        return opened if opened is not None else interface.make_null_session(app)
+
     def push(self) -> None:
         """Make this the active request context (see the class docstring)."""
-        app = self.app
-        app_ctx = _cv_app.get(None)
-        if app_ctx is None or app_ctx.app is not app:
-            app_ctx = app.app_context()
-            app_ctx.push()
-        else:
-            app_ctx = None
-        self._cv_tokens.append((_cv_request.set(self), app_ctx))
-
+        own_app_ctx = self._app_context_to_push()
+        if own_app_ctx is not None:
+            own_app_ctx.push()
+        self._pushes.append((_cv_request.set(self), own_app_ctx))
         if self._session is None:
-            interface = app.session_interface
-            session = interface.open_session(app, self.request)
-            if session is None:
-                session = interface.make_null_session(app)
-            self._session = session
-
+            self._session = self._open_session()
         if self._binding is not None or self._url_adapter is not None:
             self.match_request()
 
-    def pop(self, exc: BaseException | None = _sentinel) -> None:  # type: ignore[assignment]
+    def pop(self, exc: BaseException | None = _NOT_GIVEN) -> None:
         """Pop this context; on its last push run the teardown_request functions,
         close the request, then pop the application context it pushed.
 
         Raises ``AssertionError`` if this context was not the active one.
         """
-        last_push = len(self._cv_tokens) == 1
+        pushes = self._pushes
+        finishing = len(pushes) == 1
         try:
-            if last_push:
-                if exc is _sentinel:
-                    exc = sys.exc_info()[1]
+            if finishing:
+                exc = self._teardown_error(exc)
                 self.app.do_teardown_request(exc)
                 self.request.close()
         finally:
             active = _cv_request.get()
-            token, app_ctx = self._cv_tokens.pop()
+            token, own_app_ctx = pushes.pop()
             _cv_request.reset(token)
-            if last_push:
-                # Break the reference cycle request -> environ -> request.
+            if finishing:
+                # The environ refers to the request and the request to the environ:
+                # cut the cycle so both can be freed right away.
                 active.request.environ["werkzeug.request"] = None
-            if app_ctx is not None:
-                app_ctx.pop(exc)
-        if active is not self:
-            raise AssertionError(f"Popped wrong request context. ({active!r} instead of {self!r})")
+            if own_app_ctx is not None:
+                own_app_ctx.pop(exc)
+        self._ensure_was_active(active, "request")
 
     def __repr__(self) -> str:
         return (

@@ -18,41 +18,40 @@ if t.TYPE_CHECKING:
     from .sessions import SessionMixin
     from .wrappers import Request
 
-_NO_APP_MESSAGE = """\
-Working outside of application context.
-
-This typically means that you attempted to use functionality that needed
-the current application. To solve this, set up an application context
-with app.app_context(). See the documentation for more information.\
-"""
-
-_NO_REQUEST_MESSAGE = """\
-Working outside of request context.
-
-This typically means that you attempted to use functionality that needed
-an active HTTP request. Consult the documentation on testing for
-information about how to avoid this problem.\
-"""
-
+# The variables hold the active context objects; the names are shared with the rest of
+# the package (and with tests that install a stand-in context).
 _cv_app: ContextVar[AppContext] = ContextVar("framework.app_ctx")
 _cv_request: ContextVar[RequestContext] = ContextVar("framework.request_ctx")
 
-app_ctx: AppContext = LocalProxy(  # type: ignore[assignment]
-    _cv_app, unbound_message=_NO_APP_MESSAGE
+# The explanations a proxy gives when its context is missing (Flask's wording).
+_OUTSIDE_APP_CONTEXT = (
+    "Working outside of application context.\n\n"
+    "This typically means that you attempted to use functionality that needed\n"
+    "the current application. To solve this, set up an application context\n"
+    "with app.app_context(). See the documentation for more information."
 )
-current_app: Flask = LocalProxy(  # type: ignore[assignment]
-    _cv_app, "app", unbound_message=_NO_APP_MESSAGE
-)
-g: _AppCtxGlobals = LocalProxy(  # type: ignore[assignment]
-    _cv_app, "g", unbound_message=_NO_APP_MESSAGE
+_OUTSIDE_REQUEST_CONTEXT = (
+    "Working outside of request context.\n\n"
+    "This typically means that you attempted to use functionality that needed\n"
+    "an active HTTP request. Consult the documentation on testing for\n"
+    "information about how to avoid this problem."
 )
 
-request_ctx: RequestContext = LocalProxy(  # type: ignore[assignment]
-    _cv_request, unbound_message=_NO_REQUEST_MESSAGE
-)
-request: Request = LocalProxy(  # type: ignore[assignment]
-    _cv_request, "request", unbound_message=_NO_REQUEST_MESSAGE
-)
-session: SessionMixin = LocalProxy(  # type: ignore[assignment]
-    _cv_request, "session", unbound_message=_NO_REQUEST_MESSAGE
-)
+
+def _app_proxy(attribute: str | None = None) -> t.Any:
+    """A proxy to the active application context, or to one of its attributes."""
+    return LocalProxy(_cv_app, attribute, unbound_message=_OUTSIDE_APP_CONTEXT)
+
+
+def _request_proxy(attribute: str | None = None) -> t.Any:
+    """A proxy to the active request context, or to one of its attributes."""
+    return LocalProxy(_cv_request, attribute, unbound_message=_OUTSIDE_REQUEST_CONTEXT)
+
+
+app_ctx: AppContext = _app_proxy()
+current_app: Flask = _app_proxy("app")
+g: _AppCtxGlobals = _app_proxy("g")
+
+request_ctx: RequestContext = _request_proxy()
+request: Request = _request_proxy("request")
+session: SessionMixin = _request_proxy("session")

@@ -23,22 +23,29 @@ if t.TYPE_CHECKING:
 
     from .wrappers import Response
 
-_FALSE_WORDS = frozenset({"0", "false", "no"})
+# Values that switch an environment flag off; any other non-empty value switches it on.
+_OFF_VALUES = frozenset({"0", "false", "no"})
+
+
+def _environment_flag(name: str) -> bool | None:
+    """Return whether the environment variable ``name`` is switched on, or None when it
+    is unset or empty."""
+    value = os.environ.get(name)
+    if not value:
+        return None
+    return value.lower() not in _OFF_VALUES
 
 
 def get_debug_flag() -> bool:
     """Return whether the ``FLASK_DEBUG`` environment variable asks for debug mode."""
-    value = os.environ.get("FLASK_DEBUG")
-    return bool(value and value.lower() not in _FALSE_WORDS)
+    return _environment_flag("FLASK_DEBUG") is True
 
 
 def get_load_dotenv(default: bool = True) -> bool:
     """Return whether ``.env``/``.flaskenv`` should be loaded: ``default`` unless
     ``FLASK_SKIP_DOTENV`` is set to a true value."""
-    value = os.environ.get("FLASK_SKIP_DOTENV")
-    if not value:
-        return default
-    return value.lower() in _FALSE_WORDS
+    skip = _environment_flag("FLASK_SKIP_DOTENV")
+    return default if skip is None else not skip
 
 
 def stream_with_context(
@@ -144,9 +151,8 @@ def get_template_attribute(template_name: str, attribute: str) -> t.Any:
 def flash(message: str, category: str = "message") -> None:
     """Store ``message`` in the session for the next request, under ``category``,
     and send the ``message_flashed`` signal."""
-    flashes = session.get("_flashes", [])
-    flashes.append((category, message))
-    session["_flashes"] = flashes
+    # Stored as a new list so the session sees an assignment and is saved.
+    session["_flashes"] = [*session.get("_flashes", ()), (category, message)]
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     signals.message_flashed.send(
         app, _async_wrapper=app.ensure_sync, message=message, category=category
@@ -175,17 +181,20 @@ def get_flashed_messages(
 
 
 def _send_file_arguments(**kwargs: t.Any) -> dict[str, t.Any]:
+    """Return werkzeug's ``send_file`` arguments: ``kwargs`` plus what the current
+    request and app supply (environ, X-Sendfile, response class, root path, and the
+    app's ``get_send_file_max_age`` when no ``max_age`` was given)."""
     environ = request.environ  # outside a request this says so first, as Flask does
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if kwargs.get("max_age") is None:
-        kwargs["max_age"] = app.get_send_file_max_age
-    kwargs.update(
-        environ=environ,
-        use_x_sendfile=app.config["USE_X_SENDFILE"],
-        response_class=app.response_class,
-        _root_path=app.root_path,
-    )
-    return kwargs
+    max_age = kwargs.get("max_age")
+    return {
+        **kwargs,
+        "max_age": app.get_send_file_max_age if max_age is None else max_age,
+        "environ": environ,
+        "use_x_sendfile": app.config["USE_X_SENDFILE"],
+        "response_class": app.response_class,
+        "_root_path": app.root_path,
+    }
 
 
 def send_file(

@@ -78,10 +78,12 @@ class SecureCookieSession(CallbackDict[str, t.Any], SessionMixin):
     modified = False
 
     def __init__(self, initial: cabc.Mapping[str, t.Any] | None = None) -> None:
-        def on_update(self: SecureCookieSession) -> None:
-            self.modified = True
+        super().__init__(initial, _flag_modified)
 
-        super().__init__(initial, on_update)
+
+def _flag_modified(session: SecureCookieSession) -> None:
+    """The change callback of every :class:`SecureCookieSession`: mark it modified."""
+    session.modified = True
 
 
 _NullSessionT = t.TypeVar("_NullSessionT", bound=SecureCookieSession)
@@ -200,9 +202,12 @@ class SessionInterface:
         raise NotImplementedError
 
 
-def _sha1(string: bytes = b"") -> t.Any:
-    # Looked up at call time, so that merely importing this module works on
-    # systems where SHA-1 is disabled (the default interface is then unusable).
+def _sha1_resolved_late(string: bytes = b"") -> t.Any:
+    """Return ``hashlib.sha1(string)``, looking the constructor up only when called.
+
+    Builds with SHA-1 disabled (FIPS) can then still import this module and
+    configure another digest before any session is signed.
+    """
     return hashlib.sha1(string)
 
 
@@ -252,7 +257,7 @@ class SecureCookieSessionInterface(SessionInterface):
     #: made with the same secret key.
     salt = "cookie-session"
     #: The hash function of the HMAC signature.
-    digest_method = staticmethod(_sha1)
+    digest_method = staticmethod(_sha1_resolved_late)
     #: How the signing key is derived from the secret key (see itsdangerous).
     key_derivation = "hmac"
     #: Turns the session's contents into a string and back.
@@ -309,20 +314,26 @@ class SecureCookieSessionInterface(SessionInterface):
         A missing, tampered, unreadable or expired cookie (older than
         ``PERMANENT_SESSION_LIFETIME``) gives a new, empty session.
         """
-        signer = self.get_signing_serializer(app)
-        if signer is None:
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
             return None
+        stored = self._verified_cookie_data(app, request, serializer)
+        return self.session_class() if stored is None else self.session_class(stored)
+
+    def _verified_cookie_data(
+        self, app: Flask, request: Request, serializer: URLSafeTimedSerializer
+    ) -> dict[str, t.Any] | None:
+        """Return the dict signed into the request's session cookie, or None when there
+        is no cookie or it fails verification, has expired or does not hold a dict."""
         cookie = request.cookies.get(self.get_cookie_name(app))
         if not cookie:
-            return self.session_class()
-        max_age = int(app.permanent_session_lifetime.total_seconds())
+            return None
+        lifetime_seconds = int(app.permanent_session_lifetime.total_seconds())
         try:
-            data = signer.loads(cookie, max_age=max_age)
+            data = serializer.loads(cookie, max_age=lifetime_seconds)
         except BadSignature:
-            return self.session_class()
-        if not isinstance(data, dict):
-            return self.session_class()
-        return self.session_class(data)
+            return None
+        return data if isinstance(data, dict) else None
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         """Write the session to the response's cookie, or delete the cookie.
@@ -332,34 +343,32 @@ class SecureCookieSessionInterface(SessionInterface):
         when :meth:`should_set_cookie` says so, with the ``SESSION_COOKIE_*``
         attributes and, for a permanent session, an ``Expires`` date.
         """
-        name = self.get_cookie_name(app)
-        # Every cookie attribute is read, in this order, before anything is decided.
-        attributes: dict[str, t.Any] = {
-            "domain": self.get_cookie_domain(app),
-            "path": self.get_cookie_path(app),
-            "secure": self.get_cookie_secure(app),
-            "partitioned": self.get_cookie_partitioned(app),
-            "samesite": self.get_cookie_samesite(app),
-            "httponly": self.get_cookie_httponly(app),
-        }
-
-        # Parsing and rewriting the Vary header is not free: add Cookie to it once.
-        varies = session.accessed
-        if varies:
+        # ``response.vary`` re-parses the header on every access, so Cookie is added
+        # at most once: up front for an accessed session (keeping the header ahead of
+        # Set-Cookie), otherwise only if the cookie was changed.
+        varies_already = session.accessed
+        if varies_already:
+            response.vary.add("Cookie")
+        if self._sync_cookie(app, session, response) and not varies_already:
             response.vary.add("Cookie")
 
+    def _sync_cookie(self, app: Flask, session: SessionMixin, response: Response) -> bool:
+        """Set or delete the session cookie on ``response`` as ``session`` requires, and
+        return whether the cookie was touched.
+
+        The cookie's attributes are only looked up when it is written or deleted, so
+        an untouched session costs nothing here.
+        """
         if not session:
-            if session.modified:
-                response.delete_cookie(name, **attributes)
-                if not varies:
-                    response.vary.add("Cookie")
-            return
-
+            if not session.modified:
+                return False
+            # Emptied during the request: tell the browser to drop the cookie.
+            response.delete_cookie(self.get_cookie_name(app), **self._cookie_attributes(app))
+            return True
         if not self.should_set_cookie(app, session):
-            return
-
-        signer = self.get_signing_serializer(app)
-        if signer is None:
+            return False
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
             # The secret key was removed during the request: the changes cannot be
             # saved, and dropping them silently would lose data.
             raise RuntimeError(
@@ -367,10 +376,21 @@ class SecureCookieSessionInterface(SessionInterface):
                 " it cannot be saved. Keep SECRET_KEY set for the whole request."
             )
         response.set_cookie(
-            name,
-            signer.dumps(dict(session)),
+            self.get_cookie_name(app),
+            serializer.dumps(dict(session)),
             expires=self.get_expiration_time(app, session),
-            **attributes,
+            **self._cookie_attributes(app),
         )
-        if not varies:
-            response.vary.add("Cookie")
+        return True
+
+    def _cookie_attributes(self, app: Flask) -> dict[str, t.Any]:
+        """Return the cookie attributes shared by setting and deleting the session
+        cookie, as keyword arguments read through the ``get_cookie_*`` methods."""
+        return {
+            "domain": self.get_cookie_domain(app),
+            "path": self.get_cookie_path(app),
+            "secure": self.get_cookie_secure(app),
+            "partitioned": self.get_cookie_partitioned(app),
+            "samesite": self.get_cookie_samesite(app),
+            "httponly": self.get_cookie_httponly(app),
+        }

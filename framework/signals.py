@@ -22,25 +22,34 @@ __all__ = [
     "template_rendered",
 ]
 
+# All built-in signals live in this private namespace, so they never collide with
+# signals of the same name in blinker's global namespace or another library's.
+# (``tests/test_signals.py`` reaches it by this name.)
 _signals = Namespace()
 
-#: Sent after a template was rendered; keyword arguments ``template`` and ``context``.
-template_rendered = _signals.signal("template-rendered")
-#: Sent before a template is rendered; keyword arguments ``template`` and ``context``.
-before_render_template = _signals.signal("before-render-template")
-#: Sent when request handling starts, before the ``before_request`` functions.
-request_started = _signals.signal("request-started")
-#: Sent after the response was finalised; keyword argument ``response``.
-request_finished = _signals.signal("request-finished")
-#: Sent after the ``teardown_request`` functions; keyword argument ``exc``.
-request_tearing_down = _signals.signal("request-tearing-down")
-#: Sent when an exception reaches unhandled-exception handling; keyword argument ``exception``.
-got_request_exception = _signals.signal("got-request-exception")
-#: Sent after the ``teardown_appcontext`` functions; keyword argument ``exc``.
-appcontext_tearing_down = _signals.signal("appcontext-tearing-down")
+# Application context lifecycle.
 #: Sent when an application context is pushed.
 appcontext_pushed = _signals.signal("appcontext-pushed")
+#: Sent after the ``teardown_appcontext`` functions ran; keyword argument ``exc``.
+appcontext_tearing_down = _signals.signal("appcontext-tearing-down")
 #: Sent when an application context is popped.
 appcontext_popped = _signals.signal("appcontext-popped")
-#: Sent when a message is flashed; keyword arguments ``message`` and ``category``.
+
+# Request lifecycle.
+#: Sent as request handling begins, ahead of the ``before_request`` functions.
+request_started = _signals.signal("request-started")
+#: Sent once the response is finalised; keyword argument ``response``.
+request_finished = _signals.signal("request-finished")
+#: Sent when an exception reaches unhandled-exception handling; keyword argument ``exception``.
+got_request_exception = _signals.signal("got-request-exception")
+#: Sent after the ``teardown_request`` functions ran; keyword argument ``exc``.
+request_tearing_down = _signals.signal("request-tearing-down")
+
+# Templates: both carry the keyword arguments ``template`` and ``context``.
+#: Sent just before a template is rendered.
+before_render_template = _signals.signal("before-render-template")
+#: Sent once a template has been rendered.
+template_rendered = _signals.signal("template-rendered")
+
+#: Sent by ``flash()``; keyword arguments ``message`` and ``category``.
 message_flashed = _signals.signal("message-flashed")

@@ -18,6 +18,35 @@ if t.TYPE_CHECKING:
     from werkzeug.routing import Rule
 
 
+class _AppConfigLimit:
+    """A request size limit: the value assigned on the request itself, else the current
+    app's config key, else werkzeug's class default (outside an application context)."""
+
+    def __init__(self, config_key: str, doc: str) -> None:
+        self.config_key = config_key
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.werkzeug_default = getattr(_WerkzeugRequest, name)
+
+    @t.overload
+    def __get__(self, request: None, owner: type) -> _AppConfigLimit: ...
+    @t.overload
+    def __get__(self, request: object, owner: type) -> int | None: ...
+    def __get__(self, request: object, owner: type) -> t.Any:
+        if request is None:
+            return self
+        assigned = request.__dict__.get(self.name)
+        if assigned is not None:
+            return assigned
+        ctx = _cv_app.get(None)
+        return self.werkzeug_default if ctx is None else ctx.app.config[self.config_key]
+
+    def __set__(self, request: object, value: int | None) -> None:
+        request.__dict__[self.name] = value
+
+
 class Request(_WerkzeugRequest):
     """werkzeug's request object, plus what the app learns while dispatching it.
 
@@ -34,49 +63,21 @@ class Request(_WerkzeugRequest):
     #: The exception URL matching raised (404, 405, a redirect), re-raised at dispatch.
     routing_exception: HTTPException | None = None
 
-    _max_content_length: int | None = None
-    _max_form_memory_size: int | None = None
-    _max_form_parts: int | None = None
-
-    def _config_limit(self, key: str, fallback: int | None) -> int | None:
-        ctx = _cv_app.get(None)
-        return ctx.app.config[key] if ctx is not None else fallback
-
-    @property
-    def max_content_length(self) -> int | None:
-        """The largest body the request may send, in bytes: the value set on this
-        request, else ``MAX_CONTENT_LENGTH`` of the current app, else no limit."""
-        if self._max_content_length is not None:
-            return self._max_content_length
-        return self._config_limit("MAX_CONTENT_LENGTH", _WerkzeugRequest.max_content_length)
-
-    @max_content_length.setter
-    def max_content_length(self, value: int | None) -> None:
-        self._max_content_length = value
-
-    @property
-    def max_form_memory_size(self) -> int | None:
-        """The largest non-file multipart field, in bytes: the value set on this
-        request, else ``MAX_FORM_MEMORY_SIZE`` of the current app, else 500 kB."""
-        if self._max_form_memory_size is not None:
-            return self._max_form_memory_size
-        return self._config_limit("MAX_FORM_MEMORY_SIZE", _WerkzeugRequest.max_form_memory_size)
-
-    @max_form_memory_size.setter
-    def max_form_memory_size(self, value: int | None) -> None:
-        self._max_form_memory_size = value
-
-    @property  # type: ignore[override]
-    def max_form_parts(self) -> int | None:
-        """The largest number of multipart parts: the value set on this request, else
-        ``MAX_FORM_PARTS`` of the current app, else 1000."""
-        if self._max_form_parts is not None:
-            return self._max_form_parts
-        return self._config_limit("MAX_FORM_PARTS", _WerkzeugRequest.max_form_parts)
-
-    @max_form_parts.setter
-    def max_form_parts(self, value: int | None) -> None:
-        self._max_form_parts = value
+    max_content_length = _AppConfigLimit(
+        "MAX_CONTENT_LENGTH",
+        "The largest body the request may send, in bytes: the value set on this"
+        " request, else ``MAX_CONTENT_LENGTH`` of the current app, else no limit.",
+    )
+    max_form_memory_size = _AppConfigLimit(
+        "MAX_FORM_MEMORY_SIZE",
+        "The largest non-file multipart field, in bytes: the value set on this"
+        " request, else ``MAX_FORM_MEMORY_SIZE`` of the current app, else 500 kB.",
+    )
+    max_form_parts = _AppConfigLimit(  # type: ignore[assignment]
+        "MAX_FORM_PARTS",
+        "The largest number of multipart parts: the value set on this request, else"
+        " ``MAX_FORM_PARTS`` of the current app, else 1000.",
+    )
 
     @property
     def endpoint(self) -> str | None:
@@ -102,9 +103,10 @@ class Request(_WerkzeugRequest):
 
     def _load_form_data(self) -> None:
         super()._load_form_data()
-        # In debug mode, reading a file from a form that was not sent as multipart
-        # explains the missing enctype instead of a bare KeyError.
-        if self.mimetype != "multipart/form-data" and not self.files and _current_app_debug():
+        # A form posted without multipart encoding has no files; in debug mode, looking
+        # one up then explains the missing enctype instead of raising a bare KeyError.
+        files_were_possible = self.mimetype == "multipart/form-data" or bool(self.files)
+        if not files_were_possible and _current_app_debug():
             from .debughelpers import attach_enctype_error_multidict
 
             attach_enctype_error_multidict(self)
@@ -129,9 +131,11 @@ class Request(_WerkzeugRequest):
         try:
             return super().on_json_loading_failed(e)
         except BadRequest as detailed:
-            if _current_app_debug():
-                raise
-            raise BadRequest() from detailed
+            if not _current_app_debug():
+                # The client gets the generic 400 page; the parser's message stays in
+                # the chained exception, for the logs.
+                raise BadRequest() from detailed
+            raise
 
 
 def _current_app_debug() -> bool:

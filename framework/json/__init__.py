@@ -1,64 +1,79 @@
 """JSON helpers that go through the current app's JSON provider (``app.json``).
 
 Inside an application context every function delegates to ``current_app.json``;
-outside one, the serialising functions use the standard :mod:`json` module with the
-default provider's ``default`` function, so dates, UUIDs, decimals, dataclasses and
-``__html__`` objects still serialise.
+outside one, they use the standard :mod:`json` module, and the serialising ones
+still handle dates, UUIDs, decimals, dataclasses and ``__html__`` objects the way
+the default provider does.
 """
 
 from __future__ import annotations
 
-import json as _json
+import json as _stdlib_json
 import typing as t
 
 from ..globals import _cv_app, current_app
-from .provider import _default
+from .provider import _json_stand_in
 
 if t.TYPE_CHECKING:
     from ..wrappers import Response
+    from .provider import JSONProvider
 
 __all__ = ["dump", "dumps", "jsonify", "load", "loads"]
 
 
-def _current_provider() -> t.Any:
-    """Return the current app's JSON provider, or None outside an app context."""
-    ctx = _cv_app.get(None)
-    return None if ctx is None else ctx.app.json
+class _ContextFreeJSON:
+    """What the module-level helpers use when no application context is active: the
+    standard library, with the default provider's stand-ins for extra types."""
+
+    @staticmethod
+    def dumps(obj: t.Any, **kwargs: t.Any) -> str:
+        """Return ``obj`` as a JSON string (``kwargs`` go to :func:`json.dumps`)."""
+        return _stdlib_json.dumps(obj, **{"default": _json_stand_in, **kwargs})
+
+    @staticmethod
+    def dump(obj: t.Any, fp: t.IO[str], **kwargs: t.Any) -> None:
+        """Write ``obj`` as JSON to ``fp`` (``kwargs`` go to :func:`json.dump`)."""
+        _stdlib_json.dump(obj, fp, **{"default": _json_stand_in, **kwargs})
+
+    @staticmethod
+    def loads(s: str | bytes, **kwargs: t.Any) -> t.Any:
+        """Return the value parsed from ``s`` by :func:`json.loads`."""
+        return _stdlib_json.loads(s, **kwargs)
+
+    @staticmethod
+    def load(fp: t.IO[t.AnyStr], **kwargs: t.Any) -> t.Any:
+        """Return the value parsed from ``fp`` by :func:`json.load`."""
+        return _stdlib_json.load(fp, **kwargs)
+
+
+_CONTEXT_FREE_JSON = _ContextFreeJSON()
+
+
+def _active_json() -> JSONProvider | _ContextFreeJSON:
+    """Return the current app's JSON provider, or the standard-library fallback
+    outside an application context."""
+    app_ctx = _cv_app.get(None)
+    return _CONTEXT_FREE_JSON if app_ctx is None else app_ctx.app.json
 
 
 def dumps(obj: t.Any, **kwargs: t.Any) -> str:
     """Return ``obj`` serialised as a JSON string; ``kwargs`` go to the serialiser."""
-    provider = _current_provider()
-    if provider is not None:
-        return provider.dumps(obj, **kwargs)
-    kwargs.setdefault("default", _default)
-    return _json.dumps(obj, **kwargs)
+    return _active_json().dumps(obj, **kwargs)
 
 
 def dump(obj: t.Any, fp: t.IO[str], **kwargs: t.Any) -> None:
     """Serialise ``obj`` as JSON and write it to the text file ``fp``."""
-    provider = _current_provider()
-    if provider is not None:
-        provider.dump(obj, fp, **kwargs)
-        return
-    kwargs.setdefault("default", _default)
-    _json.dump(obj, fp, **kwargs)
+    _active_json().dump(obj, fp, **kwargs)
 
 
 def loads(s: str | bytes, **kwargs: t.Any) -> t.Any:
     """Return the Python value parsed from the JSON text or bytes ``s``."""
-    provider = _current_provider()
-    if provider is not None:
-        return provider.loads(s, **kwargs)
-    return _json.loads(s, **kwargs)
+    return _active_json().loads(s, **kwargs)
 
 
 def load(fp: t.IO[t.AnyStr], **kwargs: t.Any) -> t.Any:
     """Return the Python value parsed from the JSON read from the file ``fp``."""
-    provider = _current_provider()
-    if provider is not None:
-        return provider.load(fp, **kwargs)
-    return _json.load(fp, **kwargs)
+    return _active_json().load(fp, **kwargs)
 
 
 def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:
