@@ -40,6 +40,11 @@ class _AppCtxGlobals:
         # Only reached for names not in the instance dict.
         raise AttributeError(name)
 
+    if t.TYPE_CHECKING:
+        # Any attribute may be set; declared for type checkers only so that setting one
+        # at run time stays a plain instance-dict write.
+        def __setattr__(self, name: str, value: t.Any) -> None: ...
+
     def __delattr__(self, name: str) -> None:
         if name not in self.__dict__:
             raise AttributeError(name)
