@@ -13,10 +13,11 @@ import hashlib
 import typing as t
 from datetime import datetime, timezone
 
-from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
 
 from .json.tag import TaggedJSONSerializer
+from .signing import SessionTokenSerializer
 
 if t.TYPE_CHECKING:
     from werkzeug.sansio.request import Request
@@ -215,34 +216,10 @@ def _sha1_resolved_late(string: bytes = b"") -> t.Any:
 session_json_serializer = TaggedJSONSerializer()
 
 
-# How many serializers (one per secret-key set and settings) and derived keys are
-# remembered before the caches start over.
+# How many serializers (one per secret-key set and settings) are remembered before
+# the cache starts over.
 _CACHE_LIMIT = 64
 _serializers: dict[t.Hashable, URLSafeTimedSerializer] = {}
-
-
-class _DerivedKeyCachingSigner(TimestampSigner):
-    """itsdangerous's timestamp signer, deriving each signing key once: the derivation
-    (an HMAC of the secret key and salt) otherwise runs on every sign and verify."""
-
-    _derived: t.ClassVar[dict[tuple[t.Any, ...], bytes]] = {}
-
-    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
-        """Return the signing key derived from ``secret_key`` (default: the newest)."""
-        if secret_key is None:
-            secret_key = self.secret_keys[-1]
-        key = (secret_key, self.salt, self.key_derivation, self.digest_method)
-        try:
-            return self._derived[key]
-        except KeyError:
-            pass
-        except TypeError:  # unhashable digest method
-            return super().derive_key(secret_key)
-        derived = super().derive_key(secret_key)
-        if len(self._derived) >= _CACHE_LIMIT:
-            self._derived.clear()
-        self._derived[key] = derived
-        return derived
 
 
 class SecureCookieSessionInterface(SessionInterface):
@@ -291,11 +268,10 @@ class SecureCookieSessionInterface(SessionInterface):
             cache_key, cached = None, None
         if cached is not None:
             return cached
-        serializer = URLSafeTimedSerializer(
+        serializer = SessionTokenSerializer(
             keys,  # itsdangerous signs with the last key and accepts any of them
             salt=self.salt,
             serializer=self.serializer,
-            signer=_DerivedKeyCachingSigner,
             signer_kwargs={
                 "key_derivation": self.key_derivation,
                 "digest_method": self.digest_method,

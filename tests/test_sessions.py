@@ -487,7 +487,7 @@ def test_signing_serializer_is_reused_and_follows_key_changes() -> None:
 
 def test_derived_keys_are_cached_per_secret() -> None:
     """The derived-key cache gives each secret key its own signing key."""
-    from framework.sessions import _DerivedKeyCachingSigner
+    from framework.signing import _DerivedKeyCachingSigner
 
     one = _DerivedKeyCachingSigner(["k1"], salt="s", key_derivation="hmac")
     two = _DerivedKeyCachingSigner(["k2"], salt="s", key_derivation="hmac")
