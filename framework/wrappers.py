@@ -5,8 +5,10 @@ from __future__ import annotations
 import typing as t
 from http import HTTPStatus
 
-from werkzeug.datastructures import Headers
+from werkzeug.datastructures import EnvironHeaders, Headers, ImmutableMultiDict
 from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.sansio.http import parse_cookie
+from werkzeug.utils import cached_property
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
@@ -78,6 +80,21 @@ class Request(_WerkzeugRequest):
         "The largest number of multipart parts: the value set on this request, else"
         " ``MAX_FORM_PARTS`` of the current app, else 1000.",
     )
+
+    @cached_property
+    def cookies(self) -> ImmutableMultiDict[str, str]:
+        """The cookies the request sent, parsed from its ``Cookie`` header.
+
+        Reads the header straight from the WSGI environ (where the server put it, as
+        ``HTTP_COOKIE``) rather than scanning every header for it; a request whose
+        ``headers`` were replaced by something else reads those, as werkzeug does.
+        """
+        headers = self.headers
+        if type(headers) is EnvironHeaders and headers.environ is self.environ:
+            combined = self.environ.get("HTTP_COOKIE", "")
+        else:
+            combined = ";".join(headers.getlist("Cookie"))
+        return parse_cookie(combined, cls=self.dict_storage_class)  # type: ignore[return-value]
 
     @property
     def endpoint(self) -> str | None:

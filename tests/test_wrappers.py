@@ -8,7 +8,11 @@ import warnings
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import BadRequest, BadRequestKeyError, UnsupportedMediaType
+from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request as WerkzeugRequest
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -377,3 +381,24 @@ def test_too_deeply_nested_json_is_a_400_not_a_500(silent: bool) -> None:
         assert response.json == {"parsed": False}
     else:
         assert response.status_code == 400
+
+
+cookie_headers = st.text(alphabet='ab=; "\\,\t\x7féx09', max_size=40)
+
+
+@given(cookie_headers)
+def test_cookies_are_read_from_the_environ_as_werkzeug_reads_them(header: str) -> None:
+    environ = EnvironBuilder(headers=[("Cookie", header)]).get_environ()
+    ours = Request(environ).cookies
+    assert list(ours.items(multi=True)) == list(WerkzeugRequest(environ).cookies.items(multi=True))
+    assert type(ours) is type(WerkzeugRequest(environ).cookies)
+
+
+def test_cookies_without_a_cookie_header_are_empty() -> None:
+    assert not Request(EnvironBuilder().get_environ()).cookies
+
+
+def test_cookies_follow_replaced_headers() -> None:
+    request = Request(EnvironBuilder(headers=[("Cookie", "a=1")]).get_environ())
+    request.headers = Headers([("Cookie", "b=2"), ("Cookie", "c=3")])  # type: ignore[assignment]
+    assert request.cookies.to_dict() == {"b": "2", "c": "3"}
