@@ -13,9 +13,15 @@ from __future__ import annotations
 import typing as t
 import warnings
 
-from werkzeug.exceptions import BadHost
+from werkzeug.exceptions import BadHost, MethodNotAllowed, NotFound
 from werkzeug.routing import Map as _WerkzeugMap
 from werkzeug.routing import MapAdapter, Rule
+from werkzeug.routing.exceptions import (
+    NoMatch,
+    RequestAliasRedirect,
+    RequestPath,
+    WebsocketMismatch,
+)
 from werkzeug.routing.matcher import StateMachineMatcher
 from werkzeug.wsgi import get_host
 
@@ -213,15 +219,44 @@ class RequestBinding:
         if hit is not None:
             return hit[0], dict(hit[1])
 
-        if adapter is None:
-            adapter = self.adapter()
-        rule, view_args = adapter.match(return_rule=True)
+        found = self._match_directly(*key) if adapter is None else None
+        if found is None:  # a redirect, or an adapter already exists: let it answer
+            adapter = adapter or self.adapter()
+            found = t.cast("tuple[Rule, dict[str, t.Any]]", adapter.match(return_rule=True))
+        rule, view_args = found
         if not rule.arguments and not rule.alias and rule.redirect_to is None:
             # A rule without variables always yields its defaults for this key, so the
             # answer (including "no redirect") cannot differ next time. Rules with
             # variables are left out: their paths are unbounded, and a converter's
             # values need not be safe to share between requests.
             memo[1][key] = (rule, dict(view_args))
+        return rule, view_args
+
+    def _match_directly(
+        self, domain: str, path: str, method: str, websocket: bool
+    ) -> tuple[Rule, dict[str, t.Any]] | None:
+        """Ask the map's matcher as ``MapAdapter.match`` does, without building an
+        adapter. Return the rule and its arguments, raise ``NotFound``,
+        ``MethodNotAllowed`` or ``WebsocketMismatch`` as the adapter would, or return
+        None when the answer is a redirect, which the adapter then builds."""
+        url_map = self.url_map
+        url_map.update()
+        try:
+            rule, view_args = url_map._matcher.match(domain, path, method, websocket)
+        except NoMatch as e:
+            if e.have_match_for:
+                raise MethodNotAllowed(valid_methods=list(e.have_match_for)) from None
+            if e.websocket_mismatch:
+                raise WebsocketMismatch() from None
+            raise NotFound() from None
+        except (RequestPath, RequestAliasRedirect):
+            return None
+        if rule.redirect_to is not None:
+            return None
+        # An earlier rule of the same endpoint may provide defaults for this one, and
+        # then werkzeug redirects to it: only the first rule of an endpoint is safe.
+        if url_map.redirect_defaults and url_map._rules_by_endpoint[rule.endpoint][0] is not rule:
+            return None
         return rule, t.cast("dict[str, t.Any]", view_args)
 
 

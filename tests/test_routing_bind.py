@@ -192,6 +192,10 @@ RULE_TABLE = [
     Rule("/only-put", endpoint="only_put", methods=["PUT"]),
     Rule("/ws", endpoint="ws", websocket=True),
     Rule("/", endpoint="api_index", subdomain="api"),
+    Rule("/docs/<path:page>", endpoint="docs"),
+    Rule("/first/<int:n>", endpoint="twice"),
+    Rule("/second/<int:n>", endpoint="twice", alias=True),
+    Rule("/legacy/<int:n>", endpoint="legacy", redirect_to="/page/<n>"),
 ]
 request_paths = st.sampled_from(
     [
@@ -214,6 +218,12 @@ request_paths = st.sampled_from(
         "/a//b",
         "/nope",
         "/caf\xc3\xa9",
+        "/docs/a/b",
+        "/docs/",
+        "/first/3",
+        "/second/3",
+        "/legacy/4",
+        "/user/x/",
     ]
 )
 
