@@ -25,6 +25,8 @@ from werkzeug.routing.exceptions import (
 from werkzeug.routing.matcher import StateMachineMatcher
 from werkzeug.wsgi import get_host
 
+from .matcher import CompiledMatcher
+
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
@@ -44,11 +46,20 @@ _CACHE_LIMIT = 256
 
 
 class Map(_WerkzeugMap):
-    """werkzeug's ``Map``, counting the rules added to it so that the caches built on
-    it (see :class:`RequestBinding`) know when it changed."""
+    """werkzeug's ``Map``, matching with :class:`~framework.matcher.CompiledMatcher`
+    and counting the rules added to it so that the caches built on it (see
+    :class:`RequestBinding`) know when it changed. Takes ``Map``'s arguments."""
 
     #: Incremented by every :meth:`add`.
     version = 0
+
+    def __init__(
+        self, rules: t.Iterable[t.Any] | None = None, *args: t.Any, **kwargs: t.Any
+    ) -> None:
+        super().__init__(None, *args, **kwargs)
+        self._matcher = CompiledMatcher(self._matcher.merge_slashes)
+        for rulefactory in rules or ():
+            self.add(rulefactory)
 
     def add(self, rulefactory: t.Any) -> None:
         """Add a rule (or a rule factory's rules) to the map."""
@@ -275,7 +286,7 @@ def bind_request(
 
 
 # The map methods RequestBinding stands in for.
-_STOOD_IN_FOR = ("bind", "bind_to_environ", "add")
+_STOOD_IN_FOR = frozenset(("bind", "bind_to_environ", "add"))
 
 
 def _binds_plainly(map_class: type[_WerkzeugMap]) -> bool:
@@ -302,5 +313,4 @@ def is_plain_map(url_map: _WerkzeugMap) -> bool:
 def replaces_map_methods(url_map: _WerkzeugMap) -> bool:
     """Return whether one of the methods :class:`RequestBinding` stands in for was
     replaced on the map instance itself (as tests and extensions sometimes do)."""
-    instance_attributes = url_map.__dict__
-    return any(name in instance_attributes for name in _STOOD_IN_FOR)
+    return not url_map.__dict__.keys().isdisjoint(_STOOD_IN_FOR)
