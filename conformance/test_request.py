@@ -203,6 +203,14 @@ def test_files_empty_for_urlencoded(impl: Any, app: Any, client: Any) -> None:
     assert seen == [0]
 
 
+@pytest.mark.spec("request.files.closed-after-request")
+def test_files_are_closed_when_the_request_ends(impl: Any, app: Any, client: Any) -> None:
+    """Uploaded files the request parsed are closed when its context is popped."""
+    seen = capture(app, impl, lambda request: request.files["upload"])
+    client.post("/", data={"upload": (io.BytesIO(b"x"), "x.bin")})
+    assert [upload.closed for upload in seen] == [True]
+
+
 # --- cookies, headers, body --------------------------------------------------------------
 
 

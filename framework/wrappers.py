@@ -128,6 +128,11 @@ class Request(_WerkzeugRequest):
 
             attach_enctype_error_multidict(self)
 
+    def close(self) -> None:
+        """Close the uploaded files the request parsed, if it parsed any."""
+        if "files" in self.__dict__:  # skips werkzeug's walk over no files
+            super().close()
+
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> t.Any:
         """Parse the body as JSON (see werkzeug's ``Request.get_json``).
 
