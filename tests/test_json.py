@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 
 import framework.json as fjson
 from framework.globals import _cv_app
-from framework.json.provider import DefaultJSONProvider, JSONProvider
+from framework.json.provider import DefaultJSONProvider, JSONProvider, _reusing_c_encoder
 from framework.json.tag import JSONTag, TaggedJSONSerializer
 
 
@@ -506,3 +506,102 @@ def test_malformed_dict_tag_raises_type_error(payload: str) -> None:
 
     with pytest.raises(TypeError):
         TaggedJSONSerializer().loads(payload)
+
+
+# --- the reused C encoder behind compact responses ----------------------------------
+
+json_documents = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text()
+    | st.dates(),  # only ``default`` can write these
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=15,
+)
+
+
+def _compact_encoder(**options: t.Any) -> json.JSONEncoder:
+    return json.JSONEncoder(default=DefaultJSONProvider.default, separators=(",", ":"), **options)
+
+
+@given(json_documents, st.booleans(), st.booleans())
+def test_reused_c_encoder_writes_what_encode_writes(
+    document: t.Any, ensure_ascii: bool, sort_keys: bool
+) -> None:
+    encoder = _compact_encoder(ensure_ascii=ensure_ascii, sort_keys=sort_keys)
+    encode = _reusing_c_encoder(encoder)
+    assert encode is not encoder.encode  # the C encoder is available on CPython
+    assert encode(document) == encoder.encode(document)
+    assert encode(document) == encoder.encode(document)  # and again, reused
+
+
+def test_reused_c_encoder_detects_cycles_and_recovers() -> None:
+    encode = _reusing_c_encoder(_compact_encoder(sort_keys=True))
+    cyclic: list[t.Any] = []
+    cyclic.append(cyclic)
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        encode(cyclic)
+    shared = [1]
+    assert encode({"a": shared, "b": shared}) == '{"a":[1],"b":[1]}'
+
+
+def test_reused_c_encoder_can_be_reentered_from_default() -> None:
+    calls: list[t.Any] = []
+
+    def default(o: t.Any) -> t.Any:
+        calls.append(o)
+        return {"inner": encode({"n": len(calls)})}
+
+    encode = _reusing_c_encoder(json.JSONEncoder(default=default, separators=(",", ":")))
+    assert encode([object(), object()]) == '[{"inner":"{\\"n\\":1}"},{"inner":"{\\"n\\":2}"}]'
+
+
+def test_reused_c_encoder_is_safe_across_threads() -> None:
+    import sys
+    import threading
+
+    encoder = _compact_encoder(sort_keys=True)
+    encode = _reusing_c_encoder(encoder)
+    # Dates go through the Python ``default``, where threads can switch mid-encoding.
+    shared = {"nested": [{"k": [date(2000, 1, 1 + i % 28)]} for i in range(50)]}
+    expected = encoder.encode(shared)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(100):
+                results.append(encode(shared))
+        except BaseException as e:
+            errors.append(e)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == []
+    assert results == [expected] * 400
+
+
+def test_pretty_and_unprobed_encoders_are_left_to_encode() -> None:
+    pretty = json.JSONEncoder(indent=2)
+    assert _reusing_c_encoder(pretty) == pretty.encode
+
+    class Quirky(json.JSONEncoder):
+        item_separator = ";"  # the C encoder would not agree with encode() here
+
+        def encode(self, o: t.Any) -> str:
+            return "quirky"
+
+    quirky = Quirky()
+    assert _reusing_c_encoder(quirky) == quirky.encode

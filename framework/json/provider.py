@@ -64,6 +64,70 @@ def _json_stand_in(o: t.Any) -> t.Any:
     return str(render_html())
 
 
+# A probe covering what the encoders must agree on: key order, nesting, numbers,
+# escapes and non-ASCII text. (Nothing in it needs ``default``: user code is not run.)
+_ENCODER_PROBE: t.Any = {
+    "b": [1, 2.5, -0.0, 1e300, float("nan"), True, None, '\u00e9\n"', {"z": [], "a": {}}],
+    "a": ("tuple", 10**30),
+}
+# How many idle encoders a pool keeps (one is in use per concurrent call).
+_POOL_SIZE = 8
+
+
+def _reusing_c_encoder(encoder: json.JSONEncoder) -> t.Callable[[t.Any], str]:
+    """Return a function equal to ``encoder.encode`` (a compact encoder) that reuses
+    the C encoder ``encode`` would build afresh on every call.
+
+    Each concurrent or nested call takes its own C encoder from a small pool, and its
+    circular-reference markers are cleared before use. Falls back to
+    ``encoder.encode`` where the C encoder is missing or does not give the same text
+    for a probe value.
+    """
+    make_c_encoder = getattr(json.encoder, "c_make_encoder", None)
+    if make_c_encoder is None or encoder.indent is not None:
+        return encoder.encode
+    encode_string = (
+        json.encoder.encode_basestring_ascii
+        if encoder.ensure_ascii
+        else json.encoder.encode_basestring
+    )
+
+    def new() -> tuple[dict[int, t.Any], t.Callable[[t.Any, int], t.Any]]:
+        markers: dict[int, t.Any] = {}
+        c_encoder = make_c_encoder(
+            markers if encoder.check_circular else None,
+            encoder.default,
+            encode_string,
+            None,
+            encoder.key_separator,
+            encoder.item_separator,
+            encoder.sort_keys,
+            encoder.skipkeys,
+            encoder.allow_nan,
+        )
+        return markers, c_encoder
+
+    idle: list[tuple[dict[int, t.Any], t.Callable[[t.Any, int], t.Any]]] = []
+
+    def encode(obj: t.Any) -> str:
+        try:
+            markers, c_encoder = idle.pop()
+        except IndexError:
+            markers, c_encoder = new()
+        markers.clear()  # a call that raised may have left entries behind
+        try:
+            return "".join(c_encoder(obj, 0))
+        finally:
+            if len(idle) < _POOL_SIZE:
+                idle.append((markers, c_encoder))
+
+    try:
+        agrees = encode(_ENCODER_PROBE) == encoder.encode(_ENCODER_PROBE)
+    except Exception:
+        agrees = False
+    return encode if agrees else encoder.encode
+
+
 class JSONProvider:
     """The interface of an app's JSON support; subclass it to use another JSON library.
 
@@ -153,15 +217,15 @@ class DefaultJSONProvider(JSONProvider):
             and "dumps" not in self.__dict__
             and json.dumps is _STDLIB_DUMPS  # json.dumps itself may be patched in tests
         ):
-            body = self._response_encoder(pretty).encode(obj)
+            body = self._response_encode(pretty)(obj)
         elif pretty:
             body = self.dumps(obj, indent=2)
         else:
             body = self.dumps(obj, separators=(",", ":"))
         return self._app.response_class(f"{body}\n", mimetype=self.mimetype)
 
-    def _response_encoder(self, pretty: bool) -> json.JSONEncoder:
-        """Return an encoder equivalent to what :meth:`dumps` would use for a response.
+    def _response_encode(self, pretty: bool) -> t.Callable[[t.Any], str]:
+        """Return a function encoding as :meth:`dumps` would for a response.
 
         ``json.dumps`` builds a new encoder on every call with non-default options; the
         last one is kept and reused while the attributes it was built from are unchanged
@@ -175,5 +239,6 @@ class DefaultJSONProvider(JSONProvider):
         encoder = json.JSONEncoder(
             default=self.default, ensure_ascii=self.ensure_ascii, sort_keys=self.sort_keys, **layout
         )
-        self.__dict__["_cached_encoder"] = (settings, encoder)
-        return encoder
+        encode = encoder.encode if pretty else _reusing_c_encoder(encoder)
+        self.__dict__["_cached_encoder"] = (settings, encode)
+        return encode
