@@ -1012,12 +1012,13 @@ class Flask(Scaffold):
         """Run the URL value preprocessors, then the ``before_request`` functions (app
         first, then blueprints outermost first); return the first non-None value."""
         request = _cv_request.get().request
-        blueprints = request.blueprints
         if self.url_value_preprocessors:
-            for preprocess in _app_then_blueprints(self.url_value_preprocessors, blueprints):
+            for preprocess in _app_then_blueprints(
+                self.url_value_preprocessors, request.blueprints
+            ):
                 preprocess(request.endpoint, request.view_args)
         if self.before_request_funcs:
-            for before in _app_then_blueprints(self.before_request_funcs, blueprints):
+            for before in _app_then_blueprints(self.before_request_funcs, request.blueprints):
                 early_response = self.ensure_sync(before)()
                 if early_response is not None:
                     return early_response
