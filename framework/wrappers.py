@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import typing as t
 from http import HTTPStatus
+from urllib.parse import parse_qsl
 
-from werkzeug.datastructures import EnvironHeaders, Headers, ImmutableMultiDict
+import werkzeug.urls  # noqa: F401  (registers the "werkzeug.url_quote" error handler)
+from werkzeug.datastructures import EnvironHeaders, Headers, ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.sansio.http import parse_cookie
 from werkzeug.utils import cached_property
@@ -96,6 +98,26 @@ class Request(_WerkzeugRequest):
             combined = ";".join(headers.getlist("Cookie"))
         return parse_cookie(combined, cls=self.dict_storage_class)  # type: ignore[return-value]
 
+    @cached_property
+    def args(self) -> MultiDict[str, str]:
+        """The parsed query string (werkzeug's ``Request.args``).
+
+        Bytes that are not UTF-8 stay percent-encoded, whether the client
+        percent-encoded them or (against the URL rules) sent them raw: a raw ``0xFF``
+        reads as ``%FF``, just like a sent ``%FF``. werkzeug, and so Flask, fail with
+        a 500 on the raw form; the framework does not answer a malformed request with
+        a 500.
+        """
+        return self.parameter_storage_class(
+            parse_qsl(_query_text(self.query_string), keep_blank_values=True, errors=_KEEP_QUOTED)
+        )
+
+    @cached_property
+    def full_path(self) -> str:
+        """The path and the query string, with bytes that are not UTF-8 percent-encoded
+        (see :attr:`args`)."""
+        return f"{self.path}?{_query_text(self.query_string)}"
+
     @property
     def endpoint(self) -> str | None:
         """The endpoint of the matched rule, or None."""
@@ -158,6 +180,17 @@ class Request(_WerkzeugRequest):
                 # the chained exception, for the logs.
                 raise BadRequest() from detailed
             raise
+
+
+# werkzeug's codec error handler (registered by ``werkzeug.urls``) that writes bytes
+# which cannot be decoded as their percent-encoded form.
+_KEEP_QUOTED = "werkzeug.url_quote"
+
+
+def _query_text(query_string: bytes) -> str:
+    """Decode a raw query string as UTF-8, keeping undecodable bytes percent-encoded;
+    for valid UTF-8 this is a plain ``decode()``."""
+    return query_string.decode("utf-8", _KEEP_QUOTED)
 
 
 def _current_app_debug() -> bool:

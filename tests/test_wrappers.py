@@ -402,3 +402,38 @@ def test_cookies_follow_replaced_headers() -> None:
     request = Request(EnvironBuilder(headers=[("Cookie", "a=1")]).get_environ())
     request.headers = Headers([("Cookie", "b=2"), ("Cookie", "c=3")])  # type: ignore[assignment]
     assert request.cookies.to_dict() == {"b": "2", "c": "3"}
+
+
+query_strings = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=255), max_size=30)
+
+
+@given(query_strings)
+def test_query_reads_as_werkzeug_reads_it_where_werkzeug_can(query: str) -> None:
+    environ = EnvironBuilder().get_environ()
+    environ["QUERY_STRING"] = query
+    ours = Request(environ)
+    try:
+        expected = WerkzeugRequest(environ)
+        expected_args, expected_path = list(expected.args.items(multi=True)), expected.full_path
+    except UnicodeDecodeError:
+        # Raw bytes that are not UTF-8: werkzeug fails; they read as percent-encoded.
+        encoded = query.encode("latin1").decode("utf-8", "werkzeug.url_quote")
+        environ["QUERY_STRING"] = encoded.encode().decode("latin1")  # WSGI's latin-1 str
+        expected = WerkzeugRequest(environ)
+        expected_args, expected_path = list(expected.args.items(multi=True)), expected.full_path
+    assert list(ours.args.items(multi=True)) == expected_args
+    assert ours.full_path == expected_path
+
+
+def test_raw_non_utf8_query_bytes_are_not_a_server_error() -> None:
+    app = Flask(__name__)
+
+    @app.route("/")
+    def index() -> str:
+        return f"{request.args['a']} {request.full_path}"
+
+    environ = EnvironBuilder(path="/").get_environ()
+    environ["QUERY_STRING"] = "a=\xff%FF"  # one raw byte, one percent-encoded
+    response = WerkzeugResponse.from_app(app, environ)
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == "%FF%FF /?a=%FF%FF"
