@@ -1030,7 +1030,7 @@ class Flask(Scaffold):
         request = _cv_request.get().request
         if request.routing_exception is not None:
             self.raise_routing_exception(request)
-        rule = t.cast(Rule, request.url_rule)
+        rule: Rule = request.url_rule  # type: ignore[assignment]  # matched above
         if request.method == "OPTIONS" and getattr(rule, "provide_automatic_options", False):
             return self.make_default_options_response()
         view = self.view_functions[rule.endpoint]
@@ -1088,7 +1088,7 @@ class Flask(Scaffold):
 
         interface = self.session_interface
         # req_ctx._session, not req_ctx.session: saving must not mark it accessed.
-        session = t.cast("SessionMixin", req_ctx._session)
+        session: SessionMixin = req_ctx._session  # type: ignore[assignment]  # opened at push
         if not interface.is_null_session(session):
             interface.save_session(self, session, response)
         return response
