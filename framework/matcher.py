@@ -99,6 +99,16 @@ def _walk(
     its variables, or None. Raises ``SlashRequired`` where werkzeug would redirect to
     the path with a trailing slash."""
     remaining = len(segments) - index
+    # Where a node has only static transitions and more than one segment is left, the
+    # answer is its child's (the trailing-slash fallback below needs exactly one
+    # segment left): descend without recursing.
+    while remaining > 1 and not node.dynamic:
+        child = node.static.get(segments[index])
+        if child is None:
+            return None
+        node = child
+        index += 1
+        remaining -= 1
     if remaining == 0:
         rule = _rule_for(node.rules, method, websocket, misses)
         if rule is not None:
