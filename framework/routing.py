@@ -4,8 +4,9 @@ Binding a map to a request (werkzeug's ``Map.bind_to_environ``) normalises the
 host on every request: lower-casing, port stripping, subdomain computation and an
 IDNA encoding. Those results depend only on a few environ values, so
 :class:`RequestBinding` computes them once per distinct host and reuses them, builds
-the ``MapAdapter`` only when something asks for it, and answers repeated matches of
-rules without URL variables from a memo. Every answer is the one werkzeug gives.
+the ``MapAdapter`` only when something asks for it, and answers repeated requests
+for the same URL from a memo (for rules whose variables use werkzeug's built-in
+converters). Every answer is the one werkzeug gives.
 """
 
 from __future__ import annotations
@@ -16,6 +17,14 @@ import warnings
 from werkzeug.exceptions import BadHost, MethodNotAllowed, NotFound
 from werkzeug.routing import Map as _WerkzeugMap
 from werkzeug.routing import MapAdapter, Rule
+from werkzeug.routing.converters import (
+    AnyConverter,
+    FloatConverter,
+    IntegerConverter,
+    PathConverter,
+    UnicodeConverter,
+    UUIDConverter,
+)
 from werkzeug.routing.exceptions import (
     NoMatch,
     RequestAliasRedirect,
@@ -79,6 +88,19 @@ _HostResult = tuple[str, str | None, str, str | None]
 _Memo = tuple[
     tuple[int, bool, bool, bool], dict[tuple[str, str, str, bool], tuple[Rule, dict[str, t.Any]]]
 ]
+
+
+# Converters whose values depend only on the URL text and are immutable (str, int,
+# float, UUID), so one match's values may be handed to later requests. Subclasses are
+# left out: they may convert differently.
+_PURE_CONVERTERS = frozenset(
+    (AnyConverter, FloatConverter, IntegerConverter, PathConverter, UnicodeConverter, UUIDConverter)
+)
+
+
+def _values_are_shareable(rule: Rule) -> bool:
+    """Return whether every variable of ``rule`` uses a pure built-in converter."""
+    return all(type(converter) in _PURE_CONVERTERS for converter in rule._converters.values())
 
 
 def _decode(value: str | None) -> str | None:
@@ -145,9 +167,9 @@ class RequestBinding:
     """One request's binding to a URL map: the host part is resolved (and validated)
     on creation; the werkzeug ``MapAdapter`` is built only if something needs it.
 
-    :meth:`match` answers repeated requests for rules without URL variables from a
-    memo of werkzeug's own earlier answers, kept on the map and dropped when the map
-    changes; everything else is matched by the adapter.
+    :meth:`match` answers repeated requests for the same URL from a memo of earlier
+    answers (kept on the map, dropped when the map changes, and only for rules whose
+    variables use werkzeug's built-in converters); everything else is matched anew.
     """
 
     __slots__ = ("environ", "scheme", "server_name", "subdomain", "url_map")
@@ -235,11 +257,10 @@ class RequestBinding:
             adapter = adapter or self.adapter()
             found = t.cast("tuple[Rule, dict[str, t.Any]]", adapter.match(return_rule=True))
         rule, view_args = found
-        if not rule.arguments and not rule.alias and rule.redirect_to is None:
-            # A rule without variables always yields its defaults for this key, so the
-            # answer (including "no redirect") cannot differ next time. Rules with
-            # variables are left out: their paths are unbounded, and a converter's
-            # values need not be safe to share between requests.
+        if not rule.alias and rule.redirect_to is None and _values_are_shareable(rule):
+            # The same key always yields the same answer (including "no redirect") until
+            # the map changes: a rule without variables gives its defaults, and the
+            # built-in converters turn the same text into equal immutable values.
             memo[1][key] = (rule, dict(view_args))
         return rule, view_args
 

@@ -3,6 +3,7 @@ Map.bind_to_environ builds, for any environ, including on cache hits."""
 
 from __future__ import annotations
 
+import uuid
 import warnings
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.routing import MapAdapter, Rule
+from werkzeug.routing.converters import IntegerConverter
 
 from framework.routing import _CACHE_LIMIT, Map, RequestBinding, bind_request
 
@@ -299,6 +301,38 @@ def test_memo_returns_fresh_view_args() -> None:
     first = RequestBinding(url_map, environ).match()[1]
     first["n"] = 99
     assert RequestBinding(url_map, environ).match()[1] == {"n": 1}
+
+
+def _environ_for(path: str) -> dict[str, Any]:
+    return {"REQUEST_METHOD": "GET", "wsgi.url_scheme": "http", "HTTP_HOST": "h", "PATH_INFO": path}
+
+
+def test_variables_of_built_in_converters_are_memoised_as_fresh_dicts() -> None:
+    """A repeated URL of a rule with built-in converters is answered from the memo, and
+    each answer is a new dict with equal values."""
+    url_map = Map([Rule("/i/<int:n>/<uuid:u>/<path:p>", endpoint="i")])
+    environ = _environ_for("/i/7/00000000-0000-0000-0000-000000000001/a/b")
+    first = RequestBinding(url_map, environ).match()[1]
+    assert len(url_map._framework_match_memo[1]) == 1  # type: ignore[attr-defined]
+    first["n"] = 99
+    second = RequestBinding(url_map, environ).match()[1]
+    assert second == {"n": 7, "u": uuid.UUID(int=1), "p": "a/b"}
+
+
+def test_custom_converters_are_asked_on_every_request() -> None:
+    """A converter that is not one of werkzeug's own may answer differently each time,
+    so matches through it are never memoised."""
+    calls: list[str] = []
+
+    class Counting(IntegerConverter):
+        def to_python(self, value: str) -> Any:
+            calls.append(value)
+            return len(calls)
+
+    url_map = Map([Rule("/c/<counting:n>", endpoint="c")], converters={"counting": Counting})
+    answers = [RequestBinding(url_map, _environ_for("/c/5")).match()[1] for _ in range(3)]
+    assert answers == [{"n": 1}, {"n": 2}, {"n": 3}]
+    assert calls == ["5", "5", "5"]
 
 
 def test_methods_replaced_on_instances_are_called() -> None:
