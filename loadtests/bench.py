@@ -14,7 +14,8 @@ import importlib
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import cycle
 from types import ModuleType
 from typing import Any
 
@@ -95,11 +96,17 @@ def _session_cookie(impl: ModuleType) -> str:
     return str(response.headers["Set-Cookie"].split(";", 1)[0])
 
 
-SCENARIOS: dict[str, tuple[Callable[[ModuleType], WSGIApp], str]] = {
+# 10,000 different URLs over the 1,000 rules, requested in turn: more than any match
+# memo keeps, so every request is matched afresh.
+_VARIED_PATHS = tuple(f"/section{i % 1000}/{i}" for i in range(10_000))
+
+#: Scenario name → (app builder, the path or paths requested in turn).
+SCENARIOS: dict[str, tuple[Callable[[ModuleType], WSGIApp], str | tuple[str, ...]]] = {
     "hello": (_hello, "/hello"),
     "json": (_json, "/json"),
     "404": (_not_found, "/missing"),
     "1000-routes": (_many_routes, "/section999/42"),
+    "1000-routes-varied": (_many_routes, _VARIED_PATHS),
     "session": (_session, "/session"),
 }
 
@@ -113,11 +120,12 @@ def _environ(path: str, cookie: str | None) -> dict[str, Any]:
         builder.close()
 
 
-def _time_calls(app: WSGIApp, environ: dict[str, Any], calls: int) -> float:
-    """Return seconds per request over ``calls`` requests."""
+def _time_calls(app: WSGIApp, environs: Iterator[dict[str, Any]], calls: int) -> float:
+    """Return seconds per request over ``calls`` requests, each sent with the next
+    environ of ``environs``."""
     start = time.perf_counter()
     for _ in range(calls):
-        body = app(environ.copy(), _start_response)
+        body = app(next(environs).copy(), _start_response)
         for _chunk in body:
             pass
         close = getattr(body, "close", None)
@@ -134,17 +142,19 @@ def run(
     impls = {name: importlib.import_module(name) for name in impl_names}
     results: dict[str, dict[str, float]] = {}
     for scenario, (build, path) in SCENARIOS.items():
-        apps: dict[str, tuple[WSGIApp, dict[str, Any]]] = {}
+        # Each app cycles through its environs across warm-up and rounds alike.
+        apps: dict[str, tuple[WSGIApp, Iterator[dict[str, Any]]]] = {}
+        paths = [path] if isinstance(path, str) else list(path)
         for name, module in impls.items():
             cookie = _session_cookie(module) if scenario == "session" else None
-            apps[name] = (build(module), _environ(path, cookie))
-        apps["raw-wsgi"] = (_raw_floor, _environ(path, None))
+            apps[name] = (build(module), cycle([_environ(p, cookie) for p in paths]))
+        apps["raw-wsgi"] = (_raw_floor, cycle([_environ(p, None) for p in paths]))
         samples: dict[str, list[float]] = {name: [] for name in apps}
-        for app, environ in apps.values():  # warm-up
-            _time_calls(app, environ, max(calls // 10, 10))
+        for app, environs in apps.values():  # warm-up
+            _time_calls(app, environs, max(calls // 10, 10))
         for round_number in range(rounds):
-            for name, (app, environ) in apps.items():
-                samples[name].append(_time_calls(app, environ, calls))
+            for name, (app, environs) in apps.items():
+                samples[name].append(_time_calls(app, environs, calls))
             print(
                 f"  {scenario}: round {round_number + 1}/{rounds}",
                 end="\r",
@@ -158,12 +168,12 @@ def run(
 
 def _print_table(results: dict[str, dict[str, float]], impl_names: list[str], out: Any) -> None:
     columns = [*impl_names, "raw-wsgi"]
-    header = f"{'scenario':<14}" + "".join(f"{c + ' us':>16}" for c in columns)
+    header = f"{'scenario':<20}" + "".join(f"{c + ' us':>16}" for c in columns)
     if len(impl_names) >= 2:
         header += f"{impl_names[1] + '/' + impl_names[0]:>20}"
     print(header, file=out)
     for scenario, by_impl in results.items():
-        row = f"{scenario:<14}" + "".join(f"{by_impl[c]:>16.2f}" for c in columns)
+        row = f"{scenario:<20}" + "".join(f"{by_impl[c]:>16.2f}" for c in columns)
         if len(impl_names) >= 2:
             ratio = by_impl[impl_names[1]] / by_impl[impl_names[0]]
             row += f"{ratio:>19.2f}x"
