@@ -605,3 +605,72 @@ def test_pretty_and_unprobed_encoders_are_left_to_encode() -> None:
 
     quirky = Quirky()
     assert _reusing_c_encoder(quirky) == quirky.encode
+
+
+# --- shortcuts: tagging with the default handlers, compact dumps ------------------------
+
+tag_keys = st.sampled_from(["a", " t", " di", " b", " u", " m", " d", "x y"])
+taggable = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=5)
+    | st.binary(max_size=5)
+    | st.uuids()
+    # HTTP dates (the tag's format) read years below 100 as two-digit years.
+    | st.datetimes(min_value=datetime(1900, 1, 1), timezones=st.just(timezone.utc)).map(
+        lambda d: d.replace(microsecond=0)
+    )
+    | st.text(max_size=5).map(Markup),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner, inner)
+        | st.dictionaries(tag_keys, inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@given(taggable)
+def test_tagging_with_default_handlers_equals_the_general_walk(value: t.Any) -> None:
+    serializer = TaggedJSONSerializer()
+    assert serializer._tag_with_default_handlers(value) == serializer.tag(value)
+    assert serializer.loads(serializer.dumps(value)) == value
+
+
+def test_a_registered_handler_is_offered_plain_values_too() -> None:
+    class TagSmallInts(JSONTag):
+        key = " si"
+
+        def check(self, value: t.Any) -> bool:
+            return type(value) is int and value < 10
+
+        def to_json(self, value: t.Any) -> t.Any:
+            return str(value)
+
+        def to_python(self, value: t.Any) -> t.Any:
+            return int(value)
+
+    serializer = TaggedJSONSerializer()
+    serializer.register(TagSmallInts, index=0)
+    assert serializer.dumps({"n": [3, 30]}) == '{"n":[{" si":"3"},30]}'
+
+
+@given(json_documents, st.booleans(), st.booleans())
+def test_compact_dumps_equals_json_dumps(
+    document: t.Any, ensure_ascii: bool, sort_keys: bool
+) -> None:
+    from framework import Flask
+
+    provider = DefaultJSONProvider(Flask(__name__))
+    provider.ensure_ascii = ensure_ascii
+    provider.sort_keys = sort_keys
+    expected = json.dumps(
+        document,
+        default=provider.default,
+        ensure_ascii=ensure_ascii,
+        sort_keys=sort_keys,
+        separators=(",", ":"),
+    )
+    assert provider.dumps(document, separators=(",", ":")) == expected

@@ -37,6 +37,7 @@ def _response_value(args: tuple[t.Any, ...], kwargs: dict[str, t.Any]) -> t.Any:
 
 # The standard library function the cached encoder stands in for.
 _STDLIB_DUMPS = json.dumps
+_COMPACT = (",", ":")
 
 # Types ``json`` cannot write, each with the function giving its JSON stand-in. A
 # datetime is a date, so it is covered by the first row.
@@ -189,6 +190,14 @@ class DefaultJSONProvider(JSONProvider):
     def dumps(self, obj: t.Any, **kwargs: t.Any) -> str:
         """Return ``obj`` as a JSON string, using the provider's ``default``,
         ``ensure_ascii`` and ``sort_keys`` unless ``kwargs`` overrides them."""
+        if (
+            len(kwargs) == 1
+            and kwargs.get("separators") == _COMPACT
+            and json.dumps is _STDLIB_DUMPS
+        ):
+            # Compact output (as the session cookie asks for) is what a compact
+            # response body holds: take the same kept encoder.
+            return self._response_encode(False)(obj)
         options: dict[str, t.Any] = {
             "default": self.default,
             "ensure_ascii": self.ensure_ascii,
@@ -235,7 +244,7 @@ class DefaultJSONProvider(JSONProvider):
         cached = self.__dict__.get("_cached_encoder")
         if cached is not None and cached[0] == settings:
             return cached[1]
-        layout: dict[str, t.Any] = {"indent": 2} if pretty else {"separators": (",", ":")}
+        layout: dict[str, t.Any] = {"indent": 2} if pretty else {"separators": _COMPACT}
         encoder = json.JSONEncoder(
             default=self.default, ensure_ascii=self.ensure_ascii, sort_keys=self.sort_keys, **layout
         )

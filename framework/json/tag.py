@@ -345,8 +345,33 @@ class TaggedJSONSerializer:
     def dumps(self, value: t.Any) -> str:
         """Return ``value`` tagged and encoded as compact JSON (by the current app's JSON
         provider inside an app context)."""
-        return dumps(self.tag(value), separators=(",", ":"))
+        if type(self).tag is TaggedJSONSerializer.tag and all(
+            type(handler) in _DEFAULT_HANDLER_CLASSES for handler in self.order
+        ):
+            tagged = self._tag_with_default_handlers(value)
+        else:
+            tagged = self.tag(value)
+        return dumps(tagged, separators=(",", ":"))
+
+    def _tag_with_default_handlers(self, value: t.Any) -> t.Any:
+        """Return what :meth:`tag` returns while :attr:`order` holds only the default
+        handlers: those pass plain scalars through and copy lists and dicts (unless the
+        dict needs escaping), so only the other values need offering to each handler."""
+        value_type = type(value)
+        if value_type in _PLAIN_SCALARS:
+            return value
+        if value_type is list:
+            return [self._tag_with_default_handlers(item) for item in value]
+        if value_type is dict and not (len(value) == 1 and next(iter(value)) in self.tags):
+            return {name: self._tag_with_default_handlers(item) for name, item in value.items()}
+        return self.tag(value)
 
     def loads(self, value: str | bytes) -> t.Any:
         """Return the Python value decoded from the tagged JSON text ``value``."""
         return self._restore_in_place(loads(value))
+
+
+# The handler classes a serializer starts with, and the value types none of them
+# converts (exact types only: subclasses may carry ``__html__``).
+_DEFAULT_HANDLER_CLASSES = frozenset(TaggedJSONSerializer.default_tags)
+_PLAIN_SCALARS = frozenset((str, int, float, bool, type(None)))
