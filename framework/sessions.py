@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
+from werkzeug.sansio.response import Response as _WerkzeugResponse
 
 from .json.tag import TaggedJSONSerializer
 from .signing import SessionTokenSerializer
@@ -222,6 +223,15 @@ _CACHE_LIMIT = 64
 _serializers: dict[t.Hashable, URLSafeTimedSerializer] = {}
 
 
+def _vary_on_cookie(response: Response) -> None:
+    """Add ``Cookie`` to the response's ``Vary`` header, as ``response.vary.add`` does;
+    a response without the header gets it set directly, skipping the parse."""
+    if type(response).vary is _WerkzeugResponse.vary and "Vary" not in response.headers:
+        response.headers["Vary"] = "Cookie"
+    else:
+        response.vary.add("Cookie")
+
+
 class SecureCookieSessionInterface(SessionInterface):
     """Store the session in a cookie signed with itsdangerous.
 
@@ -324,9 +334,9 @@ class SecureCookieSessionInterface(SessionInterface):
         # Set-Cookie), otherwise only if the cookie was changed.
         varies_already = session.accessed
         if varies_already:
-            response.vary.add("Cookie")
+            _vary_on_cookie(response)
         if self._sync_cookie(app, session, response) and not varies_already:
-            response.vary.add("Cookie")
+            _vary_on_cookie(response)
 
     def _sync_cookie(self, app: Flask, session: SessionMixin, response: Response) -> bool:
         """Set or delete the session cookie on ``response`` as ``session`` requires, and

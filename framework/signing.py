@@ -86,7 +86,10 @@ class SessionTokenSerializer(URLSafeTimedSerializer):
         fallback signers, a binary serializer or serializer arguments)."""
         if self.fallback_signers or self.serializer_kwargs or not self.is_text_serializer:
             return None
-        if type(self).dump_payload is not URLSafeTimedSerializer.dump_payload:
+        if (
+            type(self).dump_payload is not URLSafeTimedSerializer.dump_payload
+            or type(self).load_payload is not URLSafeTimedSerializer.load_payload
+        ):
             return None
         signer = self.make_signer()
         if (
@@ -140,7 +143,12 @@ class SessionTokenSerializer(URLSafeTimedSerializer):
             payload = self._verified_payload(fast, token, max_age)
             if payload is not None:
                 try:
-                    return self.load_payload(payload)
+                    # itsdangerous's load_payload: "." marks a compressed payload.
+                    if payload[:1] == b".":
+                        data = zlib.decompress(_b64decode(payload[1:]))
+                    else:
+                        data = _b64decode(payload)
+                    return self.serializer.loads(data.decode("utf-8"))
                 except Exception:
                     pass  # itsdangerous raises its own error for this below
         return super().loads(s, max_age=max_age, return_timestamp=return_timestamp, salt=salt)

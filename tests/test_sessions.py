@@ -373,6 +373,46 @@ def test_accessed_session_varies_on_cookie() -> None:
     assert "Set-Cookie" not in response.headers
 
 
+@pytest.mark.parametrize(
+    ("existing", "expected"),
+    [
+        (None, "Cookie"),
+        ("Accept-Encoding", "Accept-Encoding, Cookie"),
+        ("cookie", "cookie"),
+        ("*", "*, Cookie"),
+    ],
+)
+def test_cookie_joins_the_vary_header_as_werkzeug_adds_it(
+    existing: str | None, expected: str
+) -> None:
+    session = SecureCookieSession({"a": 1})
+    session.accessed = True
+    app = stand_in_app()
+    response = Response("body")
+    reference = Response("body")
+    if existing is not None:
+        response.headers["Vary"] = reference.headers["Vary"] = existing
+    app.session_interface.save_session(app, session, response)
+    reference.vary.add("Cookie")
+    assert response.headers.getlist("Vary") == reference.headers.getlist("Vary") == [expected]
+    assert list(response.headers) == list(reference.headers)
+
+
+def test_a_response_class_with_its_own_vary_is_used() -> None:
+    added: list[str] = []
+
+    class OwnVary(Response):
+        @property
+        def vary(self) -> t.Any:
+            return type("Recorder", (), {"add": staticmethod(added.append)})()
+
+    session = SecureCookieSession({"a": 1})
+    session.accessed = True
+    app = stand_in_app()
+    app.session_interface.save_session(app, session, OwnVary("body"))
+    assert added == ["Cookie"]
+
+
 def test_written_cookie_varies_on_cookie_even_when_not_accessed() -> None:
     response = save(stand_in_app(), _modified({"a": 1}))
     assert response.headers["Vary"] == "Cookie"
