@@ -5,9 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import os
-import sys
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,32 +22,6 @@ from framework.config import DEFAULT_CONFIG, Config, ConfigAttribute
 def config(tmp_path: Path) -> Config:
     """An empty Config rooted at a temporary directory."""
     return Config(str(tmp_path))
-
-
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    """Remove every FLASK_* and APP_* variable so prefixed loading sees only the test's."""
-    for key in list(os.environ):
-        if key.startswith(("FLASK", "APP_")):
-            monkeypatch.delenv(key)
-    return monkeypatch
-
-
-@pytest.fixture
-def make_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], str]]:
-    """Yield a function writing an importable module with the given source; it returns its name."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-    written: list[str] = []
-
-    def write(source: str) -> str:
-        name = f"cfgmod_{uuid.uuid4().hex}"
-        (tmp_path / f"{name}.py").write_text(source)
-        written.append(name)
-        return name
-
-    yield write
-    for name in written:
-        sys.modules.pop(name, None)
 
 
 # --- construction and DEFAULT_CONFIG -----------------------------------------

@@ -7,20 +7,8 @@ from typing import Any
 import blinker
 import pytest
 
+from conformance.test_signals import SIGNAL_NAMES
 from framework import signals
-
-SIGNAL_NAMES = {
-    "template_rendered": "template-rendered",
-    "before_render_template": "before-render-template",
-    "request_started": "request-started",
-    "request_finished": "request-finished",
-    "request_tearing_down": "request-tearing-down",
-    "got_request_exception": "got-request-exception",
-    "appcontext_tearing_down": "appcontext-tearing-down",
-    "appcontext_pushed": "appcontext-pushed",
-    "appcontext_popped": "appcontext-popped",
-    "message_flashed": "message-flashed",
-}
 
 
 @pytest.mark.parametrize(("attribute", "signal_name"), SIGNAL_NAMES.items())
