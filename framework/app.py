@@ -141,11 +141,21 @@ def _bad_return_type_message(body: object) -> str:
     )
 
 
-def _seconds_as_timedelta(value: timedelta | int | None) -> timedelta | None:
-    """Read a duration setting given as a ``timedelta`` or a number of seconds."""
+def _session_lifetime(value: timedelta | int | None) -> timedelta | None:
+    """Read ``PERMANENT_SESSION_LIFETIME``, a ``timedelta`` or a number of seconds.
+
+    Raises ``TypeError`` (or ``OverflowError``), as ``timedelta`` does, with a message
+    naming the setting and its value.
+    """
     if value is None or isinstance(value, timedelta):
         return value
-    return timedelta(seconds=value)
+    try:
+        return timedelta(seconds=value)
+    except (TypeError, OverflowError) as e:
+        raise type(e)(
+            "PERMANENT_SESSION_LIFETIME must be a timedelta or a number of seconds,"
+            f" not {value!r} ({e})."
+        ) from None
 
 
 # Characters left as they are in the ``#anchor`` part of a built URL.
@@ -259,7 +269,7 @@ class Flask(Scaffold):
     secret_key = ConfigAttribute["str | bytes | None"]("SECRET_KEY")
     permanent_session_lifetime = ConfigAttribute[timedelta](
         "PERMANENT_SESSION_LIFETIME",
-        get_converter=_seconds_as_timedelta,  # type: ignore[arg-type]
+        get_converter=_session_lifetime,  # type: ignore[arg-type]
     )
     json_provider_class: type[JSONProvider] = DefaultJSONProvider
     jinja_options: dict[str, t.Any] = {}

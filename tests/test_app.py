@@ -427,6 +427,17 @@ def test_permanent_session_lifetime_converts_seconds(app: Flask) -> None:
     assert app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(hours=2)
 
 
+@pytest.mark.parametrize(("value", "error"), [("abc", TypeError), (10**20, OverflowError)])
+def test_bad_permanent_session_lifetime_names_the_setting(
+    app: Flask, value: object, error: type[Exception]
+) -> None:
+    """A lifetime that is neither a timedelta nor a usable number of seconds raises the
+    error ``timedelta`` raises, with a message naming the setting and the value."""
+    app.config["PERMANENT_SESSION_LIFETIME"] = value
+    with pytest.raises(error, match=f"PERMANENT_SESSION_LIFETIME .* not {value!r}"):
+        _ = app.permanent_session_lifetime
+
+
 # --- make_response -------------------------------------------------------------
 
 
