@@ -18,9 +18,13 @@ from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
-import tomllib
 
 from conformance import __main__ as cli
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 from conformance import results
 from conformance.diff import diff_results
 from conformance.expectations import (
