@@ -879,19 +879,19 @@ class Flask(Scaffold):
         response_class = self.response_class
         body_type = type(body)
 
-        if body_type is str or (
-            not isinstance(body, response_class)
-            and isinstance(body, (str, bytes, bytearray, cabc.Iterator))
-        ):
-            # Text, bytes and iterators take the status and headers in the constructor.
+        # The exact common types first; the isinstance checks below give them the same
+        # treatment, only slower.
+        if body_type is str:
             return response_class(body, status=status, headers=headers)
-
-        if body_type is dict or (
-            not isinstance(body, response_class) and isinstance(body, (dict, list))
-        ):
+        if body_type is dict or body_type is list:
             response = self.json.response(body)
         elif isinstance(body, response_class):
             response = body
+        elif isinstance(body, (str, bytes, bytearray, cabc.Iterator)):
+            # Text, bytes and iterators take the status and headers in the constructor.
+            return response_class(body, status=status, headers=headers)
+        elif isinstance(body, (dict, list)):
+            response = self.json.response(body)
         else:
             response = self._coerce_response(body)
 

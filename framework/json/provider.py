@@ -218,7 +218,7 @@ class DefaultJSONProvider(JSONProvider):
         it is ``None`` and the app is in debug mode; otherwise it has no whitespace.
         Raises ``TypeError`` when given both positional and keyword arguments.
         """
-        obj = _response_value(args, kwargs)
+        obj = args[0] if len(args) == 1 and not kwargs else _response_value(args, kwargs)
         compact = self.compact
         pretty = compact is False or (compact is None and self._app.debug)
         if (
