@@ -16,9 +16,10 @@ import warnings
 
 from werkzeug.exceptions import BadHost, MethodNotAllowed, NotFound
 from werkzeug.routing import Map as _WerkzeugMap
-from werkzeug.routing import MapAdapter, Rule
+from werkzeug.routing import MapAdapter, Rule, RuleFactory
 from werkzeug.routing.converters import (
     AnyConverter,
+    BaseConverter,
     FloatConverter,
     IntegerConverter,
     PathConverter,
@@ -63,14 +64,33 @@ class Map(_WerkzeugMap):
     version = 0
 
     def __init__(
-        self, rules: t.Iterable[t.Any] | None = None, *args: t.Any, **kwargs: t.Any
+        self,
+        rules: t.Iterable[RuleFactory] | None = None,
+        default_subdomain: str = "",
+        strict_slashes: bool = True,
+        merge_slashes: bool = True,
+        redirect_defaults: bool = True,
+        converters: t.Mapping[str, type[BaseConverter]] | None = None,
+        sort_parameters: bool = False,
+        sort_key: t.Callable[[t.Any], t.Any] | None = None,
+        host_matching: bool = False,
     ) -> None:
-        super().__init__(None, *args, **kwargs)
-        self._matcher = CompiledMatcher(self._matcher.merge_slashes)
+        super().__init__(
+            None,
+            default_subdomain=default_subdomain,
+            strict_slashes=strict_slashes,
+            merge_slashes=merge_slashes,
+            redirect_defaults=redirect_defaults,
+            converters=converters,
+            sort_parameters=sort_parameters,
+            sort_key=sort_key,
+            host_matching=host_matching,
+        )
+        self._matcher = CompiledMatcher(merge_slashes)
         for rulefactory in rules or ():
             self.add(rulefactory)
 
-    def add(self, rulefactory: t.Any) -> None:
+    def add(self, rulefactory: RuleFactory) -> None:
         """Add a rule (or a rule factory's rules) to the map."""
         super().add(rulefactory)
         self.version += 1
