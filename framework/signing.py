@@ -101,15 +101,16 @@ class SessionTokenSerializer(URLSafeTimedSerializer):
         ):
             return None
         try:
+            signing_key = signer.derive_key()
             digest_name = signer.digest_method().name
-            probe = hmac.digest(signer.derive_key(), b"probe", digest_name)
+            probe = hmac.digest(signing_key, b"probe", digest_name)
         except (TypeError, ValueError, AttributeError):
             return None
         # A digest whose name hmac resolves differently is left to itsdangerous.
         if _b64encode(probe) != signer.get_signature(b"probe"):
             return None
         keys = tuple(signer.derive_key(key) for key in reversed(self.secret_keys))
-        return _FastPath(digest_name, signer.derive_key(), keys, signer)
+        return _FastPath(digest_name, signing_key, keys, signer)
 
     def dumps(self, obj: t.Any, salt: str | bytes | None = None) -> str:
         """Return ``obj`` serialized, compressed when that is shorter, timestamped and
