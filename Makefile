@@ -7,15 +7,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
+# `make conformance` writes its results and report here (git-ignored), so that a clone
+# stays clean; `make reports` regenerates the committed ones in reports/conformance.
+BUILD_REPORTS := build/conformance
 REPORTS := reports/conformance
 # Parallel workers for the test runs (pytest-xdist); 2 cores on CI.
 WORKERS ?= 2
 PY_SOURCES := framework conformance loadtests tests examples
 
-.PHONY: conformance test lint typecheck unit spec bench load clean help
+.PHONY: conformance reports run-spec test lint typecheck unit spec bench load clean help
 
 help:
-	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(REPORTS)/"
+	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(BUILD_REPORTS)/"
+	@echo "make reports      the same, written to the committed $(REPORTS)/"
 	@echo "make test         set up .venv, then ruff, mypy and every test"
 	@echo "make bench        in-process speed ratios, written to reports/bench.txt"
 	@echo "make load         locust against gunicorn for both implementations, compared in reports/load/"
@@ -29,10 +33,17 @@ $(STAMP): pyproject.toml | $(PY)
 	@touch $(STAMP)
 
 conformance: $(STAMP)
-	@mkdir -p $(REPORTS)
-	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask --conformance-json $(REPORTS)/framework.json
-	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework --conformance-json $(REPORTS)/flask.json
-	$(PY) -m conformance report $(REPORTS)/framework.json $(REPORTS)/flask.json --out $(REPORTS)
+	$(MAKE) --no-print-directory run-spec OUT=$(BUILD_REPORTS)
+
+reports: $(STAMP)
+	$(MAKE) --no-print-directory run-spec OUT=$(REPORTS)
+
+# The spec against both implementations, each the other's reference; results and report in OUT.
+run-spec:
+	@mkdir -p $(OUT)
+	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask --conformance-json $(OUT)/framework.json
+	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework --conformance-json $(OUT)/flask.json
+	$(PY) -m conformance report $(OUT)/framework.json $(OUT)/flask.json --out $(OUT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(PY_SOURCES)

@@ -1,7 +1,12 @@
-"""Loads the conformance plugin when the suite runs from a checkout.
+"""What the conformance suite's own tests get: fixtures, markers and Hypothesis settings.
 
-Installed, the plugin is already registered through its ``pytest11`` entry point
-under the same name, and pytest does not load it twice.
+They come from :mod:`conformance.fixtures` and reach only the tests under this
+folder: another project's test run in the same environment sees the plugin's
+options and nothing else. From a checkout, this file also loads the plugin
+(installed, its ``pytest11`` entry point has already loaded it under the same
+name, and pytest does not load it twice).
 """
+
+from conformance.fixtures import *  # noqa: F403 - the suite's fixtures and markers
 
 pytest_plugins = ["conformance.plugin"]

@@ -1,4 +1,5 @@
-"""Comparing two results documents test by test.
+"""Comparing two results documents test by test, matched by expectation key (spec ID,
+plus the parameter), so renaming a test function changes nothing.
 
 A test *fails* when its outcome is failed, error or expected-failure (the
 implementation did not conform, known or not) and *passes* when it is passed or
@@ -19,7 +20,7 @@ from conformance.results import FAILING_OUTCOMES, PASSING_OUTCOMES, RunResults, 
 class Change:
     """A test whose outcome changed between two runs."""
 
-    nodeid: str
+    key: str
     old_outcome: str
     new_outcome: str
     message: str | None
@@ -27,7 +28,7 @@ class Change:
 
 @dataclasses.dataclass(frozen=True)
 class ResultsDiff:
-    """The differences between an old and a new run, each list sorted by node ID."""
+    """The differences between an old and a new run, each list sorted by expectation key."""
 
     newly_failing: list[Change]
     newly_passing: list[Change]
@@ -42,12 +43,12 @@ class ResultsDiff:
 
 def diff_results(old: RunResults, new: RunResults) -> ResultsDiff:
     """Return how ``new`` differs from ``old``."""
-    old_tests = old.tests_by_nodeid()
-    new_tests = new.tests_by_nodeid()
+    old_tests = old.tests_by_key()
+    new_tests = new.tests_by_key()
     newly_failing, newly_passing = [], []
-    for nodeid in sorted(old_tests.keys() & new_tests.keys()):
-        before, after = old_tests[nodeid], new_tests[nodeid]
-        change = Change(nodeid, before.outcome, after.outcome, after.message)
+    for key in sorted(old_tests.keys() & new_tests.keys()):
+        before, after = old_tests[key], new_tests[key]
+        change = Change(key, before.outcome, after.outcome, after.message)
         if after.outcome in FAILING_OUTCOMES and before.outcome not in FAILING_OUTCOMES:
             newly_failing.append(change)
         elif after.outcome in PASSING_OUTCOMES and before.outcome in FAILING_OUTCOMES:
@@ -55,8 +56,8 @@ def diff_results(old: RunResults, new: RunResults) -> ResultsDiff:
     return ResultsDiff(
         newly_failing=newly_failing,
         newly_passing=newly_passing,
-        added=[new_tests[nodeid] for nodeid in sorted(new_tests.keys() - old_tests.keys())],
-        removed=[old_tests[nodeid] for nodeid in sorted(old_tests.keys() - new_tests.keys())],
+        added=[new_tests[key] for key in sorted(new_tests.keys() - old_tests.keys())],
+        removed=[old_tests[key] for key in sorted(old_tests.keys() - new_tests.keys())],
     )
 
 
@@ -72,7 +73,7 @@ def render_diff(diff: ResultsDiff) -> str:
     section(
         "Newly failing",
         [
-            f"{change.nodeid}  {change.old_outcome} -> {change.new_outcome}"
+            f"{change.key}  {change.old_outcome} -> {change.new_outcome}"
             + (f": {change.message}" if change.message else "")
             for change in diff.newly_failing
         ],
@@ -80,12 +81,12 @@ def render_diff(diff: ResultsDiff) -> str:
     section(
         "Newly passing",
         [
-            f"{change.nodeid}  {change.old_outcome} -> {change.new_outcome}"
+            f"{change.key}  {change.old_outcome} -> {change.new_outcome}"
             for change in diff.newly_passing
         ],
     )
-    section("Added", [f"{test.nodeid}  ({test.outcome})" for test in diff.added])
-    section("Removed", [f"{test.nodeid}  (was {test.outcome})" for test in diff.removed])
+    section("Added", [f"{test.key}  ({test.outcome})" for test in diff.added])
+    section("Removed", [f"{test.key}  (was {test.outcome})" for test in diff.removed])
     lines.append(
         f"{len(diff.newly_failing)} newly failing, {len(diff.newly_passing)} newly passing, "
         f"{len(diff.added)} added, {len(diff.removed)} removed"

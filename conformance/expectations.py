@@ -1,47 +1,64 @@
 """Known-failure lists ("expectations") of implementations, stored as TOML.
 
-``conformance/expectations/<impl>.toml`` holds one table per known failure,
-keyed by the test's node ID (relative to the folder holding the ``conformance``
-package, so the same whether the suite runs from a checkout or installed)::
+An implementation's file (by default ``conformance-expectations/<impl>.toml`` in
+the folder pytest runs from) declares the optional features it leaves out and
+lists its known failures, keyed by spec ID, never by test file or function name::
 
-    ["conformance/test_routing.py::test_host_matching"]
-    reason = "host matching is not implemented yet"
+    [implementation]
+    without = ["python-m"]
 
-The gate follows web-platform-tests: a listed test that fails is an expected
-failure and does not fail the run; a listed test that passes is an unexpected
-pass and fails the run until its entry is removed.
+    ["routing.trailing-slash.redirect"]
+    reason = "we answer 302; fixed in 2.0"
+    issue = "https://example.org/tracker/12"
+
+    ["config.from-file.loader[toml]"]   # one parameter of a parametrized test
+    reason = "no TOML loader"
+
+    ["streaming.context.generator"]
+    reason = "passes or fails with the scheduler"
+    status = "flaky"                    # either outcome accepted, and reported
+
+A bare spec ID covers every parameter of its test. The gate follows
+web-platform-tests and protobuf's runner: a listed test that fails is an expected
+failure; a listed test that passes is an unexpected pass and fails the run; an
+entry that matches no test fails the run as stale. Rewriting the file from a run
+keeps its comments and the order of its entries.
 """
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Mapping
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from conformance.results import FAILING_OUTCOMES, SKIPPED
+import tomlkit
+import tomlkit.exceptions
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 only
-    try:
-        import tomli as tomllib
-    except ModuleNotFoundError:
-        tomllib = None
+from conformance.contract import ContractError, check_feature_names
+from conformance.results import FAILING_OUTCOMES, PASSING_OUTCOMES
+from conformance.spec import SPEC_ID
+
+FAIL = "fail"
+FLAKY = "flaky"
+STATUSES = (FAIL, FLAKY)
+IMPLEMENTATION_TABLE = "implementation"
+ENTRY_KEYS = frozenset({"reason", "status", "issue"})
+KEY_PATTERN = re.compile(rf"(?P<spec_id>{SPEC_ID.pattern})(\[(?P<param>[^\]\n]+)\])?")
+"""An entry key: a spec ID, optionally followed by one parameter ID in brackets."""
 
 HEADER_TEMPLATE = """\
-# Known failures of the implementation `{name}` in the conformance suite.
+# Expectations of the implementation `{name}` in the flaskspec conformance suite.
 #
-# One table per failing test, keyed by its node ID, with the reason it fails:
-#
-#   ["conformance/test_routing.py::test_host_matching"]
-#   reason = "host matching is not implemented yet"
-#
-# A listed test that fails is reported as an expected failure and does not fail
-# the run; a listed test that passes is an unexpected pass and fails the run
-# until its entry is removed. Rewrite this file from a run with
-#   pytest conformance --impl {name} --update-expectations
-# (reasons already written here are kept; new entries get the failure message).
+# [implementation] `without` lists the optional features it leaves out
+# (python -m conformance check-impl {name} shows them); their tests are not applicable.
+# Each other table is a known failure keyed by spec ID (plus [param] for one
+# parameter of a parametrized test) with the reason it fails; `status = "flaky"`
+# accepts either outcome and `issue` links a tracker. A listed test that passes, or
+# an entry that matches no test, fails the run. Rewrite from a run with
+#   pytest --pyargs conformance --impl {name} --update-expectations --reason "..."
+# (comments, order and existing reasons are kept).
 """
 
 
@@ -49,91 +66,204 @@ class ExpectationsError(Exception):
     """An expectations file cannot be read or is malformed (the message is one line)."""
 
 
-def load_expectations(path: Path) -> dict[str, str]:
-    """Return the known failures listed in ``path`` as ``{node ID: reason}``.
+@dataclasses.dataclass(frozen=True)
+class Expectation:
+    """One known failure: its key, why it fails, and how strictly it is held."""
 
-    A missing file lists nothing. Raises :class:`ExpectationsError` when the file
-    is not valid TOML or an entry is not a table with a non-empty string ``reason``.
-    """
+    key: str
+    reason: str
+    status: str = FAIL
+    issue: str | None = None
+
+    @property
+    def spec_id(self) -> str:
+        """The spec ID part of the key."""
+        return self.key.split("[", 1)[0]
+
+    @property
+    def flaky(self) -> bool:
+        """Whether either outcome is accepted."""
+        return self.status == FLAKY
+
+
+def test_key(spec_id: str, param: str | None) -> str:
+    """Return the expectation key of one test: its spec ID, plus ``[param]`` if given."""
+    return f"{spec_id}[{param}]" if param else spec_id
+
+
+@dataclasses.dataclass
+class ExpectationsFile:
+    """An implementation's expectations file, loaded (or empty when it does not exist)."""
+
+    path: Path
+    entries: dict[str, Expectation]
+    without: list[str]
+    document: tomlkit.TOMLDocument | None = None
+
+    def lookup(self, key: str) -> Expectation | None:
+        """Return the entry for test ``key``: its own, else its spec ID's, else None."""
+        entry = self.entries.get(key)
+        if entry is None and "[" in key:
+            entry = self.entries.get(key.split("[", 1)[0])
+        return entry
+
+    def covers(self, entry: Expectation, key: str) -> bool:
+        """Whether ``entry`` is the one :meth:`lookup` finds for test ``key``."""
+        return self.lookup(key) is entry
+
+
+def load_expectations(path: Path) -> ExpectationsFile:
+    """Read ``path``; a missing file lists nothing. Raise :class:`ExpectationsError` if bad."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}
+        return ExpectationsFile(path, {}, [])
     except (OSError, UnicodeDecodeError) as exc:
         raise ExpectationsError(f"{path}: cannot read expectations: {exc}")
-    if tomllib is None:  # pragma: no cover - Python 3.10 without tomli
-        raise ExpectationsError(
-            f"{path}: reading expectations needs Python 3.11+ or the 'tomli' package"
-        )
     try:
-        document: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        document = tomlkit.parse(text)
+    except tomlkit.exceptions.TOMLKitError as exc:
         raise ExpectationsError(f"{path}: invalid TOML: {exc}")
-    expectations: dict[str, str] = {}
-    for nodeid, entry in document.items():
-        if not isinstance(entry, dict):
-            raise ExpectationsError(
-                f"{path}: {nodeid!r} must be a table such as [{toml_string(nodeid)}]"
-            )
-        reason = entry.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            raise ExpectationsError(f"{path}: {nodeid!r} needs a non-empty string 'reason'")
-        unknown = sorted(set(entry) - {"reason"})
-        if unknown:
-            raise ExpectationsError(f"{path}: {nodeid!r} has unknown keys: {', '.join(unknown)}")
-        expectations[nodeid] = reason
-    return expectations
+    entries: dict[str, Expectation] = {}
+    without: list[str] = []
+    for key, value in document.unwrap().items():
+        if key == IMPLEMENTATION_TABLE:
+            without = _read_implementation_table(path, value)
+            continue
+        entries[key] = _read_entry(path, key, value)
+    return ExpectationsFile(path, entries, without, document)
 
 
-def updated_expectations(
-    existing: Mapping[str, str], outcomes: Mapping[str, tuple[str, str | None]]
-) -> dict[str, str]:
-    """Return the known failures after a run.
-
-    ``outcomes`` maps each test that ran to its outcome and failure message.
-    A test that failed is listed, keeping its existing reason or else taking its
-    failure message; a test that passed is dropped; entries for tests that did
-    not run, or were skipped, are kept unchanged.
-    """
-    updated = {
-        nodeid: reason
-        for nodeid, reason in existing.items()
-        if nodeid not in outcomes or outcomes[nodeid][0] == SKIPPED
-    }
-    for nodeid, (outcome, message) in outcomes.items():
-        if outcome in FAILING_OUTCOMES:
-            updated[nodeid] = existing.get(nodeid) or message or outcome
-    return dict(sorted(updated.items()))
-
-
-def render_expectations(expectations: Mapping[str, str], header: str) -> str:
-    """Return the TOML text listing ``expectations`` (sorted) under a comment ``header``."""
-    entries = [
-        f"[{toml_string(nodeid)}]\nreason = {toml_string(reason)}\n"
-        for nodeid, reason in sorted(expectations.items())
-    ]
-    return "\n".join([header.rstrip("\n") + "\n", *entries])
-
-
-def write_expectations(path: Path, expectations: Mapping[str, str], impl_name: str) -> None:
-    """Rewrite ``path`` with ``expectations``, keeping the file's leading comment block."""
+def _read_implementation_table(path: Path, value: object) -> list[str]:
+    if not isinstance(value, dict):
+        raise ExpectationsError(f"{path}: [{IMPLEMENTATION_TABLE}] must be a table")
+    unknown = sorted(set(value) - {"without"})
+    if unknown:
+        raise ExpectationsError(
+            f"{path}: [{IMPLEMENTATION_TABLE}] has unknown keys: {', '.join(unknown)}"
+        )
+    without = value.get("without", [])
+    if not isinstance(without, list) or not all(isinstance(item, str) for item in without):
+        raise ExpectationsError(f"{path}: [{IMPLEMENTATION_TABLE}] without must be a list of names")
     try:
-        header = leading_comments(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        header = ""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    header = header or HEADER_TEMPLATE.format(name=impl_name)
-    path.write_text(render_expectations(expectations, header), encoding="utf-8")
+        return check_feature_names(without, f"{path}: [{IMPLEMENTATION_TABLE}] without")
+    except ContractError as exc:
+        raise ExpectationsError(str(exc))
 
 
-def leading_comments(text: str) -> str:
-    """Return the comment lines at the start of ``text`` (up to the first other line)."""
-    lines = []
-    for line in text.splitlines(keepends=True):
-        if not line.startswith("#"):
-            break
-        lines.append(line)
-    return "".join(lines)
+def _read_entry(path: Path, key: str, value: object) -> Expectation:
+    if not KEY_PATTERN.fullmatch(key):
+        hint = (
+            " (entries are keyed by spec ID, not by test path or node ID; "
+            "see the spec ID on the test's failure line)"
+            if "::" in key or "/" in key
+            else ""
+        )
+        raise ExpectationsError(
+            f"{path}: {key!r} is not a spec ID such as 'routing.trailing-slash.redirect' "
+            f"or 'config.default.value[DEBUG]'{hint}"
+        )
+    if not isinstance(value, dict):
+        raise ExpectationsError(f"{path}: {key!r} must be a table such as [{toml_string(key)}]")
+    unknown = sorted(set(value) - ENTRY_KEYS)
+    if unknown:
+        raise ExpectationsError(f"{path}: {key!r} has unknown keys: {', '.join(unknown)}")
+    reason = value.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        raise ExpectationsError(f"{path}: {key!r} needs a non-empty string 'reason'")
+    status = value.get("status", FAIL)
+    if status not in STATUSES:
+        raise ExpectationsError(
+            f"{path}: {key!r} has status {status!r}; expected one of {', '.join(STATUSES)}"
+        )
+    issue = value.get("issue")
+    if issue is not None and not isinstance(issue, str):
+        raise ExpectationsError(f"{path}: {key!r} issue must be a string")
+    return Expectation(key, reason, status, issue)
+
+
+@dataclasses.dataclass(frozen=True)
+class Update:
+    """What rewriting the file after a run changes."""
+
+    added: dict[str, str]
+    removed: list[str]
+    kept_outside_selection: int
+
+
+def plan_update(
+    expectations: ExpectationsFile,
+    outcomes: Mapping[str, str],
+    messages: Mapping[str, str | None],
+    collected: Iterable[str] | None,
+    stale: Iterable[str],
+    reason: str | None,
+) -> Update:
+    """Decide which entries to add and remove after a run.
+
+    ``outcomes`` maps each test key that ran to its outcome; ``collected`` is every
+    key the run collected before selection (``None`` when unknown). A failing test
+    with no entry gets one (``reason``, else its failure message). An entry is removed
+    when it is stale, or when every test it covers ran in this run and passed;
+    entries covering tests outside the selection are kept. Flaky entries are kept.
+    """
+    collected_keys = set(collected) if collected is not None else set(outcomes)
+    added: dict[str, str] = {}
+    for key, outcome in outcomes.items():
+        if outcome in FAILING_OUTCOMES and expectations.lookup(key) is None:
+            added[key] = reason or messages.get(key) or outcome
+    removed = list(dict.fromkeys(stale))
+    kept_outside = 0
+    for entry in expectations.entries.values():
+        if entry.key in removed or entry.flaky:
+            continue
+        covered = [key for key in collected_keys if expectations.covers(entry, key)]
+        if not covered:
+            continue
+        if any(key not in outcomes for key in covered):
+            kept_outside += 1
+            continue
+        if all(outcomes[key] in PASSING_OUTCOMES for key in covered):
+            removed.append(entry.key)
+    return Update(added, removed, kept_outside)
+
+
+def write_update(expectations: ExpectationsFile, update: Update, impl_name: str) -> None:
+    """Apply ``update`` to the file, keeping its comments and the order of its entries.
+
+    A file the update does not change is not rewritten.
+    """
+    if not update.added and not update.removed and expectations.document is not None:
+        return
+    document = expectations.document
+    if document is None:
+        document = tomlkit.parse(HEADER_TEMPLATE.format(name=impl_name))
+    for key in update.removed:
+        if key in document:
+            del document[key]
+    for key, reason in update.added.items():
+        table = tomlkit.table()
+        table.add("reason", reason)
+        document.add(key, table)
+    expectations.path.parent.mkdir(parents=True, exist_ok=True)
+    text = tomlkit.dumps(document)
+    expectations.path.write_text(_tidy(text), encoding="utf-8")
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row, one before each table not preceded by a comment,
+    and a final newline."""
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    text = re.sub(r"(^|\n)([^#\n][^\n]*)\n(\[)", r"\1\2\n\n\3", text)
+    return text.rstrip("\n") + "\n"
+
+
+def render_entries(entries: Mapping[str, Any]) -> str:
+    """Return ``{key: reason}`` as TOML entry tables (for messages and tests)."""
+    return "\n".join(
+        f"[{toml_string(key)}]\nreason = {toml_string(str(reason))}\n"
+        for key, reason in entries.items()
+    )
 
 
 _ESCAPES = {

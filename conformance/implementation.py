@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import os
 import warnings
+from collections.abc import Mapping
+from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from conformance.contract import resolve
 
 
 class ImplementationError(Exception):
@@ -21,7 +26,14 @@ class ImplementationError(Exception):
 
 
 class ImplementationLacksName(AttributeError):
-    """The implementation under test does not provide a name a spec test needs."""
+    """The implementation under test does not provide a name a spec test needs.
+
+    ``missing`` is the dotted name as the contract spells it (``sessions.NullSession``).
+    """
+
+    def __init__(self, message: str, missing: str) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 class Implementation(ModuleType):
@@ -32,6 +44,8 @@ class Implementation(ModuleType):
     ``import flask.views`` would), and otherwise raises
     :class:`ImplementationLacksName`, which is an :class:`AttributeError` so
     that ``hasattr`` and ``getattr(impl, name, default)`` keep working.
+    :meth:`submodule` reaches nested submodules (``json.tag``) whether the
+    implementation imported them itself or not.
     """
 
     def __init__(self, module: ModuleType) -> None:
@@ -43,20 +57,36 @@ class Implementation(ModuleType):
 
     def __getattr__(self, name: str) -> Any:
         module: ModuleType = self.__dict__["_wrapped_module"]
-        try:
+        if name.startswith("__"):
             return getattr(module, name)
+        try:
+            value = resolve(module, name)
         except AttributeError:
-            pass
-        if name.isidentifier() and not name.startswith("__"):
-            submodule_name = f"{module.__name__}.{name}"
-            try:
-                return importlib.import_module(submodule_name)
-            except ModuleNotFoundError as exc:
-                if exc.name != submodule_name:
-                    raise
-        raise ImplementationLacksName(
-            f"implementation {module.__name__!r} lacks {name!r} required by this test"
-        )
+            raise ImplementationLacksName(
+                f"implementation {module.__name__!r} lacks {name!r} "
+                "required by this test (see the contract: python -m conformance "
+                f"check-impl {module.__name__})",
+                name,
+            ) from None
+        return value
+
+    def submodule(self, dotted_name: str) -> ModuleType:
+        """Return the implementation's submodule ``dotted_name`` (``"json.provider"``).
+
+        It is the module itself, not a wrapper, so that tests can monkeypatch it.
+        """
+        module: ModuleType = self.__dict__["_wrapped_module"]
+        try:
+            target = resolve(module, dotted_name)
+        except AttributeError:
+            target = None
+        if not isinstance(target, ModuleType):
+            raise ImplementationLacksName(
+                f"implementation {module.__name__!r} lacks submodule {dotted_name!r} "
+                "required by this test",
+                dotted_name,
+            )
+        return target
 
     def __dir__(self) -> list[str]:
         return dir(self.__dict__["_wrapped_module"])
@@ -101,3 +131,30 @@ def implementation_version(module: ModuleType) -> str:
         except importlib.metadata.PackageNotFoundError:
             continue
     return "unknown"
+
+
+def import_root(module: ModuleType) -> Path | None:
+    """Return the folder that must be on ``sys.path`` for ``module`` to import by its name.
+
+    For ``pkg.sub`` loaded from ``/src/pkg/sub/__init__.py`` that is ``/src``; for a
+    module without a file (built in, namespace package) it is ``None``.
+    """
+    file = getattr(module, "__file__", None)
+    if not file:
+        return None
+    path = Path(file).resolve()
+    levels = module.__name__.count(".") + (1 if path.name == "__init__.py" else 0)
+    folder = path.parent
+    for _ in range(levels):
+        folder = folder.parent
+    return folder
+
+
+def environment_for(module: ModuleType, base: Mapping[str, str]) -> dict[str, str]:
+    """Return ``base`` with ``PYTHONPATH`` extended so that a child process imports ``module``
+    (and this suite) from where this process does."""
+    roots = [import_root(module), Path(__file__).resolve().parent.parent]
+    paths = [str(root) for root in roots if root is not None]
+    if base.get("PYTHONPATH"):
+        paths.append(base["PYTHONPATH"])
+    return {**base, "PYTHONPATH": os.pathsep.join(dict.fromkeys(paths))}

@@ -1,62 +1,76 @@
-"""The conformance pytest plugin.
+"""The conformance pytest plugin: options, the preflight, selection, the gate and outputs.
 
-It chooses the implementation under test (``--impl``) and hands it to spec tests
-through the ``impl``, ``make_app``, ``app``, ``client`` and ``runner`` fixtures;
-checks that every conformance test carries a valid ``@pytest.mark.spec`` ID and
-selects tests by ID (``--spec``, ``--list-spec``); applies the implementation's
-known-failure list (``--expectations``, ``--update-expectations``); and records
-a results document (``--conformance-json``). Recording happens in
-``pytest_runtest_logreport``, which the pytest-xdist controller also receives, so
-a parallel run records exactly what a serial one does.
+Installed, pytest loads this module into every run in the environment, so it
+adds options and nothing else that another project's tests could notice: the
+fixtures, markers and Hypothesis profile of spec tests come from
+``conformance/conftest.py`` and reach only the suite's own tests, and every hook
+below acts only on tests in a conformance folder (the ``conformance`` package or
+a folder listed in the ``conformance_paths`` ini option).
 
-Tests count as conformance tests when they live in the ``conformance`` package
-or under a folder listed in the ``conformance_paths`` ini option.
+For a run that includes the suite, the plugin imports the implementation
+(``--impl``) and checks it against the contract before any test runs; labels each
+test with its spec ID, rule and expectation key; applies ``--spec`` and
+``--exclude-spec``; marks tests of features the implementation declares absent as
+not applicable; applies the expectations file; and writes the results document
+(``--conformance-json``) and the updated expectations (``--update-expectations``).
+Records are kept where ``pytest_runtest_logreport`` is received, which with
+pytest-xdist is the controller, so a parallel run records exactly what a serial
+one does.
+
+Exit codes: 0 when every test met its expectation; 1 when a test failed
+unexpectedly, a known failure passed or an expectation is stale; 4 for a usage
+error (a bad option, an unknown ``--spec``, an unusable expectations file, an
+implementation that cannot be imported or lacks the core API); 2, 3 and 5 are
+pytest's own (interrupted, internal error, no test collected).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import importlib.util
 import inspect
 import os
-import platform
-import time
-from collections.abc import Callable, Generator
-from datetime import datetime, timezone
+import textwrap
+from collections.abc import Generator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from conformance import results
-from conformance.expectations import (
-    ExpectationsError,
-    load_expectations,
-    updated_expectations,
-    write_expectations,
-)
-from conformance.implementation import (
-    Implementation,
-    ImplementationError,
-    implementation_version,
-    import_implementation,
-)
+from conformance.contract import FEATURES_BY_NAME, feature_of_name, features_needed
+from conformance.expectations import test_key
+from conformance.implementation import ImplementationLacksName
 from conformance.profiles import register_profiles
-from conformance.spec import check_selector, check_spec_id, matches_selector, spec_area
+from conformance.run import (
+    MESSAGE_LIMIT,
+    WORKER_OUTPUT_KEY,
+    CollectedTest,
+    ConformanceRun,
+    TestRecord,
+    run_of,
+    start_run,
+)
+from conformance.spec import (
+    check_selector,
+    check_spec_id,
+    closest_ids,
+    matches_selector,
+    spec_area,
+    unmatched_selectors,
+)
 
 CONFORMANCE_DIR = Path(__file__).resolve().parent
-EXPECTATIONS_DIR = CONFORMANCE_DIR / "expectations"
-MESSAGE_LIMIT = 300
-"""Longest failure message kept in results and new expectation reasons."""
 
-# Registered at import so that Hypothesis's --hypothesis-profile option finds them.
+# Registered (not loaded) at import so that --hypothesis-profile finds the names.
 register_profiles()
+
+
+class UnexpectedPass(Exception):
+    """A test listed as a known failure passed: its expectations entry must go."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Add the conformance options and the ``conformance_paths`` ini setting."""
-    group = parser.getgroup("conformance", "Flask API conformance")
+    group = parser.getgroup("conformance", "Flask API conformance (flaskspec)")
     group.addoption(
         "--impl",
         default=os.environ.get("CONFORMANCE_IMPL", "framework"),
@@ -72,10 +86,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--spec",
         action="append",
         default=[],
-        metavar="AREA_OR_PREFIX",
+        metavar="PREFIX",
         help="run only conformance tests whose spec ID is, or starts with, this dotted "
-        "prefix compared component by component ('routing.trailing-slash' selects "
-        "'routing.trailing-slash.redirect'; 'routing.trailing' does not); repeat to OR",
+        "prefix compared part by part ('routing.trailing-slash' selects "
+        "'routing.trailing-slash.redirect'; 'routing.trailing' does not); repeatable. "
+        "A prefix that selects nothing is a usage error",
+    )
+    group.addoption(
+        "--exclude-spec",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="leave out conformance tests under this spec ID prefix; repeatable",
     )
     group.addoption(
         "--list-spec",
@@ -84,16 +106,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="print every collected spec ID with the rule it checks, sorted, and exit",
     )
     group.addoption(
+        "--without",
+        action="append",
+        default=[],
+        metavar="FEATURE",
+        help="an optional feature the implementation leaves out (cli, python-m, async, "
+        "wsgi); its tests are reported as not applicable; repeatable",
+    )
+    group.addoption(
         "--expectations",
         default=None,
         metavar="PATH",
-        help="known-failure list to apply (default: conformance/expectations/<impl>.toml)",
+        help="expectations file (default: ./conformance-expectations/<impl>.toml)",
     )
     group.addoption(
         "--update-expectations",
         action="store_true",
         default=False,
-        help="rewrite the known-failure list from this run's outcomes",
+        help="update the expectations file from this run (comments and order are kept)",
+    )
+    group.addoption(
+        "--reason",
+        default=None,
+        help="with --update-expectations: the reason written on entries it adds",
     )
     group.addoption(
         "--conformance-json",
@@ -110,11 +145,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Validate the options, load the expectations and implementation, start a run."""
-    config.addinivalue_line(
-        "markers", "spec(id): the specification clause a conformance test checks"
-    )
-    for selector in config.getoption("--spec"):
+    """Validate the options and, for a run that includes the suite, run the preflight."""
+    for selector in [*config.getoption("--spec"), *config.getoption("--exclude-spec")]:
         problem = check_selector(selector)
         if problem:
             raise pytest.UsageError(problem)
@@ -122,327 +154,357 @@ def pytest_configure(config: pytest.Config) -> None:
         # Listing happens where collection happens: keep it in this process.
         config.option.dist = "no"
         config.option.tx = []
-    run = ConformanceRun(config)
-    config.stash[_RUN_KEY] = run
-    config.pluginmanager.register(run, "conformance-run")
+    roots = [
+        CONFORMANCE_DIR,
+        *(Path(path).resolve() for path in config.getini("conformance_paths")),
+    ]
+    run = start_run(config, roots)
+    if not run.list_spec and run.includes_conformance_tests():
+        run.check_implementation()
+    config.pluginmanager.register(ConformanceHooks(run), "conformance-run")
 
 
-class ConformanceRun:
-    """The state and hooks of one pytest run that may include conformance tests."""
+class ConformanceHooks:
+    """The hooks of one pytest run; each acts only on conformance tests."""
 
-    def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-        self.impl_name: str = config.getoption("--impl")
-        self.reference_name: str | None = config.getoption("--reference")
-        extra_roots = config.getini("conformance_paths")
-        self.roots = [CONFORMANCE_DIR, *(Path(path).resolve() for path in extra_roots)]
-        self._root_cache: dict[Path, bool] = {}
-        self.selectors: list[str] = config.getoption("--spec")
-        self.list_spec: bool = config.getoption("--list-spec")
-        self.is_worker = hasattr(config, "workerinput")
-        invocation_dir = config.invocation_params.dir
-        given_path = config.getoption("--expectations")
-        self.expectations_path = (
-            invocation_dir / given_path
-            if given_path
-            else EXPECTATIONS_DIR / f"{self.impl_name}.toml"
-        )
-        json_path = config.getoption("--conformance-json")
-        self.json_path = invocation_dir / json_path if json_path else None
-        try:
-            self.expectations = load_expectations(self.expectations_path)
-        except ExpectationsError as exc:
-            raise pytest.UsageError(str(exc))
-        self.modules: dict[str, ModuleType] = {}
-        if not self.list_spec and self._run_includes_conformance_tests():
-            for name, option in [(self.impl_name, "--impl"), (self.reference_name, "--reference")]:
-                if name:
-                    try:
-                        self.load(name, option)
-                    except ImplementationError as exc:
-                        raise pytest.UsageError(str(exc))
-        self.started_at = datetime.now(timezone.utc)
-        self.started = time.perf_counter()
-        self.tests: dict[str, _TestRecord] = {}
-        self.written: list[str] = []
-
-    # -- the implementation ---------------------------------------------------------
-
-    def load(self, name: str, option: str = "--impl") -> ModuleType:
-        """Return module ``name``, importing it on first use (raises ImplementationError)."""
-        if name not in self.modules:
-            self.modules[name] = import_implementation(name, option)
-        return self.modules[name]
-
-    def _run_includes_conformance_tests(self) -> bool:
-        """Whether any path or module this run collects overlaps a conformance folder."""
-        invocation_dir = self.config.invocation_params.dir
-        for arg in self.config.args:
-            target = arg.split("::", 1)[0]
-            path = _module_path(target) if self.config.option.pyargs else None
-            path = path or (invocation_dir / target).resolve()
-            for root in self.roots:
-                if path == root or root in path.parents or path in root.parents:
-                    return True
-        return False
-
-    # -- collection -------------------------------------------------------------------
+    def __init__(self, run: ConformanceRun) -> None:
+        self.run = run
 
     def is_conformance_path(self, path: Path) -> bool:
         """Whether a test file at ``path`` belongs to the conformance suite."""
-        if path not in self._root_cache:
-            resolved = path.resolve()
-            self._root_cache[path] = any(
-                resolved == root or root in resolved.parents for root in self.roots
-            )
-        return self._root_cache[path]
+        resolved = path.resolve()
+        return any(resolved == root or root in resolved.parents for root in self.run.roots)
+
+    # -- the header -------------------------------------------------------------------
+
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        """Name the implementation, the expectations and what the preflight found missing."""
+        run = self.run
+        if run.preflight is None:
+            return []
+        known = len(run.expectations.entries)
+        lines = [
+            f"conformance: --impl {run.impl_name}; expectations {run.expectations_path} "
+            f"({known} known failures)"
+            + (f"; without {', '.join(run.without)}" if run.without else "")
+        ]
+        return lines + run.preflight.problem_lines()
+
+    # -- collection -------------------------------------------------------------------
 
     @pytest.hookimpl(wrapper=True)
     def pytest_make_collect_report(
         self, collector: pytest.Collector
     ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
-        """Turn a collector holding tests with missing or bad spec IDs into a collection error."""
+        """Turn a collector holding tests with missing or bad markers into a collection error."""
         report = yield
         if not report.passed:
             return report
         problems = []
         for node in report.result:
             if isinstance(node, pytest.Item) and self.is_conformance_path(node.path):
-                marker = node.get_closest_marker("spec")
-                if marker is None:
-                    problems.append(f"{node.nodeid}: no @pytest.mark.spec(...) marker")
-                    continue
-                problem = check_spec_id(marker.args[0] if marker.args else None)
-                if problem:
-                    problems.append(f"{node.nodeid}: {problem}")
+                problems += [f"{node.nodeid}: {problem}" for problem in _marker_problems(node)]
         if problems:
             report.outcome = "failed"
-            report.longrepr = "conformance tests with bad spec IDs:\n  " + "\n  ".join(problems)
+            report.longrepr = "conformance tests with bad markers:\n  " + "\n  ".join(problems)
             report.result = []
         return report
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_collection_modifyitems(
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
-        """Record each conformance test's spec ID and apply ``--spec`` selection."""
-        for item in items:
-            if self.is_conformance_path(item.path):
-                marker = item.get_closest_marker("spec")
-                if marker is not None:
-                    item.stash[_SPEC_KEY] = marker.args[0]
-                    item.stash[_NODEID_KEY] = canonical_nodeid(item)
-        if not self.selectors:
-            return
-        selected: list[pytest.Item] = []
-        deselected: list[pytest.Item] = []
-        for item in items:
-            spec_id = item.stash.get(_SPEC_KEY, None)
-            chosen = spec_id is not None and any(
-                matches_selector(spec_id, selector) for selector in self.selectors
+        """Label conformance tests, record the collection, apply selection and features."""
+        run = self.run
+        suite = [item for item in items if self.is_conformance_path(item.path)]
+        collected = self._label(suite)
+        run.record_collection(collected, {str(item.path.resolve()) for item in suite})
+        spec_ids = {test.spec_id for test in collected}
+        for selector in unmatched_selectors(run.selectors, spec_ids):
+            close = closest_ids(selector, spec_ids)
+            run.problems.append(
+                f"--spec {selector}: selects no spec ID"
+                + (f"; closest: {', '.join(close)}" if close else "")
             )
-            (selected if chosen else deselected).append(item)
+        kept: list[pytest.Item] = []
+        deselected: list[pytest.Item] = []
+        if run.problems:
+            deselected = list(items)
+        else:
+            for item in items:
+                (kept if self._selected(item) else deselected).append(item)
         if deselected:
             config.hook.pytest_deselected(items=deselected)
-            items[:] = selected
+            items[:] = kept
+        for item in items:
+            self._apply_features(item)
+
+    def _label(self, suite: list[pytest.Item]) -> list[CollectedTest]:
+        """Stash each test's spec ID, rule, key and features; return what was collected."""
+        ids_by_function: dict[tuple[object, ...], set[str]] = {}
+        functions_by_id: dict[str, set[tuple[object, ...]]] = {}
+        for item in suite:
+            spec_id = item.get_closest_marker("spec").args[0]  # type: ignore[union-attr]
+            function = _function_of(item)
+            ids_by_function.setdefault(function, set()).add(spec_id)
+            functions_by_id.setdefault(spec_id, set()).add(function)
+        for spec_id, functions in functions_by_id.items():
+            if len(functions) > 1:
+                names = sorted(str(function[-1]) for function in functions)
+                self.run.problems.append(
+                    f"spec ID {spec_id} is on several test functions ({', '.join(names)}); "
+                    "each rule has one test"
+                )
+        collected = []
+        for item in suite:
+            spec_id = item.get_closest_marker("spec").args[0]  # type: ignore[union-attr]
+            shared = len(ids_by_function[_function_of(item)]) == 1
+            param = getattr(getattr(item, "callspec", None), "id", None) if shared else None
+            key = test_key(spec_id, param)
+            rule = _rule_of(item)
+            declared = [name for marker in item.iter_markers("needs") for name in marker.args]
+            needed = sorted(
+                features_needed(spec_area(spec_id), getattr(item, "fixturenames", ()), declared)
+            )
+            item.stash[_LABEL_KEY] = _Label(spec_id, key, rule, needed)
+            item.user_properties += [
+                ("spec_id", spec_id),
+                ("area", spec_area(spec_id)),
+                ("rule", rule),
+                ("expectation_key", key),
+            ]
+            collected.append(CollectedTest(key, spec_id, rule, str(item.path.resolve())))
+        return collected
+
+    def _selected(self, item: pytest.Item) -> bool:
+        label = item.stash.get(_LABEL_KEY, None)
+        if label is None:  # not a spec test: --spec leaves it out, --exclude-spec does not
+            return not self.run.selectors
+        if self.run.selectors and not any(
+            matches_selector(label.spec_id, selector) for selector in self.run.selectors
+        ):
+            return False
+        return not any(matches_selector(label.spec_id, prefix) for prefix in self.run.exclusions)
+
+    def _apply_features(self, item: pytest.Item) -> None:
+        label = item.stash.get(_LABEL_KEY, None)
+        if label is None:
+            return
+        absent = [name for name in label.features if name in self.run.without]
+        if absent:
+            label.not_applicable = absent[0]
+            item.add_marker(pytest.mark.skip(reason=_not_applicable_reason(absent[0])))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
         """With ``--list-spec``, print the collected spec IDs instead of running tests."""
-        if not self.list_spec or session.testsfailed:
+        if not self.run.list_spec or session.testsfailed:
             return None
-        rules: set[tuple[str, str]] = set()
-        for item in session.items:
-            spec_id = item.stash.get(_SPEC_KEY, None)
-            if spec_id is not None:
-                rules.add((spec_id, _rule_of(item)))
+        labels = [item.stash.get(_LABEL_KEY, None) for item in session.items]
+        rules = {(label.spec_id, label.rule) for label in labels if label is not None}
         width = max((len(spec_id) for spec_id, _ in rules), default=0)
         for spec_id, rule in sorted(rules):
-            self._write_line(f"{spec_id:<{width}}  {rule}")
+            _write_line(self.run.config, f"{spec_id:<{width}}  {rule}")
         return True
 
     # -- running ----------------------------------------------------------------------
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(
-        self, item: pytest.Item
+        self, item: pytest.Item, call: pytest.CallInfo[None]
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        """Label conformance reports with their IDs and apply the known-failure list."""
+        """Label conformance reports and apply features and the expectations gate."""
         report = yield
-        spec_id = item.stash.get(_SPEC_KEY, None)
-        if spec_id is None:
+        label = item.stash.get(_LABEL_KEY, None)
+        if label is None:
             return report
-        nodeid = item.stash[_NODEID_KEY]
         message = one_line_message(report.longrepr) if report.failed or report.skipped else None
         status = None
-        reason = self.expectations.get(nodeid)
-        if reason is not None and not hasattr(report, "wasxfail"):
+        entry = self.run.expectations.lookup(label.key)
+        lacking = _absent_feature_raised(call, self.run.without)
+        feature = label.not_applicable or lacking
+        if feature:
+            status = results.NOT_APPLICABLE
+            message = _not_applicable_reason(feature)
+            if report.failed:
+                report.outcome = "skipped"
+                report.longrepr = (str(item.path), item.location[1] or 0, message)
+        elif entry is not None and not hasattr(report, "wasxfail"):
             if report.failed:
                 status = results.EXPECTED_FAILURE
                 report.outcome = "skipped"
-                report.wasxfail = f"known failure: {reason}"
-            elif report.passed and report.when == "call":
-                status = results.UNEXPECTED_PASS
-                message = f"unexpected pass (known failure: {reason})"
-                report.outcome = "failed"
-                report.longrepr = (
-                    f"[unexpected pass] listed in {self.expectations_path} as a known failure "
-                    f"({reason}); remove the entry"
+                report.wasxfail = (
+                    f"known failure{' (flaky)' if entry.flaky else ''}: {entry.reason}"
                 )
+            elif report.passed and report.when == "call" and not entry.flaky:
+                status = results.UNEXPECTED_PASS
+                message = f"unexpected pass: listed as a known failure ({entry.reason})"
+                report.outcome = "failed"
+                report.longrepr = _unexpected_pass_repr(item, label, entry.reason, self.run)
+        if report.failed:
+            _label_crash_line(report, label)
         # Plain attributes: pytest-xdist carries them from workers to the controller.
         report.__dict__.update(
-            conformance_nodeid=nodeid,
-            conformance_spec_id=spec_id,
+            conformance_nodeid=canonical_nodeid(item),
+            conformance_key=label.key,
+            conformance_spec_id=label.spec_id,
+            conformance_rule=label.rule,
+            conformance_features=label.features,
             conformance_status=status,
             conformance_message=message,
+            conformance_expectation=entry.status if entry is not None else None,
         )
         return report
+
+    def pytest_report_teststatus(
+        self, report: pytest.TestReport, config: pytest.Config
+    ) -> tuple[str, str, str] | None:
+        """Count not-applicable tests apart from skipped ones in pytest's own summary."""
+        not_applicable = getattr(report, "conformance_status", None) == results.NOT_APPLICABLE
+        if not_applicable and report.when in ("setup", "call"):
+            return "not applicable", "n", "NOT APPLICABLE"
+        return None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Fold each phase's report of a conformance test into that test's record."""
         nodeid = getattr(report, "conformance_nodeid", None)
-        if nodeid is None or self.is_worker:
+        if nodeid is None or self.run.is_worker:
             return
-        if nodeid not in self.tests:
-            self.tests[nodeid] = _TestRecord(nodeid, report.__dict__["conformance_spec_id"])
-        self.tests[nodeid].add(report)
+        record = self.run.records.get(nodeid)
+        if record is None:
+            fields = report.__dict__
+            record = self.run.records[nodeid] = TestRecord(
+                nodeid,
+                fields["conformance_key"],
+                fields["conformance_spec_id"],
+                fields["conformance_rule"],
+                list(fields["conformance_features"]),
+            )
+        record.add(report)
+
+    # -- pytest-xdist -------------------------------------------------------------------
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """On the xdist controller, take in what a worker collected."""
+        output = getattr(node, "workeroutput", {}).get(WORKER_OUTPUT_KEY)
+        if output:
+            self.run.merge_worker_output(output)
 
     # -- finishing --------------------------------------------------------------------
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        """Write the results document and the updated expectations (controller only)."""
-        if self.is_worker or self.list_spec:
+        """Settle the gate and write the results and expectations (controller only)."""
+        run = self.run
+        if run.is_worker:
+            run.config.workeroutput[WORKER_OUTPUT_KEY] = run.worker_output()  # type: ignore[attr-defined]
             return
+        if run.list_spec or not (run.collected or run.problems):
+            return
+        run.stale = run.find_stale()
         try:
-            self._write_outputs()
+            run.write_outputs()
         except OSError as exc:
-            self.written.append(f"error: cannot write {exc.filename}: {exc.strerror or exc}")
+            run.problems.append(f"cannot write {exc.filename}: {exc.strerror or exc}")
+        if run.problems:
             session.exitstatus = pytest.ExitCode.USAGE_ERROR
-
-    def _write_outputs(self) -> None:
-        if self.json_path:
-            results.dump_results(self.results(), self.json_path)
-            self.written.append(f"results written to {self.json_path}")
-        if not self.config.getoption("--update-expectations"):
-            return
-        if not self.tests:
-            self.written.append("no conformance test ran; expectations left unchanged")
-            return
-        outcomes = {
-            nodeid: (record.outcome, record.message) for nodeid, record in self.tests.items()
-        }
-        updated = updated_expectations(self.expectations, outcomes)
-        write_expectations(self.expectations_path, updated, self.impl_name)
-        added = len(updated.keys() - self.expectations.keys())
-        removed = len(self.expectations.keys() - updated.keys())
-        self.written.append(
-            f"expectations rewritten: {self.expectations_path} "
-            f"({len(updated)} known failures: {added} added, {removed} removed)"
-        )
-
-    def results(self) -> results.RunResults:
-        """Return this run's results document."""
-        try:
-            version = implementation_version(self.load(self.impl_name))
-        except ImplementationError:
-            version = "unknown"
-        return results.RunResults(
-            implementation=results.ImplementationInfo(name=self.impl_name, version=version),
-            python=results.PythonInfo(
-                version=platform.python_version(),
-                implementation=platform.python_implementation(),
-            ),
-            platform=platform.platform(),
-            started_at=self.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            duration=round(time.perf_counter() - self.started, 3),
-            tests=[self.tests[nodeid].result() for nodeid in sorted(self.tests)],
-        )
+        elif run.stale and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        """Print the outcome counts against the expectations and any files written."""
-        if self.is_worker or (not self.tests and not self.written):
+        """Print the conformance section: gate, failing rules, stale entries, files written."""
+        run = self.run
+        if run.is_worker or run.list_spec or not (run.collected or run.problems):
             return
         terminalreporter.write_sep("-", "conformance")
-        counts = results.count_outcomes(record.result() for record in self.tests.values())
-        shown = ", ".join(f"{count} {outcome}" for outcome, count in counts.items() if count)
-        terminalreporter.write_line(
-            f"implementation {self.impl_name!r}: {shown or 'no conformance tests ran'}"
-        )
-        listed = f"{len(self.expectations)} known failures listed in {self.expectations_path}"
-        not_run = sorted(self.expectations.keys() - self.tests.keys())
-        if not_run and self.tests:
-            listed += f" ({len(not_run)} did not run)"
-        terminalreporter.write_line(listed if self.expectations else "no known failures listed")
-        unexpected = counts[results.FAILED] + counts[results.ERROR]
-        if unexpected or counts[results.UNEXPECTED_PASS]:
-            terminalreporter.write_line(
-                f"gate: {unexpected} unexpected failures, "
-                f"{counts[results.UNEXPECTED_PASS]} unexpected passes"
-            )
-        for line in self.written:
+        for line in _summary_lines(run):
             terminalreporter.write_line(line)
 
-    def _write_line(self, line: str) -> None:
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(line)
-        else:
-            print(line)
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        """End the output with one line: the verdict, counts by outcome, failing spec IDs."""
+        run = self.run
+        if run.is_worker or run.list_spec or not (run.collected or run.problems):
+            return
+        _write_line(config, _closing_line(run))
 
 
-_RUN_KEY = pytest.StashKey[ConformanceRun]()
-_SPEC_KEY = pytest.StashKey[str]()
-_NODEID_KEY = pytest.StashKey[str]()
+_LABEL_KEY = pytest.StashKey["_Label"]()
 
 
-@dataclasses.dataclass
-class _TestRecord:
-    """The phases seen so far of one conformance test, folded into one outcome."""
+class _Label:
+    """What the plugin attaches to a collected conformance test."""
 
-    nodeid: str
-    spec_id: str
-    outcome: str = results.PASSED
-    duration: float = 0.0
-    message: str | None = None
+    def __init__(self, spec_id: str, key: str, rule: str, features: list[str]) -> None:
+        self.spec_id = spec_id
+        self.key = key
+        self.rule = rule
+        self.features = features
+        self.not_applicable: str | None = None
 
-    def add(self, report: pytest.TestReport) -> None:
-        """Fold in one phase's report (setup, call or teardown)."""
-        self.duration += report.duration
-        status = getattr(report, "conformance_status", None)
-        message = getattr(report, "conformance_message", None)
-        if status is not None:
-            self.outcome, self.message = status, message
-        elif self.outcome in (results.EXPECTED_FAILURE, results.UNEXPECTED_PASS):
-            if report.failed:  # a teardown error after the expectation was settled
-                self.outcome, self.message = results.ERROR, message
-        elif report.failed:
-            if report.when == "call":
-                self.outcome = results.FAILED
-            elif self.outcome != results.FAILED:
-                self.outcome = results.ERROR
-            self.message = self.message or message
-        elif report.skipped and self.outcome == results.PASSED:
-            self.outcome = (
-                results.EXPECTED_FAILURE if hasattr(report, "wasxfail") else results.SKIPPED
-            )
-            self.message = message
 
-    def result(self) -> results.TestResult:
-        """Return the test's entry for the results document."""
-        return results.TestResult(
-            nodeid=self.nodeid,
-            spec_id=self.spec_id,
-            area=spec_area(self.spec_id),
-            outcome=self.outcome,
-            duration=round(self.duration, 6),
-            message=self.message,
+def _marker_problems(item: pytest.Item) -> list[str]:
+    marker = item.get_closest_marker("spec")
+    if marker is None:
+        return ["no @pytest.mark.spec(...) marker"]
+    problems = []
+    problem = check_spec_id(marker.args[0] if marker.args else None)
+    if problem:
+        problems.append(problem)
+    for needs in item.iter_markers("needs"):
+        for name in needs.args:
+            if name not in FEATURES_BY_NAME or not FEATURES_BY_NAME[name].optional:
+                problems.append(f"@pytest.mark.needs({name!r}) names no optional feature")
+    return problems
+
+
+def _function_of(item: pytest.Item) -> tuple[object, ...]:
+    return (str(item.path), getattr(item, "cls", None), getattr(item, "originalname", item.name))
+
+
+def _not_applicable_reason(feature: str) -> str:
+    return (
+        f"not applicable: the implementation leaves out {feature} "
+        f"({FEATURES_BY_NAME[feature].summary.rstrip('.')})"
+    )
+
+
+def _absent_feature_raised(call: pytest.CallInfo[None], without: list[str]) -> str | None:
+    """Return the declared-absent feature whose missing name the test tripped over, if any."""
+    if call.excinfo is None or not isinstance(call.excinfo.value, ImplementationLacksName):
+        return None
+    feature = feature_of_name(call.excinfo.value.missing)
+    return feature if feature in without else None
+
+
+def _unexpected_pass_repr(
+    item: pytest.Item, label: _Label, reason: str, run: ConformanceRun
+) -> Any:
+    """Return a failure report body for a known failure that passed."""
+    try:
+        raise UnexpectedPass(
+            f"listed in {run.expectations_path} as a known failure ({reason}): "
+            f"remove its entry [{label.key}]"
         )
+    except UnexpectedPass:
+        return item.repr_failure(pytest.ExceptionInfo.from_current())
+
+
+def _label_crash_line(report: pytest.TestReport, label: _Label) -> None:
+    """Put the spec ID and rule in front of the failure's one-line message.
+
+    pytest shows that message on the short summary line and with ``--tb=line``,
+    so every way of printing a failure names the rule it broke.
+    """
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is not None and not crash.message.startswith(f"[{label.spec_id}]"):
+        crash.message = f"[{label.spec_id}] {label.rule} -- {crash.message}"
 
 
 def canonical_nodeid(item: pytest.Item) -> str:
     """Return a node ID for ``item`` that does not depend on pytest's rootdir.
 
-    Tests in the conformance package get ``conformance/<file>::<name>`` whether
-    the suite runs from a checkout or installed (``--pyargs``); others keep pytest's.
+    Tests in the conformance package get ``conformance/<file>::<name>`` whether the
+    suite runs from a checkout or installed (``--pyargs``); others keep pytest's.
     """
     path = item.path.resolve()
     if CONFORMANCE_DIR not in path.parents:
@@ -474,73 +536,66 @@ def _rule_of(item: pytest.Item) -> str:
     return " ".join(doc.split("\n\n", 1)[0].split())
 
 
-def _module_path(name: str) -> Path | None:
-    """Return the file or package folder of importable module ``name``, if any."""
-    try:
-        spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError, AttributeError):
-        return None
-    if spec is None:
-        return None
-    if spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations))).resolve()
-    return Path(spec.origin).resolve() if spec.origin else None
+def _counts(run: ConformanceRun) -> dict[str, int]:
+    return results.count_outcomes(record.result() for record in run.records.values())
 
 
-def _run_of(config: pytest.Config) -> ConformanceRun:
-    return config.stash[_RUN_KEY]
+def _failing(run: ConformanceRun) -> list[TestRecord]:
+    return sorted(
+        (record for record in run.records.values() if record.outcome in results.GATE_FAILURES),
+        key=lambda record: record.key,
+    )
 
 
-@pytest.fixture(scope="session")
-def impl(request: pytest.FixtureRequest) -> ModuleType:
-    """The module under test, exposing Flask's public names (``Flask``, ``request``, ...).
-
-    A name the implementation lacks raises an AttributeError saying so.
-    """
-    run = _run_of(request.config)
-    try:
-        return Implementation(run.load(run.impl_name))
-    except ImplementationError as exc:
-        pytest.fail(str(exc), pytrace=False)
-
-
-@pytest.fixture
-def make_app(impl: ModuleType) -> Callable[..., Any]:
-    """Return a factory building a testing-mode app through the implementation under test."""
-
-    def factory(import_name: str = "conformance_app", **kwargs: Any) -> Any:
-        app = impl.Flask(import_name, **kwargs)
-        app.config.update(TESTING=True, SECRET_KEY="conformance secret")
-        return app
-
-    return factory
-
-
-@pytest.fixture
-def app(make_app: Callable[..., Any]) -> Any:
-    """A fresh application in testing mode with a secret key."""
-    return make_app()
+def _summary_lines(run: ConformanceRun) -> list[str]:
+    counts = _counts(run)
+    shown = ", ".join(f"{count} {outcome}" for outcome, count in counts.items() if count)
+    lines = [f"implementation {run.impl_name!r}: {shown or 'no conformance test ran'}"]
+    entries = len(run.expectations.entries)
+    lines.append(
+        f"{entries} known failures listed in {run.expectations_path}"
+        if entries
+        else f"no known failures listed ({run.expectations_path} "
+        f"{'is empty' if run.expectations_path.exists() else 'does not exist'})"
+    )
+    if run.without:
+        lines.append(f"declared absent: {', '.join(run.without)} (their tests are not applicable)")
+    if run.preflight is not None:
+        lines += [line.strip() for line in run.preflight.problem_lines()]
+    for record in _failing(run):
+        lines.append(f"{record.outcome.upper()} [{record.key}] {record.rule}")
+        if record.message:
+            lines.append(textwrap.indent(record.message, "    "))
+    for stale in run.stale:
+        lines.append(f"STALE expectation [{stale.key}] matches no test: remove it ({stale.reason})")
+    lines += [f"ERROR {problem}" for problem in run.problems]
+    lines += run.written
+    return lines
 
 
-@pytest.fixture
-def client(app: Any) -> Any:
-    """The app's test client."""
-    return app.test_client()
+def _closing_line(run: ConformanceRun) -> str:
+    counts = _counts(run)
+    failing = [record.key for record in _failing(run)]
+    verdict = results.verdict_of(
+        (r.result() for r in run.records.values()), run.stale, run.problems
+    )
+    parts = [f"{count} {outcome}" for outcome, count in counts.items() if count]
+    if run.stale:
+        parts.append(f"{len(run.stale)} stale expectations")
+    if run.problems:
+        parts.append(f"{len(run.problems)} usage errors")
+    text = f"conformance {verdict.upper()} ({run.impl_name}): {', '.join(parts) or 'nothing ran'}"
+    if failing:
+        text += f"; failing: {', '.join(failing)}"
+    return text
 
 
-@pytest.fixture
-def runner(app: Any) -> Any:
-    """The app's CLI test runner."""
-    return app.test_cli_runner()
+def _write_line(config: pytest.Config, line: str) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(line)
+    else:
+        print(line)
 
 
-@pytest.fixture(scope="session")
-def reference(request: pytest.FixtureRequest) -> ModuleType | None:
-    """The reference implementation named by ``--reference`` for differential tests, or None."""
-    run = _run_of(request.config)
-    if not run.reference_name:
-        return None
-    try:
-        return Implementation(run.load(run.reference_name, "--reference"))
-    except ImplementationError as exc:
-        pytest.fail(str(exc), pytrace=False)
+__all__ = ["ConformanceHooks", "UnexpectedPass", "canonical_nodeid", "one_line_message", "run_of"]

@@ -1,9 +1,13 @@
 """Rendering results documents as a static HTML page and a Markdown summary.
 
-Both show a matrix of spec areas (rows) by implementation run (columns) with
-pass counts and rates. The rate of a cell is passed / (tests - skipped): skipped
-tests say nothing about conformance. Unexpected passes count as passed, expected
-failures as failures (the implementation does not conform, even if it is known).
+Both open with each run's verdict (pass or fail under its expectations), then
+show a matrix of spec areas (rows) by implementation run (columns) with pass
+counts and rates. The rate of a cell is passed / (tests - skipped - not
+applicable): those say nothing about conformance. Unexpected passes count as
+passed, expected failures as failures (the implementation does not conform, even
+if it is known). Then, per run, what decided the verdict: unexpected failures
+and passes, stale expectations and problems, with each rule's sentence; then the
+expected failures and the features declared absent.
 """
 
 from __future__ import annotations
@@ -16,8 +20,12 @@ from pathlib import Path
 from conformance.results import (
     ERROR,
     EXPECTED_FAILURE,
+    FAIL,
     FAILED,
     FAILING_OUTCOMES,
+    GATE_FAILURES,
+    NOT_APPLICABLE,
+    PASSED,
     PASSING_OUTCOMES,
     SKIPPED,
     UNEXPECTED_PASS,
@@ -38,6 +46,7 @@ class Tally:
     total: int = 0
     passed: int = 0
     skipped: int = 0
+    not_applicable: int = 0
     failures: list[TestResult] = dataclasses.field(default_factory=list)
 
     def add(self, test: TestResult) -> None:
@@ -47,13 +56,15 @@ class Tally:
             self.passed += 1
         elif test.outcome == SKIPPED:
             self.skipped += 1
+        elif test.outcome == NOT_APPLICABLE:
+            self.not_applicable += 1
         elif test.outcome in FAILING_OUTCOMES:
             self.failures.append(test)
 
     @property
     def applicable(self) -> int:
-        """The number of tests that ran to a verdict (not skipped)."""
-        return self.total - self.skipped
+        """The number of tests that ran to a verdict (not skipped, not not-applicable)."""
+        return self.total - self.skipped - self.not_applicable
 
     @property
     def rate(self) -> float | None:
@@ -105,9 +116,11 @@ def build_columns(runs: Sequence[RunResults]) -> tuple[list[str], list[RunColumn
 
 
 def render_markdown(runs: Sequence[RunResults]) -> str:
-    """Return the Markdown summary: the area matrix and each run's counts and time."""
+    """Return the Markdown summary: verdicts, the area matrix, and what decided each verdict."""
     rows, columns = build_columns(runs)
     lines = ["# Conformance summary", ""]
+    lines += _markdown_table(RUN_COLUMNS, [_run_row(column.run) for column in columns])
+    lines += [""]
     lines += _markdown_table(
         ["Area", *(column.label for column in columns)],
         [
@@ -116,24 +129,36 @@ def render_markdown(runs: Sequence[RunResults]) -> str:
         ]
         + [["**Total**", *(f"**{column.total.cell_text()}**" for column in columns)]],
     )
-    lines += ["", "## Runs", ""]
-    lines += _markdown_table(RUN_COLUMNS, [_run_row(column.run) for column in columns])
-    return "\n".join(lines) + "\n"
+    for column in columns:
+        run = column.run
+        lines += ["", f"## {column.label}: {run.verdict.upper()}", ""]
+        sections = _run_sections(run)
+        if not any(entries for _, entries in sections):
+            lines.append("Every test met its expectation; nothing was left out.")
+        for title, entries in sections:
+            if entries:
+                lines += [f"### {title} ({len(entries)})", ""]
+                lines += [f"- {entry.markdown()}" for entry in entries]
+                lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 RUN_COLUMNS = [
     "Implementation",
     "Version",
+    "Verdict",
     "Tests",
     "Passed",
     "Failed",
-    "Expected failures",
     "Unexpected passes",
+    "Stale expectations",
+    "Expected failures",
+    "Not applicable",
     "Skipped",
     "Run time (s)",
 ]
 """The per-run columns shared by the Markdown and HTML run tables (see ``_run_row``)."""
-_NUMERIC_RUN_COLUMNS = range(2, len(RUN_COLUMNS))
+_NUMERIC_RUN_COLUMNS = range(3, len(RUN_COLUMNS))
 
 
 def _run_row(run: RunResults) -> list[str]:
@@ -141,13 +166,72 @@ def _run_row(run: RunResults) -> list[str]:
     return [
         run.implementation.name,
         run.implementation.version,
+        run.verdict.upper(),
         str(len(run.tests)),
-        str(sum(counts[outcome] for outcome in PASSING_OUTCOMES)),
+        str(counts[PASSED]),
         str(counts[FAILED] + counts[ERROR]),
-        str(counts[EXPECTED_FAILURE]),
         str(counts[UNEXPECTED_PASS]),
+        str(len(run.stale_expectations)),
+        str(counts[EXPECTED_FAILURE]),
+        str(counts[NOT_APPLICABLE]),
         str(counts[SKIPPED]),
         f"{run.duration:.2f}",
+    ]
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """One line of a run's sections: what it is about, its rule, and what happened."""
+
+    key: str
+    rule: str
+    detail: str
+    outcome: str
+
+    def markdown(self) -> str:
+        """Return the entry as one Markdown list item's text."""
+        rule = f" {self.rule}" if self.rule else ""
+        detail = f" — {self.detail}" if self.detail else ""
+        return f"`{self.key}`{rule}{detail}".replace("\n", " ")
+
+
+def _test_entry(test: TestResult) -> Entry:
+    return Entry(test.key, test.rule, test.message or "", test.outcome)
+
+
+def _run_sections(run: RunResults) -> list[tuple[str, list[Entry]]]:
+    """Return a run's sections in order: what failed its gate first, then the rest."""
+    by_outcome: dict[str, list[Entry]] = {}
+    for test in sorted(run.tests, key=lambda test: test.key):
+        by_outcome.setdefault(test.outcome, []).append(_test_entry(test))
+    not_applicable: dict[str, int] = {}
+    for test in run.tests:
+        if test.outcome == NOT_APPLICABLE:
+            for feature in test.features or ["(unknown)"]:
+                if feature in run.selection.without or feature == "(unknown)":
+                    not_applicable[feature] = not_applicable.get(feature, 0) + 1
+    return [
+        (
+            "Problems with the run",
+            [Entry("run", "", problem, "problem") for problem in run.problems],
+        ),
+        ("Unexpected failures", by_outcome.get(FAILED, []) + by_outcome.get(ERROR, [])),
+        ("Unexpected passes", by_outcome.get(UNEXPECTED_PASS, [])),
+        (
+            "Stale expectations",
+            [
+                Entry(stale.key, "", f"matches no test: remove it ({stale.reason})", "stale")
+                for stale in run.stale_expectations
+            ],
+        ),
+        ("Expected failures", by_outcome.get(EXPECTED_FAILURE, [])),
+        (
+            "Not applicable",
+            [
+                Entry(feature, "", f"declared absent: {count} tests not applicable", NOT_APPLICABLE)
+                for feature, count in sorted(not_applicable.items())
+            ],
+        ),
     ]
 
 
@@ -191,7 +275,16 @@ pre { background: #f6f8fa; padding: .6rem; border-radius: 4px; white-space: pre-
          border: 1px solid currentColor; margin: 0 .4em; }
 .badge.failed, .badge.error { color: var(--bad); }
 .badge.expected-failure { color: var(--warn); }
-.nodeid { color: var(--muted); font-size: .85em; }
+.badge.unexpected-pass, .badge.stale, .badge.problem { color: var(--bad); }
+.badge.not-applicable { color: var(--muted); }
+.rule { color: var(--muted); }
+.verdicts { display: flex; flex-wrap: wrap; gap: .8rem; margin: 1rem 0; }
+.verdict { border: 2px solid var(--line); border-radius: 8px; padding: .5rem 1rem; }
+.verdict strong { font-size: 1.3rem; }
+.verdict.pass { border-color: var(--ok); }
+.verdict.pass strong { color: var(--ok); }
+.verdict.fail { border-color: var(--bad); }
+.verdict.fail strong { color: var(--bad); }
 """
 
 
@@ -208,8 +301,15 @@ def render_html(runs: Sequence[RunResults]) -> str:
         f"<style>{STYLE}</style></head>",
         "<body>",
         "<h1>Conformance report</h1>",
-        '<p class="lead">Spec areas by implementation: tests passed out of tests run '
-        "(skipped tests excluded). Select a cell to see its failures.</p>",
+        '<p class="lead">Each run\'s verdict under its expectations, then spec areas by '
+        "implementation: tests passed out of tests run (skipped and not-applicable tests "
+        "excluded). Select a cell to see its failures.</p>",
+        '<div class="verdicts">',
+        *(_html_verdict(column) for column in columns),
+        "</div>",
+        "<h2>Runs</h2>",
+        _html_runs_table(columns),
+        "<h2>Areas</h2>",
         "<table>",
         "<thead><tr><th>Area</th>"
         + "".join(f"<th>{esc(column.label)}</th>" for column in columns)
@@ -230,19 +330,47 @@ def render_html(runs: Sequence[RunResults]) -> str:
         + "".join(_html_cell(column.total, None) for column in columns)
         + "</tr>"
     )
-    parts += ["</tbody></table>", "<h2>Runs</h2>", _html_runs_table(columns)]
-    parts.append("<h2>Failures</h2>")
+    parts.append("</tbody></table>")
     for index, column in enumerate(columns):
-        parts.append(f"<h3>{esc(column.label)}</h3>")
-        if not column.total.failures:
-            parts.append("<p>No failures.</p>")
-        for area in rows:
-            failures = column.areas.get(area, Tally()).failures
-            if failures:
-                parts.append(f'<h4 id="{_anchor(index, area)}">{esc(area)}</h4>')
-                parts += [_html_failure(test) for test in failures]
+        parts.append(f"<h2>{esc(column.label)}: {esc(column.run.verdict.upper())}</h2>")
+        sections = _run_sections(column.run)
+        if not any(entries for _, entries in sections):
+            parts.append("<p>Every test met its expectation; nothing was left out.</p>")
+        for title, entries in sections:
+            if not entries:
+                continue
+            parts.append(f"<h3>{esc(title)} ({len(entries)})</h3>")
+            for area in sorted({_area_of(entry) for entry in entries}):
+                in_area = [entry for entry in entries if _area_of(entry) == area]
+                anchor = _anchor(index, area) if title == "Unexpected failures" else None
+                parts.append(f'<h4 id="{anchor}">{esc(area)}</h4>' if anchor else "")
+                parts += [_html_entry(entry) for entry in in_area]
     parts += ["</body>", "</html>"]
-    return "\n".join(parts) + "\n"
+    return "\n".join(part for part in parts if part) + "\n"
+
+
+def _area_of(entry: Entry) -> str:
+    return entry.key.split(".", 1)[0] if "." in entry.key else entry.key
+
+
+def _html_verdict(column: RunColumn) -> str:
+    run = column.run
+    counts = count_outcomes(run.tests)
+    gate = sum(counts[outcome] for outcome in GATE_FAILURES) + len(run.stale_expectations)
+    detail = (
+        f"{gate + len(run.problems)} reasons to fail"
+        if run.verdict == FAIL
+        else f"{counts[PASSED]} passed, {counts[EXPECTED_FAILURE]} known failures"
+    )
+    return (
+        f'<div class="verdict {esc_class(run.verdict)}"><strong>{html.escape(run.verdict.upper())}'
+        f"</strong> {html.escape(column.label)}<br><small>{html.escape(detail)}</small></div>"
+    )
+
+
+def esc_class(text: str) -> str:
+    """Return ``text`` reduced to characters safe in a CSS class name."""
+    return "".join(char for char in text if char.isalnum() or char == "-")
 
 
 def _anchor(column_index: int, area: str) -> str:
@@ -254,7 +382,7 @@ def _html_cell(tally: Tally, anchor: str | None) -> str:
         return '<td class="cell">—</td>'
     grade = "full" if tally.rate == 1 else "partial" if tally.rate >= 0.8 else "low"
     counts = f"{tally.passed}/{tally.applicable}"
-    if anchor and tally.failures:
+    if anchor and any(test.outcome in GATE_FAILURES for test in tally.failures):
         counts = f'<a href="#{anchor}">{counts}</a>'
     return (
         f'<td class="cell {grade}">{counts} <span class="rate">{tally.percent()}</span>'
@@ -292,13 +420,13 @@ def _html_runs_table(columns: Sequence[RunColumn]) -> str:
     )
 
 
-def _html_failure(test: TestResult) -> str:
+def _html_entry(entry: Entry) -> str:
     esc = html.escape
+    rule = f'<span class="rule">{esc(entry.rule)}</span>' if entry.rule else ""
     return (
-        f"<details><summary><code>{esc(test.spec_id)}</code>"
-        f'<span class="badge {esc(test.outcome)}">{esc(test.outcome)}</span>'
-        f'<span class="nodeid">{esc(test.nodeid)}</span></summary>'
-        f"<pre>{esc(test.message or '(no message recorded)')}</pre></details>"
+        f"<details><summary><code>{esc(entry.key)}</code>"
+        f'<span class="badge {esc_class(entry.outcome)}">{esc(entry.outcome)}</span>{rule}'
+        f"</summary><pre>{esc(entry.detail or '(no message recorded)')}</pre></details>"
     )
 
 

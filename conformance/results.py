@@ -14,14 +14,16 @@ import dataclasses
 import json
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 FORMAT = "flaskspec-conformance-results"
 """The value of the ``format`` field, identifying the document type."""
-FORMAT_VERSION = 1
-"""The schema version written by this module and the only one it reads."""
+SCHEMA_VERSION = 2
+"""The schema version written by this module and the only one it reads; the JSON
+Schema of this version ships as ``conformance/schema/results.schema.json``."""
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "results.schema.json"
 
 PASSED = "passed"
 FAILED = "failed"
@@ -29,7 +31,8 @@ SKIPPED = "skipped"
 ERROR = "error"
 EXPECTED_FAILURE = "expected-failure"
 UNEXPECTED_PASS = "unexpected-pass"
-OUTCOMES = (PASSED, FAILED, SKIPPED, ERROR, EXPECTED_FAILURE, UNEXPECTED_PASS)
+NOT_APPLICABLE = "not-applicable"
+OUTCOMES = (PASSED, FAILED, SKIPPED, ERROR, EXPECTED_FAILURE, UNEXPECTED_PASS, NOT_APPLICABLE)
 """Every value a test's ``outcome`` field may take."""
 
 FAILING_OUTCOMES = frozenset({FAILED, ERROR, EXPECTED_FAILURE})
@@ -38,6 +41,8 @@ PASSING_OUTCOMES = frozenset({PASSED, UNEXPECTED_PASS})
 """Outcomes where the implementation behaved as specified."""
 GATE_FAILURES = frozenset({FAILED, ERROR, UNEXPECTED_PASS})
 """Outcomes that fail a run under the expectations gate."""
+PASS = "pass"
+FAIL = "fail"
 
 
 class ResultsError(Exception):
@@ -46,24 +51,36 @@ class ResultsError(Exception):
 
 @dataclasses.dataclass(frozen=True)
 class TestResult:
-    """The outcome of one conformance test."""
+    """The outcome of one conformance test.
+
+    ``key`` is the test's expectation key (its spec ID, plus ``[param]`` when one
+    test function checks its rule for several parameters); ``expectation`` is the
+    status of the expectations entry that applied (``fail`` or ``flaky``), if any.
+    """
 
     __test__ = False  # not a pytest test class despite the name
 
     nodeid: str
+    key: str
     spec_id: str
     area: str
+    rule: str
     outcome: str
     duration: float
     message: str | None = None
+    expectation: str | None = None
+    features: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
 class ImplementationInfo:
-    """The implementation a run tested: the ``--impl`` module name and its version."""
+    """An implementation a run used: the module name, its version and where it lives."""
 
     name: str
     version: str
+    path: str | None = None
+    git_commit: str | None = None
+    git_dirty: bool | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,22 +91,72 @@ class PythonInfo:
     implementation: str
 
 
+@dataclasses.dataclass(frozen=True)
+class Selection:
+    """What the run was asked to select: ``--spec``, ``--exclude-spec``, ``-k``, ``-m``,
+    the features declared absent, and the paths or modules given to pytest."""
+
+    spec: list[str]
+    exclude_spec: list[str]
+    keyword: str
+    markers: str
+    without: list[str]
+    args: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class HypothesisInfo:
+    """How the property-based tests searched: the settings profile and the seed, if fixed."""
+
+    profile: str
+    seed: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class StaleExpectation:
+    """An expectations entry that matched no test of the suite."""
+
+    key: str
+    reason: str
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class RunResults:
     """Everything one conformance run records."""
 
     format: str = FORMAT
-    format_version: int = FORMAT_VERSION
+    schema_version: int = SCHEMA_VERSION
+    suite_version: str
     implementation: ImplementationInfo
+    reference: ImplementationInfo | None = None
     python: PythonInfo
     platform: str
+    packages: dict[str, str]
+    selection: Selection
+    hypothesis: HypothesisInfo
+    expectations_path: str | None = None
     started_at: str
     duration: float
+    verdict: str
+    problems: list[str]
+    stale_expectations: list[StaleExpectation]
     tests: list[TestResult]
 
     def tests_by_nodeid(self) -> dict[str, TestResult]:
         """Return the tests keyed by node ID."""
         return {test.nodeid: test for test in self.tests}
+
+    def tests_by_key(self) -> dict[str, TestResult]:
+        """Return the tests keyed by expectation key (stable across renames)."""
+        return {test.key: test for test in self.tests}
+
+
+def verdict_of(
+    tests: Iterable[TestResult], stale: Sequence[object], problems: Sequence[str]
+) -> str:
+    """Return ``pass`` unless a test failed the gate, an entry is stale or a problem was found."""
+    failed = any(test.outcome in GATE_FAILURES for test in tests)
+    return FAIL if failed or stale or problems else PASS
 
 
 def dump_results(results: RunResults, path: Path) -> None:
@@ -117,10 +184,10 @@ def load_results(path: Path) -> RunResults:
         raise ResultsError(f"{path}: expected a JSON object at the top level")
     if document.get("format") != FORMAT:
         raise ResultsError(f"{path}: not a conformance results file (format is not {FORMAT!r})")
-    if document.get("format_version") != FORMAT_VERSION:
+    if document.get("schema_version") != SCHEMA_VERSION:
         raise ResultsError(
-            f"{path}: unsupported format_version {document.get('format_version')!r} "
-            f"(this version reads {FORMAT_VERSION})"
+            f"{path}: unsupported schema_version {document.get('schema_version')!r} "
+            f"(this version reads {SCHEMA_VERSION})"
         )
     try:
         results = _build(RunResults, document, "")
@@ -159,7 +226,10 @@ def _build(cls: type[_Built], data: object, where: str) -> _Built:
     for field in dataclasses.fields(cls):  # type: ignore[arg-type]
         path = f"{where}.{field.name}" if where else field.name
         if field.name not in data:
-            if field.default is not dataclasses.MISSING:
+            if (
+                field.default is not dataclasses.MISSING
+                or field.default_factory is not dataclasses.MISSING
+            ):
                 continue
             raise _ShapeError(f"missing field {path!r}")
         values[field.name] = _convert(hints[field.name], data[field.name], path)
@@ -175,6 +245,12 @@ def _convert(hint: Any, value: object, path: str) -> Any:
         (hint,) = (option for option in options if option is not type(None))
     if dataclasses.is_dataclass(hint):
         return _build(hint, value, path)  # type: ignore[arg-type]
+    if typing.get_origin(hint) is dict:
+        if not isinstance(value, dict) or not all(
+            isinstance(key, str) and isinstance(item, str) for key, item in value.items()
+        ):
+            raise _ShapeError(f"{path!r} must be an object of strings")
+        return dict(value)
     if typing.get_origin(hint) is list:
         if not isinstance(value, list):
             raise _ShapeError(f"{path!r} must be a list")

@@ -8,7 +8,9 @@ description. A spec ID is a dotted, lower-case, hyphenated path such as
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 
 AREAS: dict[str, str] = {
     "app": "The application object: construction, root and instance paths, attributes.",
@@ -91,3 +93,22 @@ def matches_selector(spec_id: str, selector: str) -> bool:
     ``routing.trailing-slashes``, and ``routing.trailing`` selects neither.
     """
     return spec_id == selector or spec_id.startswith(selector + ".")
+
+
+def closest_ids(selector: str, spec_ids: Iterable[str], count: int = 3) -> list[str]:
+    """Return up to ``count`` spec IDs or ID prefixes of ``spec_ids`` closest to ``selector``."""
+    candidates: set[str] = set()
+    for spec_id in spec_ids:
+        parts = spec_id.split(".")
+        candidates.update(".".join(parts[:length]) for length in range(1, len(parts) + 1))
+    return difflib.get_close_matches(selector, sorted(candidates), n=count, cutoff=0.5)
+
+
+def unmatched_selectors(selectors: Iterable[str], spec_ids: Iterable[str]) -> list[str]:
+    """Return the selectors of ``selectors`` that select none of ``spec_ids``."""
+    ids = list(spec_ids)
+    return [
+        selector
+        for selector in selectors
+        if not any(matches_selector(spec_id, selector) for spec_id in ids)
+    ]

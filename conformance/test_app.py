@@ -479,6 +479,7 @@ def test_logger_name_for_main(impl: Any, fake_main: Any, tmp_path: Path) -> None
 # --- WSGI --------------------------------------------------------------------------------
 
 
+@pytest.mark.needs("wsgi")
 @pytest.mark.spec("app.wsgi.callable")
 def test_app_is_a_wsgi_application(app: Any) -> None:
     """Calling ``app(environ, start_response)`` runs the WSGI protocol."""
@@ -503,6 +504,7 @@ def test_app_is_a_wsgi_application(app: Any) -> None:
     assert ("Content-Type", "text/html; charset=utf-8") in headers
 
 
+@pytest.mark.needs("wsgi")
 @pytest.mark.spec("app.wsgi.middleware")
 def test_wsgi_app_can_be_wrapped(impl: Any, app: Any) -> None:
     """Replacing ``app.wsgi_app`` with middleware routes ``app(...)`` through the middleware."""

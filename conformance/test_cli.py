@@ -8,7 +8,6 @@ through a subprocess running the implementation's own command
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import os
 import subprocess
@@ -21,6 +20,8 @@ from typing import Any
 import click
 import pytest
 from click.testing import CliRunner
+
+from conformance.implementation import environment_for
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +40,7 @@ def restore_process_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def cli_module(impl: ModuleType) -> ModuleType:
     """The implementation's ``cli`` submodule (``FlaskGroup``, ``AppGroup``...)."""
-    return importlib.import_module(f"{impl.__name__}.cli")
+    return impl.submodule("cli")
 
 
 def flask_group(cli_module: ModuleType, app: Any, **kwargs: Any) -> Any:
@@ -800,7 +801,7 @@ def command(impl: ModuleType, tmp_path: Path) -> Callable[..., subprocess.Comple
 
     def run(*args: str, **environ: str) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("FLASK_")}
-        env.update(environ, PYTHONDONTWRITEBYTECODE="1")
+        env = environment_for(impl, {**env, **environ, "PYTHONDONTWRITEBYTECODE": "1"})
         return subprocess.run(
             [sys.executable, "-m", impl.__name__, *args],
             cwd=tmp_path,

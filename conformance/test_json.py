@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import decimal
-import importlib
 import io
 import uuid
 from collections.abc import Callable
@@ -28,7 +27,7 @@ from markupsafe import Markup
 
 def submodule(impl: Any, name: str) -> ModuleType:
     """Return the implementation's submodule ``name`` (e.g. ``"json.provider"``)."""
-    return importlib.import_module(f"{impl.__name__}.{name}")
+    return impl.submodule(name)
 
 
 def provider_module(impl: Any) -> ModuleType:

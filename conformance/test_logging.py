@@ -7,9 +7,9 @@ a fresh interpreter.
 
 from __future__ import annotations
 
-import importlib
 import io
 import logging
+import os
 import subprocess
 import sys
 import textwrap
@@ -17,16 +17,22 @@ from typing import Any
 
 import pytest
 
+from conformance.implementation import environment_for
+
 
 def _logging_module(impl: Any) -> Any:
-    return importlib.import_module(f"{impl.__name__}.logging")
+    return impl.submodule("logging")
 
 
 def _run(impl: Any, source: str) -> str:
     """Run ``source`` in a fresh interpreter with ``impl`` importable as ``impl``."""
     code = f"import {impl.__name__} as impl\n" + textwrap.dedent(source)
     completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environment_for(impl, os.environ),
     )
     assert completed.returncode == 0, completed.stderr
     return completed.stdout.strip()
@@ -69,8 +75,8 @@ def test_logger_gets_default_handler_without_configuration(impl: Any) -> None:
     output = _run(
         impl,
         """
-        from importlib import import_module
-        handler = import_module(impl.__name__ + ".logging").default_handler
+        from conformance.contract import resolve
+        handler = resolve(impl, "logging.default_handler")
         print(handler in impl.Flask("plain").logger.handlers)
         """,
     )
@@ -84,9 +90,9 @@ def test_logger_has_no_default_handler_when_root_is_configured(impl: Any) -> Non
         impl,
         """
         import logging
-        from importlib import import_module
+        from conformance.contract import resolve
         logging.basicConfig()
-        handler = import_module(impl.__name__ + ".logging").default_handler
+        handler = resolve(impl, "logging.default_handler")
         logger = impl.Flask("configured").logger
         print(handler in logger.handlers, logger.propagate)
         """,

@@ -492,6 +492,7 @@ def test_malformed_json_description_in_debug(impl: Any, app: Any, client: Any) -
 # --- environ and URLs --------------------------------------------------------------------
 
 
+@pytest.mark.needs("wsgi")
 @pytest.mark.spec("request.environ")
 def test_environ_is_wsgi_environ(impl: Any, app: Any, client: Any) -> None:
     """``request.environ`` is the WSGI environment, including extra keys the client sets."""
@@ -599,6 +600,7 @@ def test_scheme_and_is_secure(impl: Any, app: Any, client: Any) -> None:
     assert seen == [("http", False), ("https", True)]
 
 
+@pytest.mark.needs("wsgi")
 @pytest.mark.spec("request.remote-addr")
 def test_remote_addr(impl: Any, app: Any, client: Any) -> None:
     """``remote_addr`` is the client address: 127.0.0.1 in the test client unless overridden."""

@@ -171,6 +171,7 @@ def test_iterator_is_streamed(app: Any, client: Any) -> None:
     assert client.get("/").data == b"xy"
 
 
+@pytest.mark.needs("wsgi")
 @pytest.mark.spec("response.return.wsgi-callable")
 def test_wsgi_callable_is_converted(impl: Any, app: Any, client: Any) -> None:
     """A WSGI callable is run and converted into the app's response class (``force_type``)."""
@@ -202,6 +203,7 @@ def test_plain_werkzeug_response_is_converted(impl: Any, app: Any, client: Any) 
     assert [isinstance(r, impl.Response) for r in seen] == [True]
 
 
+@pytest.mark.needs("wsgi")
 @pytest.mark.spec("response.force-type")
 def test_force_type_converts_wsgi_app(impl: Any, app: Any) -> None:
     """``Response.force_type(wsgi_app, environ)`` runs the callable into a response object."""

@@ -15,7 +15,6 @@ Where the feature description is silent or differs, the tests pin what Flask 3.1
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import time
 import uuid
@@ -36,7 +35,7 @@ DELETED = "session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly;
 
 def sessions_module(impl: Any) -> ModuleType:
     """Return the implementation's ``sessions`` module."""
-    return importlib.import_module(f"{impl.__name__}.sessions")
+    return impl.submodule("sessions")
 
 
 def add_session_routes(app: Any, impl: Any) -> None:
@@ -878,7 +877,7 @@ def test_open_session_none_uses_null_session(impl: Any, app: Any) -> None:
 @pytest.mark.spec("sessions.interface.custom-serializer-tag")
 def test_custom_tag_on_the_serializer(impl: Any, session_app: Any) -> None:
     """A ``JSONTag`` registered on an interface's serializer lets sessions hold a new type."""
-    tag_module: Any = importlib.import_module(f"{impl.__name__}.json.tag")
+    tag_module: Any = impl.submodule("json.tag")
     module: Any = sessions_module(impl)
 
     class TagSet(tag_module.JSONTag):

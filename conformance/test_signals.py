@@ -328,6 +328,7 @@ def test_disconnect_stops_delivery(routes: Any, client: Any, impl: Any) -> None:
     assert calls == [routes]
 
 
+@pytest.mark.needs("async")
 @pytest.mark.spec("signals.async-receiver")
 def test_async_receiver_is_awaited(routes: Any, client: Any, impl: Any) -> None:
     """A coroutine function connected to a framework signal runs to completion."""

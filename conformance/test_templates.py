@@ -440,6 +440,7 @@ def test_explicit_context_overrides_processors(impl: Any, app: Any) -> None:
     assert rendered == "explicit/kept"
 
 
+@pytest.mark.needs("async")
 @pytest.mark.spec("templates.context-processor.async")
 def test_async_context_processor(impl: Any, app: Any) -> None:
     """An ``async def`` context processor is awaited and its values injected."""
@@ -1196,6 +1197,7 @@ def test_template_signals_when_streaming(
     assert [event[0] for event in recorded] == ["before", "rendered"]
 
 
+@pytest.mark.needs("async")
 @pytest.mark.spec("templates.signals.async-receiver")
 def test_template_signals_async_receiver(impl: Any, app: Any) -> None:
     """An ``async def`` receiver of template_rendered is run (through app.ensure_sync)."""

@@ -179,6 +179,7 @@ def test_client_headers(echo_app: Any) -> None:
     assert response.json["header"] == "value"
 
 
+@pytest.mark.needs("wsgi")
 @pytest.mark.spec("testing.client.environ-base")
 def test_client_environ_base(echo_app: Any) -> None:
     """``environ_base=`` sets WSGI environ defaults such as ``REMOTE_ADDR``."""
@@ -188,6 +189,7 @@ def test_client_environ_base(echo_app: Any) -> None:
     assert response.json["remote_addr"] == "203.0.113.9"
 
 
+@pytest.mark.needs("wsgi")
 @pytest.mark.spec("testing.client.environ-overrides")
 def test_client_environ_overrides(echo_app: Any) -> None:
     """``environ_overrides=`` replaces environ keys after the request is built."""

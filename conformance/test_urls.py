@@ -197,6 +197,7 @@ def test_url_for_external_uses_request_host(url_app: Any, impl: Any) -> None:
         assert impl.url_for("index", _external=True) == "https://example.org:8443/"
 
 
+@pytest.mark.needs("wsgi")
 @pytest.mark.spec("urls.url-for.script-name")
 def test_url_for_prefixes_script_name(url_app: Any, impl: Any) -> None:
     """Inside a request URLs are prefixed with the request's ``SCRIPT_NAME``."""

@@ -343,6 +343,7 @@ def test_decorator_can_short_circuit(impl: Any, app: Any, client: Any) -> None:
     assert instances == []
 
 
+@pytest.mark.needs("async")
 @pytest.mark.spec("views.view.async-dispatch")
 def test_async_dispatch_request(impl: Any, app: Any, client: Any) -> None:
     """An ``async def dispatch_request`` is awaited and its value used as the response."""
@@ -681,6 +682,7 @@ def test_method_view_init_every_request_false(impl: Any, app: Any, client: Any) 
     assert [client.post("/").data for _ in range(2)] == [b"1", b"2"]
 
 
+@pytest.mark.needs("async")
 @pytest.mark.spec("views.method-view.async")
 def test_method_view_async_methods(impl: Any, app: Any, client: Any) -> None:
     """``async def`` methods of a ``MethodView`` are awaited, sync ones called, side by side."""
@@ -697,6 +699,7 @@ def test_method_view_async_methods(impl: Any, app: Any, client: Any) -> None:
     assert client.post("/x").data == b"sync post x"
 
 
+@pytest.mark.needs("async")
 @pytest.mark.spec("views.method-view.async-head")
 def test_method_view_async_get_serves_head(impl: Any, app: Any, client: Any) -> None:
     """HEAD falls back to an ``async def get`` too."""

@@ -12,11 +12,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
+from xml.etree import ElementTree
 
+import jsonschema
 import pytest
 
 from conformance import __main__ as cli
@@ -28,10 +31,11 @@ else:  # pragma: no cover - Python 3.10
 from conformance import results
 from conformance.diff import diff_results
 from conformance.expectations import (
+    ExpectationsError,
     load_expectations,
-    render_expectations,
+    plan_update,
+    render_entries,
     toml_string,
-    updated_expectations,
 )
 from conformance.implementation import (
     Implementation,
@@ -44,6 +48,8 @@ from conformance.plugin import CONFORMANCE_DIR, canonical_nodeid, one_line_messa
 from conformance.report import Tally, render_html, render_markdown
 
 pytest_plugins = ["pytester"]
+
+REPOSITORY = CONFORMANCE_DIR.parent
 
 FAKE_IMPL = '''
 """A stand-in implementation for harness tests."""
@@ -68,6 +74,9 @@ INI = """
 addopts = -p no:locust -p no:cacheprovider
 conformance_paths = .
 """
+
+CONFTEST = "from conformance.fixtures import *  # noqa: F403\n"
+"""What a folder of extra spec tests puts in its conftest.py."""
 
 MIXED_SUITE = '''
 import pytest
@@ -113,10 +122,10 @@ def test_fixed():
 '''
 
 MIXED_EXPECTATIONS = """
-["test_mixed.py::test_known_failure"]
+["json.dumps.known"]
 reason = "not implemented yet"
 
-["test_mixed.py::test_fixed"]
+["json.dumps.fixed"]
 reason = "was broken"
 """
 
@@ -125,6 +134,7 @@ reason = "was broken"
 def suite(pytester: pytest.Pytester) -> pytest.Pytester:
     """A pytester folder holding the ini file and the fake implementation, on sys.path."""
     pytester.makefile(".ini", pytest=INI)
+    pytester.makeconftest(CONFTEST)
     pytester.makepyfile(fakeimpl=FAKE_IMPL)
     pytester.syspathinsert()
     return pytester
@@ -233,7 +243,6 @@ def test_name(value):
     [
         (["routing"], {"test_redirect", "test_plural"}),
         (["routing.trailing-slash"], {"test_redirect"}),
-        (["routing.trailing"], set()),
         (["routing.trailing-slash.redirect"], {"test_redirect"}),
         (["json", "app.name"], {"test_dumps", "test_name[1]", "test_name[2]"}),
     ],
@@ -250,6 +259,79 @@ def test_spec_selects_by_whole_dotted_components(
     assert {report.nodeid.split("::", 1)[1] for report in passed} == expected
     deselected = reprec.getcalls("pytest_deselected")
     assert sum(len(call.items) for call in deselected) == 6 - len(expected)
+
+
+def test_spec_that_selects_nothing_is_a_usage_error_naming_the_closest(
+    suite: pytest.Pytester,
+) -> None:
+    """A well-formed --spec prefix that selects no spec ID stops the run with exit 4."""
+    suite.makepyfile(test_select=SELECTION_SUITE)
+    result = run(suite, "--spec", "routing.trailing", "--spec", "json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.assert_outcomes()
+    result.stdout.fnmatch_lines(
+        [
+            "ERROR --spec routing.trailing: selects no spec ID; closest: routing.trailing-slash*",
+            "conformance FAIL (fakeimpl): 1 usage errors",
+        ]
+    )
+
+
+def test_spec_that_selects_nothing_is_a_usage_error_under_xdist(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_select=SELECTION_SUITE)
+    result = suite.runpytest_subprocess("--impl", "fakeimpl", "--spec", "json.dump", "-n", "2")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "INTERNALERROR" not in result.stdout.str() + result.stderr.str()
+    result.stdout.fnmatch_lines(
+        ["ERROR --spec json.dump: selects no spec ID; closest: json.dumps*"]
+    )
+
+
+def test_exclude_spec_leaves_out_a_prefix(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_select=SELECTION_SUITE)
+    reprec = suite.inline_run(
+        "--impl", "fakeimpl", "--exclude-spec", "routing", "--exclude-spec", "app.name"
+    )
+    passed, _, _ = reprec.listoutcomes()
+    assert {report.nodeid.split("::", 1)[1] for report in passed} == {"test_dumps"}
+
+
+TWICE_SUITE = '''
+import pytest
+
+
+@pytest.mark.spec("app.twice")
+def test_one():
+    """One."""
+
+
+@pytest.mark.spec("app.twice")
+def test_two():
+    """Two."""
+'''
+
+
+def test_one_spec_id_on_two_functions_is_a_usage_error(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_twice=TWICE_SUITE)
+    result = run(suite)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stdout.fnmatch_lines(["ERROR spec ID app.twice is on several test functions*"])
+
+
+def test_needs_marker_must_name_an_optional_feature(suite: pytest.Pytester) -> None:
+    suite.makepyfile(
+        test_needs="""
+        import pytest
+
+        @pytest.mark.needs("core")
+        @pytest.mark.spec("app.needs-core")
+        def test_one():
+            pass
+        """
+    )
+    result = run(suite)
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*@pytest.mark.needs('core') names no optional feature*"])
 
 
 @pytest.mark.parametrize("selector", ["nowhere", "routing.", "Routing"])
@@ -340,7 +422,7 @@ def test_missing_name_fails_the_test_with_a_clear_message(suite: pytest.Pytester
     result = run(suite)
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
-        ["*implementation 'fakeimpl' lacks 'Blueprint' required by this test*"]
+        ["*implementation 'fakeimpl' lacks 'Blueprint' required by this test (see the contract*"]
     )
 
 
@@ -415,11 +497,15 @@ def test_implementation_proxy_forwards_and_explains(pytester: pytest.Pytester) -
     assert isinstance(proxy, ModuleType)
     assert proxy.VALUE == 1 and proxy.__name__ == "proxied"
     assert proxy.views.VIEW == 2
+    assert proxy.submodule("views") is sys.modules["proxied.views"]
     assert "VALUE" in dir(proxy)
     with pytest.raises(ImplementationLacksName, match=r"^implementation 'proxied' lacks 'Nope'"):
         proxy.Nope
     with pytest.raises(ModuleNotFoundError, match="no_such_dependency_module"):
         proxy.broken
+    with pytest.raises(ImplementationLacksName, match=r"lacks submodule 'nothing\.here'") as info:
+        proxy.submodule("nothing.here")
+    assert info.value.missing == "nothing.here"
 
 
 def test_import_implementation_errors_are_one_line() -> None:
@@ -445,15 +531,36 @@ def test_implementation_version() -> None:
 def test_expectation_gate(suite: pytest.Pytester) -> None:
     suite.makepyfile(test_mixed=MIXED_SUITE)
     suite.makefile(".toml", expectations=MIXED_EXPECTATIONS)
-    result = run(suite, "--expectations", "expectations.toml", "-rxf")
+    result = run(suite, "--expectations", "expectations.toml", "-rxf", "-vv")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.assert_outcomes(passed=1, failed=2, skipped=1, errors=1, xfailed=1)
     result.stdout.fnmatch_lines(
         [
             "XFAIL test_mixed.py::test_known_failure - known failure: not implemented yet",
-            "FAILED test_mixed.py::test_fails - AssertionError: deliberate failure*",
-            "FAILED test_mixed.py::test_fixed*[[]unexpected pass[]]*",
+            "FAILED test_mixed.py::test_fails - [[]routing.rules.fails[]] A rule that the "
+            "implementation breaks. -- AssertionError: deliberate failure*",
+            "FAILED test_mixed.py::test_fixed - [[]json.dumps.fixed[]] A rule listed as failing "
+            "that now passes. -- *UnexpectedPass: listed in *expectations.toml as a known "
+            "failure (was broken): remove its entry [[]json.dumps.fixed[]]",
         ]
+    )
+
+
+@pytest.mark.parametrize("style", ["line", "short", "no", "native"])
+def test_every_failure_line_names_the_spec_id_and_rule(suite: pytest.Pytester, style: str) -> None:
+    """Whatever --tb is, the failure's lines carry its spec ID and rule."""
+    suite.makepyfile(test_mixed=MIXED_SUITE)
+    result = run(suite, f"--tb={style}", "-k", "fails", "-vv")  # -vv: lines are not cut
+    result.stdout.fnmatch_lines(
+        [
+            "FAILED [[]routing.rules.fails[]] A rule that the implementation breaks.",
+            "FAILED test_mixed.py::test_fails - [[]routing.rules.fails[]] A rule that the "
+            "implementation breaks. -- AssertionError*",
+            "conformance FAIL (fakeimpl): 1 failed; failing: routing.rules.fails",
+        ]
+    )
+    assert (
+        result.outlines[-1] == "conformance FAIL (fakeimpl): 1 failed; failing: routing.rules.fails"
     )
 
 
@@ -467,9 +574,10 @@ def test_expected_failures_alone_do_not_fail_the_run(suite: pytest.Pytester) -> 
         [
             "*- conformance -*",
             "implementation 'fakeimpl': 1 passed, 1 expected-failure",
-            "2 known failures listed in *expectations.toml (1 did not run)",
+            "2 known failures listed in *expectations.toml",
         ]
     )
+    assert result.outlines[-1] == "conformance PASS (fakeimpl): 1 passed, 1 expected-failure"
 
 
 def test_unlisted_failure_fails_and_listed_pass_fails(suite: pytest.Pytester) -> None:
@@ -483,20 +591,137 @@ def test_unlisted_failure_fails_and_listed_pass_fails(suite: pytest.Pytester) ->
 
 def test_expected_setup_error_counts_as_expected_failure(suite: pytest.Pytester) -> None:
     suite.makepyfile(test_mixed=MIXED_SUITE)
-    suite.makefile(".toml", expectations='["test_mixed.py::test_errors"]\nreason = "no fixture"\n')
+    suite.makefile(".toml", expectations='["json.dumps.errors"]\nreason = "no fixture"\n')
     result = run(suite, "--expectations", "expectations.toml", "-k", "errors")
     assert result.ret == pytest.ExitCode.OK
     result.assert_outcomes(xfailed=1)
+
+
+def test_default_expectations_file_is_in_the_invocation_folder(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_mixed=MIXED_SUITE)
+    folder = suite.mkdir("conformance-expectations")
+    (folder / "fakeimpl.toml").write_text('["routing.rules.fails"]\nreason = "known"\n')
+    result = run(suite, "-k", "fails")
+    assert result.ret == pytest.ExitCode.OK
+    result.assert_outcomes(xfailed=1)
+
+
+PARAM_SUITE = '''
+import pytest
+
+
+@pytest.mark.parametrize("value", ["good", "bad"])
+@pytest.mark.spec("json.values.kept")
+def test_values(value):
+    """Values are kept."""
+    assert value == "good"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(name, marks=pytest.mark.spec(f"config.default.{name}")) for name in ["a", "b"]],
+)
+def test_defaults(name):
+    """Each default has its own spec ID."""
+    assert name == "a"
+'''
+
+
+def test_parametrized_tests_are_keyed_by_spec_id_and_parameter(suite: pytest.Pytester) -> None:
+    """A parameter is part of the key only where one spec ID covers several parameters."""
+    suite.makepyfile(test_params=PARAM_SUITE)
+    result = run(suite, "--update-expectations", "--reason", "known")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    path = suite.path / "conformance-expectations" / "fakeimpl.toml"
+    assert set(load_expectations(path).entries) == {"json.values.kept[bad]", "config.default.b"}
+    assert run(suite).ret == pytest.ExitCode.OK
+
+
+def test_a_bare_spec_id_covers_every_parameter(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_params=PARAM_SUITE.replace('value == "good"', 'value == "other"'))
+    suite.makefile(
+        ".toml",
+        expectations='["json.values.kept"]\nreason = "all"\n["config.default.b"]\nreason = "b"\n',
+    )
+    result = run(suite, "--expectations", "expectations.toml")
+    result.assert_outcomes(passed=1, xfailed=3)
+    assert result.ret == pytest.ExitCode.OK
+
+
+def test_renaming_a_test_function_keeps_its_expectation(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_mixed=MIXED_SUITE.replace("def test_fails", "def test_renamed"))
+    suite.makefile(".toml", expectations='["routing.rules.fails"]\nreason = "known"\n')
+    result = run(suite, "--expectations", "expectations.toml", "-k", "renamed")
+    assert result.ret == pytest.ExitCode.OK
+    result.assert_outcomes(xfailed=1)
+
+
+def test_stale_expectation_fails_the_run(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_mixed=MIXED_SUITE)
+    suite.makefile(
+        ".toml",
+        expectations='["routing.rules.gone"]\nreason = "was removed"\n'
+        '["json.dumps.known"]\nreason = "known"\n',
+    )
+    result = run(suite, "--expectations", "expectations.toml", "-k", "passes or known")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "STALE expectation [[]routing.rules.gone[]] matches no test: remove it (was removed)",
+            "conformance FAIL (fakeimpl): 1 passed, 1 expected-failure, 1 stale expectations",
+        ]
+    )
+
+
+def test_entries_of_files_not_collected_are_not_stale(suite: pytest.Pytester) -> None:
+    """A run of some files cannot judge entries whose area lives in files it did not collect."""
+    suite.makepyfile(test_mixed=MIXED_SUITE, test_select=SELECTION_SUITE)
+    suite.makefile(".toml", expectations='["app.name.gone"]\nreason = "elsewhere"\n')
+    result = run(suite, "test_mixed.py", "--expectations", "expectations.toml", "-k", "passes")
+    assert result.ret == pytest.ExitCode.OK
+    result = run(suite, "--expectations", "expectations.toml", "-k", "passes")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+
+
+def test_flaky_entry_accepts_either_outcome(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_mixed=MIXED_SUITE)
+    suite.makefile(
+        ".toml",
+        expectations='["routing.rules.fails"]\nreason = "sometimes"\nstatus = "flaky"\n'
+        '["routing.rules.passes"]\nreason = "sometimes"\nstatus = "flaky"\n'
+        'issue = "https://example.invalid/1"\n',
+    )
+    result = run(
+        suite,
+        "--expectations",
+        "expectations.toml",
+        "-k",
+        "passes or fails",
+        "--conformance-json",
+        "run.json",
+    )
+    assert result.ret == pytest.ExitCode.OK
+    result.assert_outcomes(passed=1, xfailed=1)
+    tests = {
+        test["key"]: test for test in json.loads((suite.path / "run.json").read_text())["tests"]
+    }
+    assert tests["routing.rules.fails"]["outcome"] == "expected-failure"
+    assert tests["routing.rules.passes"]["outcome"] == "passed"
+    assert {test["expectation"] for test in tests.values()} == {"flaky"}
 
 
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
         ("not toml [", "invalid TOML"),
-        ('["test_x.py::test_y"]\nwhy = "x"\n', "needs a non-empty string 'reason'"),
-        ('["test_x.py::test_y"]\nreason = ""\n', "needs a non-empty string 'reason'"),
-        ('"test_x.py::test_y" = "reason"\n', "must be a table"),
-        ('["test_x.py::test_y"]\nreason = "r"\nowner = "me"\n', "unknown keys: owner"),
+        ('["app.x"]\nwhy = "x"\n', "unknown keys: why"),
+        ('["app.x"]\nreason = ""\n', "needs a non-empty string 'reason'"),
+        ('"app.x" = "reason"\n', "must be a table"),
+        ('["app.x"]\nreason = "r"\nowner = "me"\n', "unknown keys: owner"),
+        ('["app.x"]\nreason = "r"\nstatus = "maybe"\n', "status 'maybe'"),
+        ('["test_x.py::test_y"]\nreason = "r"\n', "not by test path or node ID"),
+        ('[implementation]\nwithout = ["teleport"]\n', "unknown feature 'teleport'"),
+        ('[implementation]\nwithout = ["core"]\n', "is required and cannot be left out"),
     ],
 )
 def test_malformed_expectations_are_a_usage_error(
@@ -510,29 +735,68 @@ def test_malformed_expectations_are_a_usage_error(
     assert line.startswith("ERROR: ") and "expectations.toml" in line and problem in line
 
 
-def test_update_expectations_rewrites_the_file(suite: pytest.Pytester) -> None:
+def test_unknown_without_feature_is_a_usage_error(suite: pytest.Pytester) -> None:
     suite.makepyfile(test_mixed=MIXED_SUITE)
-    suite.makefile(
-        ".toml",
-        expectations="# My own header.\n"
-        + MIXED_EXPECTATIONS
-        + '\n["test_mixed.py::test_gone"]\nreason = "not collected this run"\n',
+    result = run(suite, "--without", "teleport")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert [line for line in result.errlines if line.strip()] == [
+        "ERROR: --without: unknown feature 'teleport'; optional features: "
+        "cli, python-m, async, wsgi"
+    ]
+
+
+COMMENTED_EXPECTATIONS = """\
+# My own header.
+
+# Waiting for the router rewrite.
+["routing.rules.fails"]
+reason = "routing is half done"  # see the plan
+
+["json.dumps.fixed"]
+reason = "was broken"
+
+["json.dumps.known"]
+reason = "not implemented yet"
+"""
+
+
+def test_update_keeps_comments_order_and_reasons(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_mixed=MIXED_SUITE)
+    suite.makefile(".toml", expectations=COMMENTED_EXPECTATIONS)
+    result = run(
+        suite,
+        "--expectations",
+        "expectations.toml",
+        "--update-expectations",
+        "--reason",
+        "fixture broken on purpose",
     )
-    result = run(suite, "--expectations", "expectations.toml", "--update-expectations")
-    result.stdout.fnmatch_lines(
-        ["expectations rewritten: *expectations.toml (4 known failures: 2 added, 1 removed)"]
-    )
+    result.stdout.fnmatch_lines(["expectations updated: *expectations.toml (1 added, 1 removed)"])
     text = (suite.path / "expectations.toml").read_text()
-    assert text.startswith("# My own header.\n\n[")
-    assert tomllib.loads(text) == {
-        "test_mixed.py::test_errors": {"reason": "RuntimeError: fixture exploded"},
-        "test_mixed.py::test_fails": {
-            "reason": "AssertionError: deliberate failure",
-        },
-        "test_mixed.py::test_gone": {"reason": "not collected this run"},
-        "test_mixed.py::test_known_failure": {"reason": "not implemented yet"},
-    }
+    assert text.startswith("# My own header.\n\n# Waiting for the router rewrite.\n")
+    assert 'reason = "routing is half done"  # see the plan' in text
+    assert list(tomllib.loads(text)) == [
+        "routing.rules.fails",
+        "json.dumps.known",
+        "json.dumps.errors",
+    ]
+    assert tomllib.loads(text)["json.dumps.errors"] == {"reason": "fixture broken on purpose"}
     assert run(suite, "--expectations", "expectations.toml").ret == pytest.ExitCode.OK
+
+
+def test_update_in_a_partial_run_keeps_entries_outside_the_selection(
+    suite: pytest.Pytester,
+) -> None:
+    suite.makepyfile(test_mixed=MIXED_SUITE)
+    suite.makefile(".toml", expectations=COMMENTED_EXPECTATIONS)
+    before = (suite.path / "expectations.toml").read_text()
+    result = run(
+        suite, "--expectations", "expectations.toml", "--update-expectations", "-k", "passes"
+    )
+    result.stdout.fnmatch_lines(
+        ["expectations updated: *(0 added, 0 removed, 3 kept for tests outside this selection)"]
+    )
+    assert (suite.path / "expectations.toml").read_text() == before
 
 
 def test_update_expectations_creates_a_file_with_the_standard_header(
@@ -541,37 +805,56 @@ def test_update_expectations_creates_a_file_with_the_standard_header(
     suite.makepyfile(test_mixed=MIXED_SUITE)
     run(suite, "--expectations", "new/known.toml", "--update-expectations", "-k", "fails")
     text = (suite.path / "new" / "known.toml").read_text()
-    assert text.startswith("# Known failures of the implementation `fakeimpl`")
-    assert load_expectations(suite.path / "new" / "known.toml") == {
-        "test_mixed.py::test_fails": "AssertionError: deliberate failure"
+    assert text.startswith("# Expectations of the implementation `fakeimpl`")
+    entries = load_expectations(suite.path / "new" / "known.toml").entries
+    assert {key: entry.reason for key, entry in entries.items()} == {
+        "routing.rules.fails": "AssertionError: deliberate failure"
     }
 
 
 def test_shipped_expectation_files_are_empty_with_a_header() -> None:
     for name in ["flask", "framework"]:
-        path = CONFORMANCE_DIR / "expectations" / f"{name}.toml"
+        path = REPOSITORY / "conformance-expectations" / f"{name}.toml"
         text = path.read_text()
-        assert text.startswith(f"# Known failures of the implementation `{name}`")
-        assert load_expectations(path) == {}
+        assert text.startswith(f"# Expectations of the implementation `{name}`")
+        expectations = load_expectations(path)
+        assert expectations.entries == {} and expectations.without == []
 
 
-def test_updated_expectations_logic() -> None:
-    existing = {"a": "reason a", "b": "reason b", "c": "reason c", "d": "reason d"}
-    outcomes: dict[str, tuple[str, str | None]] = {
-        "a": (results.EXPECTED_FAILURE, "msg a"),
-        "b": (results.UNEXPECTED_PASS, "unexpected pass"),
-        "c": (results.SKIPPED, "Skipped: no"),
-        "e": (results.FAILED, "AssertionError: e"),
-        "f": (results.ERROR, None),
-        "g": (results.PASSED, None),
+def test_plan_update_logic(tmp_path: Path) -> None:
+    path = tmp_path / "e.toml"
+    path.write_text(
+        render_entries({"a.one": "reason a", "a.two": "reason b", "a.three": "reason c"})
+        + '["a.flaky"]\nreason = "f"\nstatus = "flaky"\n'
+        + '["a.params"]\nreason = "p"\n'
+    )
+    expectations = load_expectations(path)
+    outcomes = {
+        "a.one": results.EXPECTED_FAILURE,
+        "a.two": results.UNEXPECTED_PASS,
+        "a.new": results.FAILED,
+        "a.err": results.ERROR,
+        "a.ok": results.PASSED,
+        "a.flaky": results.PASSED,
+        "a.params[x]": results.PASSED,
     }
-    assert updated_expectations(existing, outcomes) == {
-        "a": "reason a",
-        "c": "reason c",
-        "d": "reason d",
-        "e": "AssertionError: e",
-        "f": "error",
-    }
+    collected = [*outcomes, "a.three", "a.params[y]"]
+    update = plan_update(expectations, outcomes, {"a.new": "boom"}, collected, ["a.gone"], None)
+    assert update.added == {"a.new": "boom", "a.err": "error"}
+    assert update.removed == ["a.gone", "a.two"]
+    assert update.kept_outside_selection == 2  # a.three and a.params[y] did not run
+
+
+def test_expectation_lookup_prefers_the_parameter_entry(tmp_path: Path) -> None:
+    path = tmp_path / "e.toml"
+    path.write_text(render_entries({"a.b": "all", "a.b[x]": "just x"}))
+    expectations = load_expectations(path)
+    assert expectations.lookup("a.b[x]").reason == "just x"  # type: ignore[union-attr]
+    assert expectations.lookup("a.b[y]").reason == "all"  # type: ignore[union-attr]
+    assert expectations.lookup("a.c") is None
+    with pytest.raises(ExpectationsError):
+        path.write_text("[a]\nreason = 'x'\n")
+        load_expectations(path)
 
 
 @pytest.mark.parametrize(
@@ -579,8 +862,8 @@ def test_updated_expectations_logic() -> None:
 )
 def test_toml_strings_round_trip(value: str) -> None:
     assert tomllib.loads(f"key = {toml_string(value)}") == {"key": value}
-    rendered = render_expectations({f"test_x.py::test[{value}]": value}, "# header\n")
-    assert tomllib.loads(rendered) == {f"test_x.py::test[{value}]": {"reason": value}}
+    rendered = render_entries({f"app.x[{value}]": value})
+    assert tomllib.loads(rendered) == {f"app.x[{value}]": {"reason": value}}
 
 
 # -- results ------------------------------------------------------------------------
@@ -594,37 +877,105 @@ def outcomes_by_name(document: dict[str, Any]) -> dict[str, tuple[str, str | Non
     }
 
 
+def validate_against_schema(document: dict[str, Any]) -> None:
+    """Validate a results document against the JSON Schema shipped with the suite."""
+    schema = json.loads(results.SCHEMA_PATH.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(document)
+
+
 def test_json_results_shape(suite: pytest.Pytester) -> None:
     suite.makepyfile(test_mixed=MIXED_SUITE)
     suite.makefile(".toml", expectations=MIXED_EXPECTATIONS)
-    run(suite, "--expectations", "expectations.toml", "--conformance-json", "out/results.json")
+    run(
+        suite,
+        "--expectations",
+        "expectations.toml",
+        "--conformance-json",
+        "out/results.json",
+        "--exclude-spec",
+        "app",
+        "--hypothesis-seed",
+        "7",
+    )
     path = suite.path / "out" / "results.json"
     document = json.loads(path.read_text())
+    validate_against_schema(document)
     assert document["format"] == results.FORMAT
-    assert document["format_version"] == results.FORMAT_VERSION
-    assert document["implementation"] == {"name": "fakeimpl", "version": "1.2.3"}
+    assert document["schema_version"] == results.SCHEMA_VERSION == 2
+    implementation = document["implementation"]
+    assert (implementation["name"], implementation["version"]) == ("fakeimpl", "1.2.3")
+    assert implementation["path"] == str(suite.path / "fakeimpl.py")
+    assert implementation["git_commit"] is None  # the temporary folder is no repository
+    assert document["reference"] is None
     assert document["python"]["version"] == ".".join(map(str, sys.version_info[:3]))
-    assert document["python"]["implementation"]
-    assert document["platform"]
+    assert document["packages"]["pytest"] == pytest.__version__
+    assert {"werkzeug", "hypothesis", "flaskspec"} <= set(document["packages"])
+    assert document["selection"]["exclude_spec"] == ["app"]
+    assert document["hypothesis"] == {"profile": "dev", "seed": "7"}
+    assert document["verdict"] == "fail"
+    assert document["expectations_path"] == str(suite.path / "expectations.toml")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["started_at"])
-    assert isinstance(document["duration"], float) and document["duration"] > 0
     assert outcomes_by_name(document) == {
         "test_errors": ("error", "RuntimeError: fixture exploded"),
         "test_fails": ("failed", "AssertionError: deliberate failure"),
-        "test_fixed": ("unexpected-pass", "unexpected pass (known failure: was broken)"),
+        "test_fixed": (
+            "unexpected-pass",
+            "unexpected pass: listed as a known failure (was broken)",
+        ),
         "test_known_failure": ("expected-failure", "AssertionError: known to fail"),
         "test_passes": ("passed", None),
         "test_skipped": ("skipped", "Skipped: not applicable"),
     }
     first = document["tests"][0]
-    assert set(first) == {"nodeid", "spec_id", "area", "outcome", "duration", "message"}
     assert first["nodeid"] == "test_mixed.py::test_errors"
-    assert (first["spec_id"], first["area"]) == ("json.dumps.errors", "json")
-    assert [test["nodeid"] for test in document["tests"]] == sorted(
-        test["nodeid"] for test in document["tests"]
+    assert (first["key"], first["spec_id"], first["area"]) == (
+        "json.dumps.errors",
+        "json.dumps.errors",
+        "json",
     )
+    assert first["rule"] == "A rule whose set-up breaks."
     loaded = results.load_results(path)
     assert len(loaded.tests) == 6 and loaded.implementation.version == "1.2.3"
+
+
+def test_results_record_the_git_commit_of_an_implementation_in_a_repository(
+    suite: pytest.Pytester,
+) -> None:
+    suite.makepyfile(test_mixed=MIXED_SUITE)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid"]
+    for command in (["init", "-q"], ["add", "fakeimpl.py"], ["commit", "-qm", "impl"]):
+        subprocess.run([*git, *command], cwd=suite.path, check=True)
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=suite.path, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    run(suite, "-k", "passes", "--conformance-json", "run.json")
+    implementation = json.loads((suite.path / "run.json").read_text())["implementation"]
+    assert implementation["git_commit"] == commit
+    assert implementation["git_dirty"] is True  # the test files are not committed
+
+
+def test_schema_rejects_a_document_the_reader_rejects() -> None:
+    good = json.loads(json.dumps(dataclass_dict(sample_run("x", {"t.py::app_a": "passed"}))))
+    validate_against_schema(good)
+    broken = json.loads(json.dumps(good))
+    broken["tests"][0]["outcome"] = "exploded"
+    with pytest.raises(jsonschema.ValidationError):
+        validate_against_schema(broken)
+
+
+def test_junit_xml_carries_spec_id_area_and_rule(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_mixed=MIXED_SUITE)
+    run(suite, "-k", "fails", "--junitxml", "junit.xml")
+    case = ElementTree.parse(suite.path / "junit.xml").find(".//testcase")
+    assert case is not None
+    properties = {prop.get("name"): prop.get("value") for prop in case.iter("property")}
+    assert properties == {
+        "spec_id": "routing.rules.fails",
+        "area": "routing",
+        "rule": "A rule that the implementation breaks.",
+        "expectation_key": "routing.rules.fails",
+    }
 
 
 def test_results_are_identical_under_xdist(suite: pytest.Pytester) -> None:
@@ -651,13 +1002,19 @@ def test_results_are_identical_under_xdist(suite: pytest.Pytester) -> None:
             "1 expected-failure, 1 unexpected-pass"
         ]
     )
-    rewritten = [load_expectations(suite.path / f"{name}.toml") for name in outcomes]
+    rewritten = [load_expectations(suite.path / f"{name}.toml").entries for name in outcomes]
     assert rewritten[0] == rewritten[1]
-    assert set(rewritten[0]) == {
-        "test_mixed.py::test_errors",
-        "test_mixed.py::test_fails",
-        "test_mixed.py::test_known_failure",
-    }
+    assert set(rewritten[0]) == {"json.dumps.errors", "routing.rules.fails", "json.dumps.known"}
+
+
+def test_stale_expectations_are_found_under_xdist(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_mixed=MIXED_SUITE)
+    suite.makefile(".toml", expectations='["routing.rules.gone"]\nreason = "was removed"\n')
+    result = suite.runpytest_subprocess(
+        "--impl", "fakeimpl", "--expectations", "expectations.toml", "-k", "passes", "-n", "2"
+    )
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["STALE expectation [[]routing.rules.gone[]] matches no test*"])
 
 
 def test_list_spec_works_under_xdist(suite: pytest.Pytester) -> None:
@@ -685,6 +1042,90 @@ def test_one_line_message() -> None:
     assert len(long) == 300 and long.endswith("…")
 
 
+# -- features and the preflight ------------------------------------------------------
+
+FEATURE_SUITE = '''
+import pytest
+
+
+@pytest.mark.spec("cli.commands.listed")
+def test_cli_area():
+    """A test in an area that needs the cli feature."""
+
+
+@pytest.mark.spec("app.runner")
+def test_uses_runner(runner):
+    """A test using a fixture that needs the cli feature."""
+
+
+@pytest.mark.needs("async")
+@pytest.mark.spec("app.async-view")
+def test_marked():
+    """A test marked as needing async views."""
+    assert False, "would fail"
+
+
+@pytest.mark.spec("app.cli-name")
+def test_trips(impl):
+    """A test that trips over a name of the cli feature."""
+    impl.submodule("cli").FlaskGroup
+
+
+@pytest.mark.spec("app.plain")
+def test_plain():
+    """A test that needs nothing optional."""
+'''
+
+
+def test_declared_absent_features_make_tests_not_applicable(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_features=FEATURE_SUITE)
+    result = run(
+        suite, "--without", "cli", "--without", "async", "--conformance-json", "run.json", "-rs"
+    )
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*1 passed, 4 not applicable*"])
+    tests = {
+        test["key"]: test for test in json.loads((suite.path / "run.json").read_text())["tests"]
+    }
+    assert {key: test["outcome"] for key, test in tests.items()} == {
+        "cli.commands.listed": "not-applicable",
+        "app.runner": "not-applicable",
+        "app.async-view": "not-applicable",
+        "app.cli-name": "not-applicable",
+        "app.plain": "passed",
+    }
+    assert tests["app.runner"]["features"] == ["cli"]
+    assert tests["app.cli-name"]["message"].startswith(
+        "not applicable: the implementation leaves out cli"
+    )
+
+
+def test_features_can_be_declared_in_the_expectations_file(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_features=FEATURE_SUITE)
+    suite.makefile(".toml", expectations='[implementation]\nwithout = ["cli", "async"]\n')
+    result = run(suite, "--expectations", "expectations.toml")
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["declared absent: async, cli (their tests are not applicable)"])
+
+
+def test_undeclared_missing_feature_fails_its_tests(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_features=FEATURE_SUITE)
+    result = run(suite, "-k", "trips")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*lacks submodule 'cli' required by this test*"])
+
+
+def test_module_without_the_core_api_stops_before_any_test(suite: pytest.Pytester) -> None:
+    suite.makepyfile(test_mixed=MIXED_SUITE)
+    result = suite.runpytest("--impl", "os", "-n", "2")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert [line for line in result.errlines if line.strip()] == [
+        "ERROR: --impl os: not a Flask-compatible implementation: module 'os' lacks Flask "
+        "(python -m conformance check-impl os lists the contract)"
+    ]
+    assert "test_mixed" not in result.stdout.str()
+
+
 # -- plugin loading and Hypothesis profiles -----------------------------------------
 
 
@@ -704,12 +1145,13 @@ def test_plugin_is_loaded_once_from_a_checkout_and_installed(suite: pytest.Pytes
 def test_hypothesis_profiles_are_registered() -> None:
     from hypothesis import HealthCheck, settings
 
-    ci = settings.get_profile("ci")
+    ci = settings.get_profile("conformance-ci")
     assert ci.derandomize and ci.deadline is None and ci.max_examples == 50
     assert HealthCheck.too_slow in ci.suppress_health_check
     assert settings.get_profile("dev").max_examples == 100
     assert settings.get_profile("dev").deadline is None
     assert settings.get_profile("deep").max_examples >= 1000
+    assert settings.get_profile("ci").max_examples != 50  # Hypothesis's own ci is untouched
 
 
 PROFILE_PROBE = """
@@ -726,7 +1168,7 @@ def test_profile():
 @pytest.mark.parametrize(
     ("environment", "args", "expected"),
     [
-        ({"CI": "true"}, [], "PROFILE ci 50"),
+        ({"CI": "true"}, [], "PROFILE conformance-ci 50"),
         ({}, [], "PROFILE dev 100"),
         ({}, ["--hypothesis-profile", "deep"], "PROFILE deep 5000"),
     ],
@@ -747,28 +1189,84 @@ def test_hypothesis_profile_selection(
     result.stdout.fnmatch_lines([f"*{expected}"])
 
 
+FOREIGN_TESTS = """
+import pytest
+from hypothesis import settings
+
+
+def test_profile_is_untouched():
+    assert settings.get_current_profile_name() == "default"
+    assert settings.default.max_examples == 100 and settings.default.deadline is not None
+
+
+def test_no_app_fixture(request):
+    with pytest.raises(pytest.FixtureLookupError):
+        request.getfixturevalue("app")
+    for name in ["impl", "client", "runner", "make_app", "reference"]:
+        with pytest.raises(pytest.FixtureLookupError):
+            request.getfixturevalue(name)
+"""
+
+
+def test_installed_plugin_stays_out_of_another_projects_tests(pytester: pytest.Pytester) -> None:
+    """A foreign test run gets no fixtures, markers, Hypothesis profile or output from
+    the plugin, only its options."""
+    for variable in ["CI", "GITHUB_ACTIONS"]:
+        pytester._monkeypatch.delenv(variable, raising=False)
+    pytester.makefile(".ini", pytest="[pytest]\naddopts = -p no:locust -p no:cacheprovider\n")
+    pytester.makepyfile(test_foreign=FOREIGN_TESTS)
+    pytester.makepyfile(
+        test_marker="import pytest\n\n@pytest.mark.spec('app.x')\ndef test_marked():\n    pass\n"
+    )
+    result = pytester.runpytest_subprocess(
+        "--strict-markers", "--continue-on-collection-errors", "--impl", "whatever"
+    )
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*'spec' not found in `markers` configuration option*"])
+    output = result.stdout.str()
+    assert "conformance" not in output.replace("-p no:locust", "")
+    assert pytester.runpytest_subprocess("--help").stdout.str().count("--without") == 1
+
+
 # -- report and diff ----------------------------------------------------------------
 
 
-def sample_run(name: str, outcomes: dict[str, str], duration: float = 1.5) -> results.RunResults:
-    """A results document for ``name`` with one test per ``{nodeid: outcome}`` entry."""
-    return results.RunResults(
-        implementation=results.ImplementationInfo(name=name, version="1.0"),
-        python=results.PythonInfo(version="3.11.7", implementation="CPython"),
-        platform="Linux",
-        started_at="2025-01-01T00:00:00Z",
-        duration=duration,
-        tests=[
+def sample_run(
+    name: str, outcomes: dict[str, str], duration: float = 1.5, verdict: str = "pass"
+) -> results.RunResults:
+    """A results document for ``name`` with one test per ``{nodeid: outcome}`` entry; a
+    node ID ``t.py::routing_a`` gets spec ID ``routing.a``."""
+    tests = []
+    for nodeid, outcome in outcomes.items():
+        area, rule = nodeid.split("::")[1].split("_", 1)
+        tests.append(
             results.TestResult(
                 nodeid=nodeid,
-                spec_id=f"{nodeid.split('::')[1].split('_')[0]}.rule-{index}",
-                area=nodeid.split("::")[1].split("_")[0],
+                key=f"{area}.{rule}",
+                spec_id=f"{area}.{rule}",
+                area=area,
+                rule=f"Rule {rule} of {area}.",
                 outcome=outcome,
                 duration=0.01,
                 message=None if outcome == results.PASSED else f"<boom> in {nodeid}",
             )
-            for index, (nodeid, outcome) in enumerate(outcomes.items())
-        ],
+        )
+    return results.RunResults(
+        suite_version="0.1.0",
+        implementation=results.ImplementationInfo(name=name, version="1.0"),
+        python=results.PythonInfo(version="3.11.7", implementation="CPython"),
+        platform="Linux",
+        packages={"pytest": "8.0"},
+        selection=results.Selection(
+            spec=[], exclude_spec=[], keyword="", markers="", without=[], args=[]
+        ),
+        hypothesis=results.HypothesisInfo(profile="dev", seed=None),
+        started_at="2025-01-01T00:00:00Z",
+        duration=duration,
+        verdict=verdict,
+        problems=[],
+        stale_expectations=[],
+        tests=tests,
     )
 
 
@@ -794,7 +1292,8 @@ def write_runs(directory: Path) -> list[str]:
         ("framework", CANDIDATE_OUTCOMES, 3.5),
     ]:
         path = directory / f"{name}.json"
-        results.dump_results(sample_run(name, outcomes, duration), path)
+        verdict = "fail" if "failed" in outcomes.values() else "pass"
+        results.dump_results(sample_run(name, outcomes, duration, verdict), path)
         paths.append(str(path))
     return paths
 
@@ -821,8 +1320,51 @@ def test_report_writes_html_and_markdown(
     assert "| routing | 2/2 (100.0%) | 1/2 (50.0%) |" in summary
     assert "| json | 1/1 (100.0%) | 0/1 (0.0%) |" in summary
     assert "| **Total** | **3/3 (100.0%)** | **1/3 (33.3%)** |" in summary
-    assert "| flask | 1.0 | 4 | 3 | 0 | 0 | 0 | 1 | 2.25 |" in summary
-    assert "| framework | 1.0 | 4 | 1 | 1 | 1 | 0 | 1 | 3.50 |" in summary
+    assert "| flask | 1.0 | PASS | 4 | 3 | 0 | 0 | 0 | 0 | 0 | 1 | 2.25 |" in summary
+    assert "| framework | 1.0 | FAIL | 4 | 1 | 1 | 0 | 0 | 1 | 0 | 1 | 3.50 |" in summary
+    assert "## framework 1.0: FAIL" in summary
+    assert "### Unexpected failures (1)\n\n- `routing.b` Rule b of routing. — <boom>" in summary
+    assert "### Expected failures (1)\n\n- `json.a` Rule a of json." in summary
+    assert '<div class="verdict fail"><strong>FAIL</strong> framework 1.0' in page
+    assert '<div class="verdict pass"><strong>PASS</strong> flask 1.0' in page
+    assert '<span class="rule">Rule b of routing.</span>' in page
+
+
+def test_report_shows_what_decided_a_verdict(tmp_path: Path) -> None:
+    """Unexpected passes, stale expectations, problems and absent features each get a
+    section, and not-applicable tests stay out of the rates."""
+    run_results = dataclasses.replace(
+        sample_run(
+            "thirdparty",
+            {
+                "t.py::routing_a": "unexpected-pass",
+                "t.py::routing_b": "passed",
+                "t.py::cli_a": "not-applicable",
+            },
+            verdict="fail",
+        ),
+        stale_expectations=[results.StaleExpectation("json.gone", "was removed")],
+        problems=["--spec json.x: selects no spec ID"],
+    )
+    tests = [
+        dataclasses.replace(test, features=["cli"]) if test.area == "cli" else test
+        for test in run_results.tests
+    ]
+    run_results = dataclasses.replace(
+        run_results,
+        tests=tests,
+        selection=dataclasses.replace(run_results.selection, without=["cli"]),
+    )
+    summary = render_markdown([run_results])
+    assert "### Unexpected passes (1)\n\n- `routing.a` Rule a of routing." in summary
+    assert "### Stale expectations (1)\n\n- `json.gone` — matches no test: remove it" in summary
+    assert "### Problems with the run (1)" in summary
+    assert "### Not applicable (1)\n\n- `cli` — declared absent: 1 tests not applicable" in summary
+    assert "| cli | — |" in summary
+    assert "| **Total** | **2/2 (100.0%)** |" in summary
+    page = render_html([run_results])
+    assert page.count('class="badge unexpected-pass"') == 1
+    assert 'class="badge stale"' in page and 'class="badge not-applicable"' in page
 
 
 def test_rates_below_one_never_show_100_percent() -> None:
@@ -843,8 +1385,8 @@ def test_report_default_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     paths = write_runs(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert cli.main(["report", *paths]) == 0
-    assert (tmp_path / "reports" / "conformance" / "index.html").is_file()
-    assert (tmp_path / "reports" / "conformance" / "summary.md").is_file()
+    assert (tmp_path / "conformance-report" / "index.html").is_file()
+    assert (tmp_path / "conformance-report" / "summary.md").is_file()
 
 
 BAD_DOCUMENTS = {
@@ -853,8 +1395,8 @@ BAD_DOCUMENTS = {
     "list.json": ("[]", "expected a JSON object"),
     "other.json": ('{"format": "something else"}', "not a conformance results file"),
     "version.json": (
-        json.dumps({"format": results.FORMAT, "format_version": 99}),
-        "unsupported format_version 99",
+        json.dumps({"format": results.FORMAT, "schema_version": 99}),
+        "unsupported schema_version 99",
     ),
 }
 
@@ -912,8 +1454,8 @@ def test_diff_exits_1_on_a_newly_failing_test(
     assert cli.main(["diff", old, new]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "Newly failing (2):",
-        "  t.py::json_a  passed -> expected-failure: <boom> in t.py::json_a",
-        "  t.py::routing_b  passed -> failed: <boom> in t.py::routing_b",
+        "  json.a  passed -> expected-failure: <boom> in t.py::json_a",
+        "  routing.b  passed -> failed: <boom> in t.py::routing_b",
         "2 newly failing, 0 newly passing, 0 added, 0 removed",
     ]
 
@@ -931,11 +1473,11 @@ def test_diff_exits_0_when_nothing_newly_fails(
     assert cli.main(["diff", str(tmp_path / "before.json"), str(tmp_path / "after.json")]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "Newly passing (1):",
-        "  t.py::app_a  failed -> unexpected-pass",
+        "  app.a  failed -> unexpected-pass",
         "Added (1):",
-        "  t.py::app_c  (failed)",
+        "  app.c  (failed)",
         "Removed (1):",
-        "  t.py::app_b  (was passed)",
+        "  app.b  (was passed)",
         "0 newly failing, 1 newly passing, 1 added, 1 removed",
     ]
 

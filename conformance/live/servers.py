@@ -43,6 +43,7 @@ from asgiref.wsgi import WsgiToAsgi
 from waitress import wasyncore
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from conformance.implementation import environment_for
 from conformance.live import liveapp
 from conformance.live.asgi import in_fresh_context
 
@@ -294,11 +295,8 @@ def _run_gunicorn(impl: Any, workdir: Path) -> Iterator[str]:
         encoding="utf-8",
     )
     log_path = workdir / "gunicorn.log"
-    environment = dict(os.environ)
-    repository = str(LIVEAPP_PATH.parents[2])  # where the implementation package lives
-    environment["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [repository, environment.get("PYTHONPATH")])
-    )
+    # Where the implementation and the suite import from, which may not be this folder.
+    environment = environment_for(impl, os.environ)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             gunicorn_command(app_module, workdir),
