@@ -55,9 +55,7 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(PYTEST) tests -q -n $(WORKERS)
 
-spec: $(STAMP)
-	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask
-	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework
+spec: conformance
 
 test: lint typecheck unit spec
 

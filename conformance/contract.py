@@ -26,19 +26,19 @@ import importlib.util
 from collections.abc import Callable, Iterable, Sequence
 from types import ModuleType
 
-SIGNAL_NAMES = (
-    "template_rendered",
-    "before_render_template",
-    "request_started",
-    "request_finished",
-    "request_tearing_down",
-    "got_request_exception",
-    "appcontext_tearing_down",
-    "appcontext_pushed",
-    "appcontext_popped",
-    "message_flashed",
-)
-"""The signals the suite connects to, as top-level names."""
+SIGNAL_NAMES = {
+    "template_rendered": "template-rendered",
+    "before_render_template": "before-render-template",
+    "request_started": "request-started",
+    "request_finished": "request-finished",
+    "request_tearing_down": "request-tearing-down",
+    "got_request_exception": "got-request-exception",
+    "appcontext_tearing_down": "appcontext-tearing-down",
+    "appcontext_pushed": "appcontext-pushed",
+    "appcontext_popped": "appcontext-popped",
+    "message_flashed": "message-flashed",
+}
+"""The signals the suite connects to: top-level name -> the signal's blinker name."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -333,9 +333,9 @@ class ConformanceHooks:
             if report.failed:
                 status = results.EXPECTED_FAILURE
                 report.outcome = "skipped"
-                report.wasxfail = (
-                    f"known failure{' (flaky)' if entry.flaky else ''}: {entry.reason}"
-                )
+                flaky = " (flaky)" if entry.flaky else ""
+                issue = f" ({entry.issue})" if entry.issue else ""
+                report.wasxfail = f"known failure{flaky}: {entry.reason}{issue}"
             elif report.passed and report.when == "call" and not entry.flaky:
                 status = results.UNEXPECTED_PASS
                 message = f"unexpected pass: listed as a known failure ({entry.reason})"

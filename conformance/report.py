@@ -256,6 +256,8 @@ th, td { border: 1px solid var(--line); padding: .4rem .6rem; text-align: left;
          vertical-align: top; }
 th { background: #f6f8fa; font-weight: 600; }
 td.num { font-variant-numeric: tabular-nums; }
+table.runs th, table.runs td { font-size: .85em; padding: .3rem .45rem; }
+table.environment td, table.environment th { font-size: .8em; color: var(--muted); }
 td.cell a { color: inherit; text-decoration: none; }
 td.cell a:hover { text-decoration: underline; }
 .rate { font-size: .85em; color: var(--muted); }
@@ -356,12 +358,16 @@ def _area_of(entry: Entry) -> str:
 def _html_verdict(column: RunColumn) -> str:
     run = column.run
     counts = count_outcomes(run.tests)
-    gate = sum(counts[outcome] for outcome in GATE_FAILURES) + len(run.stale_expectations)
-    detail = (
-        f"{gate + len(run.problems)} reasons to fail"
-        if run.verdict == FAIL
-        else f"{counts[PASSED]} passed, {counts[EXPECTED_FAILURE]} known failures"
-    )
+    if run.verdict == FAIL:
+        reasons = [
+            (counts[FAILED] + counts[ERROR], "unexpected failures"),
+            (counts[UNEXPECTED_PASS], "unexpected passes"),
+            (len(run.stale_expectations), "stale expectations"),
+            (len(run.problems), "problems"),
+        ]
+        detail = ", ".join(f"{count} {what}" for count, what in reasons if count)
+    else:
+        detail = f"{counts[PASSED]} passed, {counts[EXPECTED_FAILURE]} known failures"
     return (
         f'<div class="verdict {esc_class(run.verdict)}"><strong>{html.escape(run.verdict.upper())}'
         f"</strong> {html.escape(column.label)}<br><small>{html.escape(detail)}</small></div>"
@@ -391,33 +397,39 @@ def _html_cell(tally: Tally, anchor: str | None) -> str:
 
 
 def _html_runs_table(columns: Sequence[RunColumn]) -> str:
-    header = [*RUN_COLUMNS, "Python", "Platform", "Started (UTC)"]
-    body = []
-    for column in columns:
-        run = column.run
-        cells = [
-            *_run_row(run),
-            f"{run.python.implementation} {run.python.version}",
-            run.platform,
-            run.started_at,
+    rows = [_run_row(column.run) for column in columns]
+    environment = ["Run", "Python", "Platform", "Suite", "werkzeug", "Started (UTC)"]
+    environment_rows = [
+        [
+            column.label,
+            f"{column.run.python.implementation} {column.run.python.version}",
+            column.run.platform,
+            column.run.suite_version,
+            column.run.packages.get("werkzeug", "—"),
+            column.run.started_at,
         ]
-        body.append(
-            "<tr>"
-            + "".join(
-                f'<td class="num">{html.escape(cell)}</td>'
-                if index in _NUMERIC_RUN_COLUMNS
-                else f"<td>{html.escape(cell)}</td>"
-                for index, cell in enumerate(cells)
-            )
-            + "</tr>"
-        )
-    return (
-        "<table><thead><tr>"
-        + "".join(f"<th>{html.escape(name)}</th>" for name in header)
-        + "</tr></thead><tbody>"
-        + "".join(body)
-        + "</tbody></table>"
+        for column in columns
+    ]
+    return _html_table(RUN_COLUMNS, rows, _NUMERIC_RUN_COLUMNS, "runs") + _html_table(
+        environment, environment_rows, range(0), "environment"
     )
+
+
+def _html_table(
+    header: Sequence[str], rows: Sequence[Sequence[str]], numeric: range, css_class: str
+) -> str:
+    esc = html.escape
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{esc(cell)}</td>' if index in numeric else f"<td>{esc(cell)}</td>"
+            for index, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
+    head = "".join(f"<th>{esc(name)}</th>" for name in header)
+    return f'<table class="{css_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _html_entry(entry: Entry) -> str:

@@ -13,21 +13,10 @@ from typing import Any
 import pytest
 from werkzeug.exceptions import NotFound
 
+from conformance.contract import SIGNAL_NAMES
+
 #: Recorded calls: (sender, keyword arguments) per signal sent.
 Calls = list[tuple[Any, dict[str, Any]]]
-
-SIGNAL_NAMES = {
-    "template_rendered": "template-rendered",
-    "before_render_template": "before-render-template",
-    "request_started": "request-started",
-    "request_finished": "request-finished",
-    "request_tearing_down": "request-tearing-down",
-    "got_request_exception": "got-request-exception",
-    "appcontext_tearing_down": "appcontext-tearing-down",
-    "appcontext_pushed": "appcontext-pushed",
-    "appcontext_popped": "appcontext-popped",
-    "message_flashed": "message-flashed",
-}
 
 
 @pytest.fixture

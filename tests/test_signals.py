@@ -7,7 +7,7 @@ from typing import Any
 import blinker
 import pytest
 
-from conformance.test_signals import SIGNAL_NAMES
+from conformance.contract import SIGNAL_NAMES
 from framework import signals
 
 
