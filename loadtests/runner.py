@@ -119,6 +119,9 @@ POLL_INTERVAL_S = 0.1
 EXIT_INTERRUPTED = 130
 DEFAULT_P99_MS = 50.0
 DEFAULT_WARMUP_S = 2
+# Locust processes running users by default: one per core, so the generator can use every
+# core it is given (at most 4: beyond that, spread it over machines; see the README).
+DEFAULT_PROCESSES = max(1, min(4, os.cpu_count() or 1))
 
 # The werkzeug development server, threaded, without a log line per request.
 WERKZEUG_BOOT = (
@@ -150,7 +153,7 @@ class RunOptions:
     workers: int | None
     out: Path
     scenario: str = "mixed"
-    processes: int = 1
+    processes: int = DEFAULT_PROCESSES
     warmup_s: int = DEFAULT_WARMUP_S
     p99_ms: float = DEFAULT_P99_MS
     step_plan: StepPlan | None = None
@@ -268,8 +271,9 @@ def build_parser() -> OneLineErrorParser:
     run.add_argument(
         "--processes",
         type=_positive_int,
-        default=1,
-        help="locust processes running users; above 1, a master and that many workers (1)",
+        default=DEFAULT_PROCESSES,
+        help="locust processes running users; above 1, a master and that many workers "
+        f"(one per core: {DEFAULT_PROCESSES})",
     )
     run.add_argument(
         "--warmup",
