@@ -16,29 +16,26 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
-
+from loadtest_samples import endpoint, generator, machine, measurement, run_report, step
 from werkzeug.test import Client
 
 from loadtests import apps, rawapp, runner
+from loadtests.measures import TimelinePoint
 from loadtests.report import (
     EndpointStats,
     ExceptionEntry,
     FailureEntry,
     ReportError,
-    RunReport,
     load_report,
     parse_exceptions_csv,
     parse_failures_csv,
     parse_stats_csv,
     render_summary,
 )
-from loadtests.measures import TimelinePoint
 from loadtests.runner import RunError
 from loadtests.steps import StepPlan
-from loadtest_samples import endpoint, generator, machine, measurement, run_report, step
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -608,7 +605,9 @@ def test_render_summary_flags_partial_statistics() -> None:
 
 
 def test_render_summary_gives_server_cost_generator_and_machine() -> None:
-    text = render_summary(run_report(measurement=measurement(), generator=generator(), machine=machine()))
+    text = render_summary(
+        run_report(measurement=measurement(), generator=generator(), machine=machine())
+    )
     assert (
         "measured after warm-up: 5000 requests in 10 s (500 req/s, 0 failures), p50 4.0 ms, "
         "p99 20 ms; server 300 us CPU per request over 3 process(es), peak RSS 30.0 MiB per "
