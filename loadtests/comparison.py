@@ -29,7 +29,7 @@ TARGET_VS_BASELINE = 0.75
 TARGET_VS_RAW = 1.3
 TARGET_IMPL = "framework"
 IMPL_COLORS = {"framework": PALETTE[0], "flask": PALETTE[1], RAW_IMPL: PALETTE[2]}
-SetupKey = tuple[str, int | None, str, str, int, int, int]
+SetupKey = tuple[str, int | None, str, str, int, int, int, float | None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,30 +75,64 @@ def setup_key(report: RunReport) -> SetupKey:
         report.users,
         report.duration_s,
         report.processes,
+        report.rate,
     )
 
 
 def setup_title(key: SetupKey) -> str:
     """Return a set-up as a short heading."""
-    server, workers, scenario, shape, users, duration, processes = key
-    load = (
-        f"steps up to {users} users, {duration} s"
-        if shape == "steps"
-        else f"{users} users, {duration} s"
-    )
+    server, workers, scenario, shape, users, duration, processes, rate = key
+    if shape == "steps":
+        load = f"steps up to {users} users, {duration} s"
+    elif rate is not None:
+        load = f"{users} users at {rate:g} req/s, {duration} s"
+    else:
+        load = f"{users} users, {duration} s"
     generator = f"{processes} locust process" + ("es" if processes > 1 else "")
     return f"{server_label(server, workers)} · {scenario} · {load} · {generator}"
 
 
-def group_runs(reports: Iterable[RunReport]) -> dict[SetupKey, dict[str, RunReport]]:
-    """Group runs by set-up; raise :class:`ReportError` on two runs of one impl and set-up."""
-    groups: dict[SetupKey, dict[str, RunReport]] = {}
+def group_rounds(reports: Iterable[RunReport]) -> dict[SetupKey, dict[str, list[RunReport]]]:
+    """Group runs by set-up and implementation, rounds in order.
+
+    Raises :class:`ReportError` on two runs of one implementation, set-up and round.
+    """
+    groups: dict[SetupKey, dict[str, list[RunReport]]] = {}
     for report in reports:
-        runs = groups.setdefault(setup_key(report), {})
-        if report.impl in runs:
-            raise ReportError(f"two reports for {report.impl} on {setup_title(setup_key(report))}")
-        runs[report.impl] = report
+        rounds = groups.setdefault(setup_key(report), {}).setdefault(report.impl, [])
+        if any(run.round == report.round for run in rounds):
+            again = f" round {report.round}" if report.round else ""
+            raise ReportError(
+                f"two reports for {report.impl}{again} on {setup_title(setup_key(report))}"
+            )
+        rounds.append(report)
+        rounds.sort(key=lambda run: run.round)
     return dict(sorted(groups.items(), key=lambda item: tuple(map(str, item[0]))))
+
+
+def median_run(rounds: Sequence[RunReport]) -> RunReport:
+    """Return the round whose server CPU per request is the median (the lower of two)."""
+    measured = sorted(
+        (run for run in rounds if _cpu(run) is not None), key=lambda run: _cpu(run) or 0.0
+    )
+    if not measured:
+        return rounds[0]
+    return measured[(len(measured) - 1) // 2]
+
+
+def group_runs(reports: Iterable[RunReport]) -> dict[SetupKey, dict[str, RunReport]]:
+    """Group runs by set-up, one run per implementation: the median round of its repeats."""
+    return {
+        key: {impl: median_run(rounds) for impl, rounds in by_impl.items()}
+        for key, by_impl in group_rounds(reports).items()
+    }
+
+
+def _spread(rounds: Sequence[RunReport]) -> str:
+    values = [cpu for run in rounds if (cpu := _cpu(run)) is not None]
+    if len(values) < 2:
+        return ""
+    return f" ({len(values)} rounds: {min(values):,.0f}-{max(values):,.0f})"
 
 
 def impl_order(groups: dict[SetupKey, dict[str, RunReport]], baseline: str) -> list[str]:
@@ -131,19 +165,25 @@ def _cpu(report: RunReport | None) -> float | None:
 
 
 def cpu_table(
-    groups: dict[SetupKey, dict[str, RunReport]], impls: list[str], baseline: str
+    rounds: dict[SetupKey, dict[str, list[RunReport]]], impls: list[str], baseline: str
 ) -> Table:
-    """Return the headline: server CPU per request per set-up, with the ratios."""
+    """Return the headline: server CPU per request per set-up, with the ratios.
+
+    With repeated rounds, each cell is the median round's figure with the range of
+    all rounds, and the ratios divide medians.
+    """
     compared = [impl for impl in impls if impl not in (baseline, RAW_IMPL)]
     header = ["set-up", *(f"{impl} us" for impl in impls)]
     for impl in compared:
         header += [f"{impl}/{baseline}", f"{impl}/{RAW_IMPL}"]
     rows = []
     notes = []
-    for key, runs in groups.items():
+    for key, by_impl in rounds.items():
         if key[3] != "constant":
             continue
-        row = [setup_title(key), *(_fmt(_cpu(runs.get(impl))) for impl in impls)]
+        runs = {impl: median_run(repeats) for impl, repeats in by_impl.items()}
+        row = [setup_title(key)]
+        row += [_fmt(_cpu(runs.get(impl))) + _spread(by_impl.get(impl, [])) for impl in impls]
         for impl in compared:
             row += [
                 _ratio(_cpu(runs.get(impl)), _cpu(runs.get(baseline))),
@@ -158,7 +198,8 @@ def cpu_table(
         rows,
         [
             "CPU time (user + system) of the whole server process tree over the measured "
-            "window after warm-up, divided by the requests completed in that window.",
+            "window after warm-up, divided by the requests completed in that window. "
+            "Repeated set-ups show the median round and the range of all rounds.",
             *notes,
         ],
     )
@@ -184,7 +225,7 @@ def target_note(runs: dict[str, RunReport], baseline: str) -> str:
     )
 
 
-def window_table(groups: dict[SetupKey, dict[str, RunReport]], impls: list[str]) -> Table:
+def window_table(rounds: dict[SetupKey, dict[str, list[RunReport]]], impls: list[str]) -> Table:
     """Return throughput, latency, memory and the load on generator and machine, per run."""
     header = [
         "set-up", "impl", "req/s", "p50 ms", "p99 ms", "failures", "server us/req",
@@ -192,37 +233,39 @@ def window_table(groups: dict[SetupKey, dict[str, RunReport]], impls: list[str])
     ]  # fmt: skip
     rows = []
     saturated = []
-    for key, runs in groups.items():
-        if key[3] != "constant":
-            continue
-        for impl in impls:
-            run = runs.get(impl)
-            if run is None:
-                continue
-            m, g, machine = run.measurement, run.generator, run.machine
-            generator = "-"
-            if g is not None:
-                generator = (
-                    f"{'SATURATED' if g.saturated else 'ok'}: busiest "
-                    f"{g.busiest_process_share:.0%}, all {g.share_of_cores:.0%} of "
-                    f"{g.cores_had} core(s)"
-                )
-                if g.saturated:
-                    saturated.append(f"{impl} on {setup_title(key)}")
-            rows.append(
-                [
-                    setup_title(key),
-                    impl,
-                    _fmt(m.rps if m else None),
-                    _ms(m.p50_ms if m else None),
-                    _ms(m.p99_ms if m else None),
-                    str(m.failures) if m else "-",
-                    _fmt(m.cpu_us_per_request if m else None),
-                    _fmt(m.peak_rss_mib_per_worker if m else None, 1),
-                    generator,
-                    f"{machine.busy_share:.0%} ({machine.others_share:.0%})" if machine else "-",
-                ]
+    runs = [
+        (key, run)
+        for key, by_impl in rounds.items()
+        if key[3] == "constant"
+        for impl in impls
+        for run in by_impl.get(impl, [])
+    ]
+    for key, run in runs:
+        impl = run.impl + (f" r{run.round}" if run.round else "")
+        m, g, machine = run.measurement, run.generator, run.machine
+        generator = "-"
+        if g is not None:
+            generator = (
+                f"{'SATURATED' if g.saturated else 'ok'}: busiest "
+                f"{g.busiest_process_share:.0%}, all {g.share_of_cores:.0%} of "
+                f"{g.cores_had} core(s)"
             )
+            if g.saturated:
+                saturated.append(f"{impl} on {setup_title(key)}")
+        rows.append(
+            [
+                setup_title(key),
+                impl,
+                _fmt(m.rps if m else None),
+                _ms(m.p50_ms if m else None),
+                _ms(m.p99_ms if m else None),
+                str(m.failures) if m else "-",
+                _fmt(m.cpu_us_per_request if m else None),
+                _fmt(m.peak_rss_mib_per_worker if m else None, 1),
+                generator,
+                f"{machine.busy_share:.0%} ({machine.others_share:.0%})" if machine else "-",
+            ]
+        )
     notes = [
         "req/s, p50 and p99 are counted by the locust processes over the measured window "
         "(seconds of wall-clock time after warm-up). The generator is saturated when one "
@@ -299,9 +342,10 @@ def machine_lines(reports: Sequence[RunReport]) -> list[str]:
 
 def build_tables(reports: Sequence[RunReport], baseline: str) -> list[Table]:
     """Return the comparison's tables (CPU, window, capacity) for ``reports``."""
+    rounds = group_rounds(reports)
     groups = group_runs(reports)
     impls = impl_order(groups, baseline)
-    tables = [cpu_table(groups, impls, baseline), window_table(groups, impls)]
+    tables = [cpu_table(rounds, impls, baseline), window_table(rounds, impls)]
     capacity = capacity_table(groups, impls, baseline)
     if capacity is not None:
         tables.append(capacity)
@@ -374,8 +418,7 @@ def setup_charts(key: SetupKey, runs: dict[str, RunReport], impls: list[str]) ->
         ]
         charts.append(bar_chart("Server CPU per request", bars, "us"))
     links = " ".join(
-        f"<a href='raw/{escape(runs[impl].impl)}-{escape(key[0])}-{escape(key[2])}"
-        f"{'-steps' if key[3] == 'steps' else ''}.html'>{escape(impl)}</a>"
+        f"<a href='raw/{escape(runs[impl].name)}.html'>{escape(runs[impl].name)}</a>"
         for impl in present
     )
     return (

@@ -48,6 +48,9 @@ def form_text(name: str) -> str:
     return f"Hello, {name}!"
 
 
+#: The environment variable that paces each locust user to that many requests per second.
+USER_RATE_ENV_VAR = "LOADTEST_USER_RATE"
+
 #: The locust user classes of ``loadtests/scenarios.py`` each ``--scenario`` runs.
 #: ``mixed`` is the weighted walk over every endpoint plus a JSON-only API client.
 SCENARIO_USERS: dict[str, tuple[str, ...]] = {

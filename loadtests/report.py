@@ -219,9 +219,11 @@ class RunReport:
     uvicorn worker processes, waitress threads; ``None`` for werkzeug's threaded
     server). ``processes`` is the number of locust processes running users.
     ``complete`` is false when the statistics are locust's last periodic snapshot
-    rather than its final numbers. ``measurement`` covers the window after warm-up
-    (None when the run was too short for one); ``steps`` are the steps of a
-    ``--shape steps`` run, judged against ``p99_bound_ms``.
+    rather than its final numbers. ``rate`` is the total requests per second the
+    users were paced to (None: as fast as they could). ``measurement`` covers the
+    window after warm-up (None when the run was too short for one); ``steps`` are
+    the steps of a ``--shape steps`` run, judged against ``p99_bound_ms``. ``round``
+    numbers the repeats of one set-up (0 when it is not repeated).
     """
 
     impl: str
@@ -249,6 +251,13 @@ class RunReport:
     timeline: list[TimelinePoint] = dataclasses.field(default_factory=list)
     steps: list[StepResult] = dataclasses.field(default_factory=list)
     p99_bound_ms: float | None = None
+    rate: float | None = None
+    round: int = 0
+
+    @property
+    def name(self) -> str:
+        """Return the stem of this run's file names (see :func:`run_name`)."""
+        return run_name(self.impl, self.server, self.scenario, self.shape, self.round)
 
     @property
     def capacity(self) -> StepResult | None:
@@ -323,6 +332,8 @@ class RunReport:
                 timeline=[TimelinePoint(**item) for item in data["timeline"]],
                 steps=[StepResult.from_json(item) for item in data["steps"]],
                 p99_bound_ms=data["p99_bound_ms"],
+                rate=data["rate"],
+                round=data["round"],
             )
         except KeyError as exc:
             raise ReportError(f"report lacks {exc.args[0]!r}")
@@ -333,6 +344,13 @@ class RunReport:
         """Write the report as indented JSON to ``path``, creating its folder."""
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+
+
+def run_name(impl: str, server: str, scenario: str, shape: str, round_number: int = 0) -> str:
+    """Return ``<impl>-<server>-<scenario>[-steps][-r<round>]``, a run's file name stem."""
+    steps = "-steps" if shape == "steps" else ""
+    repeat = f"-r{round_number}" if round_number else ""
+    return f"{impl}-{server}-{scenario}{steps}{repeat}"
 
 
 def _optional(cls: Any, data: dict[str, Any] | None) -> Any:

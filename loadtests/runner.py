@@ -56,7 +56,7 @@ from conformance.implementation import (
 )
 from loadtests.apps import IMPL_ENV_VAR, RAW_IMPL
 from loadtests.comparison import write_comparison
-from loadtests.contract import SCENARIO_USERS
+from loadtests.contract import SCENARIO_USERS, USER_RATE_ENV_VAR
 from loadtests.measures import GENERATOR_GROUP, SERVER_GROUP, measure, timeline_points
 from loadtests.processes import (
     HOST,
@@ -80,6 +80,7 @@ from loadtests.report import (
     parse_failures_csv,
     parse_stats_csv,
     render_summary,
+    run_name,
 )
 from loadtests.sampling import TreeSampler
 from loadtests.steps import StepPlan
@@ -157,6 +158,13 @@ class RunOptions:
     warmup_s: int = DEFAULT_WARMUP_S
     p99_ms: float = DEFAULT_P99_MS
     step_plan: StepPlan | None = None
+    rate: float | None = None
+    round: int = 0
+
+    @property
+    def user_rate(self) -> float | None:
+        """Return the requests per second each user is paced to (None: no pacing)."""
+        return None if self.rate is None else self.rate / self.users
 
     @property
     def shape(self) -> str:
@@ -165,9 +173,8 @@ class RunOptions:
 
     @property
     def name(self) -> str:
-        """Return ``<impl>-<server>-<scenario>[-steps]``, the stem of the report's files."""
-        suffix = "-steps" if self.step_plan is not None else ""
-        return f"{self.impl}-{self.server}-{self.scenario}{suffix}"
+        """Return ``<impl>-<server>-<scenario>[-steps][-r<round>]``, the report's file stem."""
+        return run_name(self.impl, self.server, self.scenario, self.shape, self.round)
 
     @property
     def run_time_s(self) -> int:
@@ -300,6 +307,17 @@ def build_parser() -> OneLineErrorParser:
         "--step-seconds", type=_positive_int, default=6, help="length of a step, s (6)"
     )
     run.add_argument("--steps", type=_positive_int, default=5, help="number of steps (5)")
+    run.add_argument(
+        "--round",
+        type=_non_negative_int,
+        default=0,
+        help="number this run as a repeat of its set-up; compare takes the median (0: none)",
+    )
+    run.add_argument(
+        "--rate",
+        type=_positive_float,
+        help="pace the users to this many requests/s in all (default: as fast as they can)",
+    )
     compare = commands.add_parser(
         "compare",
         help="set JSON reports side by side in comparison.md and comparison.html",
@@ -336,6 +354,10 @@ def validate_run(args: argparse.Namespace) -> RunOptions:
         raise UsageError("--workers does not apply to --server werkzeug (one threaded process)")
     workers = args.workers if args.workers is not None else DEFAULT_WORKERS[args.server]
     plan = None
+    if args.shape == "steps" and args.rate is not None:
+        raise UsageError(
+            "--rate does not apply to --shape steps (its users go as fast as they can)"
+        )
     if args.shape == "steps":
         plan = StepPlan(args.step_users, args.step_seconds, args.steps)
         if plan.step_seconds < 3:
@@ -358,6 +380,8 @@ def validate_run(args: argparse.Namespace) -> RunOptions:
         warmup_s=args.warmup,
         p99_ms=args.p99_ms,
         step_plan=plan,
+        rate=args.rate,
+        round=args.round,
     )
 
 
@@ -428,15 +452,19 @@ def locust_worker_command(options: RunOptions, master_port: int) -> list[str]:
 
 
 def child_environment(
-    impl: str, timeline_dir: Path | None = None, plan: StepPlan | None = None
+    impl: str,
+    timeline_dir: Path | None = None,
+    plan: StepPlan | None = None,
+    user_rate: float | None = None,
 ) -> dict[str, str]:
     """Return the environment of the server and locust processes.
 
     ``LOADTEST_IMPL`` chooses the implementation, ``LOADTEST_TIMELINE_DIR`` where
-    locust's processes count their requests, the step plan (if any) is passed on,
-    the project and the caller's folder are importable, no
-    proxy is used for 127.0.0.1, and settings of locust, gunicorn or uvicorn from
-    the caller's environment are dropped so that the command lines alone decide.
+    locust's processes count their requests, the step plan and the users' pacing
+    (``LOADTEST_USER_RATE``) are passed on when given, the project and the caller's
+    folder are importable, no proxy is used for 127.0.0.1, and settings of locust,
+    gunicorn or uvicorn from the caller's environment are dropped so that the
+    command lines alone decide.
     """
     env = {
         key: value
@@ -448,6 +476,8 @@ def child_environment(
         env[TIMELINE_DIR_ENV_VAR] = str(timeline_dir)
     if plan is not None:
         env.update(plan.environment())
+    if user_rate is not None:
+        env[USER_RATE_ENV_VAR] = repr(user_rate)
     # The children run in the report folder: the caller's folder keeps its modules importable.
     paths = [str(PROJECT_ROOT), os.getcwd(), env.get("PYTHONPATH")]
     env["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
@@ -558,6 +588,8 @@ def read_results(options: RunOptions, csv_prefix: Path, started_at: str) -> RunR
         shape=options.shape,
         processes=options.processes,
         p99_bound_ms=options.p99_ms if options.step_plan is not None else None,
+        rate=options.rate,
+        round=options.round,
     )
 
 
@@ -581,7 +613,7 @@ def run_load_test(options: RunOptions, progress: IO[str] = sys.stderr) -> RunRep
         stale.unlink()
     server_log_path = raw / f"{options.name}.server.log"
     locust_log_path = raw / f"{options.name}.locust.log"
-    env = child_environment(options.impl, timeline_dir, options.step_plan)
+    env = child_environment(options.impl, timeline_dir, options.step_plan, options.user_rate)
     port = free_port()
     master_port = free_port() if options.processes > 1 else None
     started_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
@@ -605,6 +637,7 @@ def run_load_test(options: RunOptions, progress: IO[str] = sys.stderr) -> RunRep
             f"{options.step_plan.step_seconds} s, {options.step_plan.steps} steps"
             if options.step_plan is not None
             else f"{options.users} users for {options.duration_s} s"
+            + ("" if options.rate is None else f", paced to {options.rate:g} req/s in all")
         )
         generator = (
             "one locust process"

@@ -10,7 +10,9 @@ request than ``HttpUser``), so that the generator is not the bottleneck. Each
 class per endpoint (:class:`HelloUser`, :class:`JsonUser`, ...) to isolate what
 differs, and ``mixed``: :class:`BrowsingUser` walking every endpoint with weighted
 tasks plus :class:`JsonUser`. Users send requests back to back (no think time), so the
-requests per second measure what the stack serves at that many concurrent clients.
+requests per second measure what the stack serves at that many concurrent clients;
+with ``LOADTEST_USER_RATE`` set (the runner's ``--rate``), each user is paced to that
+many requests per second instead, so that every implementation serves the same load.
 Every response is checked, its status and a marker in its body (compared as bytes, to
 spare the generator decoding), and a wrong one is reported as a failure through
 ``catch_response`` with a fixed message that names what was wrong.
@@ -29,13 +31,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import time
 from collections.abc import Callable
 from typing import Any
 
 import gevent  # type: ignore[import-untyped]
-from locust import FastHttpUser, constant, events, task
+from locust import FastHttpUser, constant, constant_throughput, events, task
 from locust.contrib.fasthttp import ResponseContextManager
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
@@ -50,6 +53,7 @@ from loadtests.contract import (
     STREAM_CHUNKS,
     TEMPLATE_ITEMS,
     TEMPLATE_TITLE_ESCAPED,
+    USER_RATE_ENV_VAR,
     form_text,
     session_text,
     stream_chunk,
@@ -66,6 +70,12 @@ STREAM_BODY = "".join(stream_chunk(index) for index in range(STREAM_CHUNKS))
 LAST_TEMPLATE_ITEM = f"<li>item {TEMPLATE_ITEMS - 1}</li>"
 STATIC_URL = f"/static/{STATIC_FILE}"
 TIMELINE_FLUSH_INTERVAL_S = 0.5
+
+
+def _wait_time() -> Callable[[Any], float]:
+    """Return no think time, or the pacing that holds each user to ``$LOADTEST_USER_RATE``/s."""
+    rate = os.environ.get(USER_RATE_ENV_VAR)
+    return constant_throughput(float(rate)) if rate else constant(0)
 
 
 def check(
@@ -108,7 +118,7 @@ class LoadUser(FastHttpUser):
     """The base of every user: no think time, and not a user class of its own."""
 
     abstract = True
-    wait_time = constant(0)
+    wait_time = _wait_time()
 
     def get_hello(self) -> None:
         """GET /hello: plain text."""

@@ -186,3 +186,25 @@ def test_bar_chart_bars_are_proportional() -> None:
     svg = bar_chart("t", [("a", 50.0, "#000"), ("b", 100.0, "#111")], "us")
     widths = [float(w) for w in re.findall(r"<rect [^>]*width='([\d.]+)'", svg)]
     assert widths[1] == pytest.approx(2 * widths[0])
+
+
+def test_repeated_rounds_give_the_median_and_the_range() -> None:
+    runs = [
+        measured_report("framework", cpu, round=index + 1)
+        for index, cpu in enumerate((260.0, 200.0, 230.0))
+    ] + [measured_report("flask", cpu, round=index + 1) for index, cpu in enumerate((300.0, 340.0))]
+    text = render_comparison(runs)
+    [row] = table_rows(text, CPU_TITLE)
+    assert row["framework us"] == "230 (3 rounds: 200-260)"
+    # Of two rounds, the lower one is the median.
+    assert row["flask us"] == "300 (2 rounds: 300-340)"
+    assert row["framework/flask"] == "0.77"
+    impls = [r["impl"] for r in table_rows(text, WINDOW_TITLE)]
+    assert impls == ["framework r1", "framework r2", "framework r3", "flask r1", "flask r2"]
+    # The charts draw the median round; its locust report is linked by its name.
+    assert "raw/framework-gunicorn-hello-r3.html" in render_html(runs)
+
+
+def test_one_round_twice_is_refused() -> None:
+    with pytest.raises(ReportError, match="two reports for flask round 2 on gunicorn -w 2"):
+        render_comparison([measured_report("flask", 1.0, round=2)] * 2)
