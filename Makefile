@@ -18,7 +18,7 @@ help:
 	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(REPORTS)/"
 	@echo "make test         set up .venv, then ruff, mypy and every test"
 	@echo "make bench        in-process speed ratios, written to reports/bench.txt"
-	@echo "make load         locust against gunicorn for both implementations, compared in reports/load/"
+	@echo "make load         server CPU/request and capacity: framework, flask, raw; reports/load/"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,11 +55,23 @@ bench: $(STAMP)
 	@mkdir -p reports
 	$(PY) -m loadtests.bench | tee reports/bench.txt
 
-# A short locust run of each implementation on gunicorn, and their comparison.
+# Load benchmarks (about 8 minutes): server CPU per request of framework, flask and the
+# raw WSGI floor on gunicorn (3 interleaved rounds) and waitress, then a saturation search
+# of each; compared in reports/load/comparison.md and comparison.html.
+LOAD_IMPLS := framework flask raw
+LOAD_RUN := $(PY) -m loadtests run --scenario hello
+LOAD_CONSTANT := --users 16 --spawn-rate 16 --warmup 3 --duration 15s
+LOAD_STEPS := --shape steps --step-users 8 --step-seconds 5 --steps 5
 load: $(STAMP)
-	$(PY) -m loadtests run --impl framework --server gunicorn --users 20 --spawn-rate 10 --duration 20s
-	$(PY) -m loadtests run --impl flask --server gunicorn --users 20 --spawn-rate 10 --duration 20s
-	$(PY) -m loadtests compare reports/load/framework-gunicorn.json reports/load/flask-gunicorn.json
+	rm -f reports/load/*.json
+	for round in 1 2 3; do for impl in $(LOAD_IMPLS); do \
+	  $(LOAD_RUN) --impl $$impl --server gunicorn $(LOAD_CONSTANT) --round $$round || exit 1; \
+	done; done
+	for impl in $(LOAD_IMPLS); do \
+	  $(LOAD_RUN) --impl $$impl --server waitress $(LOAD_CONSTANT) || exit 1; done
+	for server in gunicorn waitress; do for impl in $(LOAD_IMPLS); do \
+	  $(LOAD_RUN) --impl $$impl --server $$server $(LOAD_STEPS) || exit 1; done; done
+	$(PY) -m loadtests compare reports/load/*.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
