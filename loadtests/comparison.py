@@ -29,7 +29,7 @@ TARGET_VS_BASELINE = 0.75
 TARGET_VS_RAW = 1.3
 TARGET_IMPL = "framework"
 IMPL_COLORS = {"framework": PALETTE[0], "flask": PALETTE[1], RAW_IMPL: PALETTE[2]}
-SetupKey = tuple[str, int | None, str, str, int, int, int, float | None]
+SetupKey = tuple[str, int | None, str, str, int, int, int, float | None, bool]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,12 +76,13 @@ def setup_key(report: RunReport) -> SetupKey:
         report.duration_s,
         report.processes,
         report.rate,
+        report.profiled,
     )
 
 
 def setup_title(key: SetupKey) -> str:
     """Return a set-up as a short heading."""
-    server, workers, scenario, shape, users, duration, processes, rate = key
+    server, workers, scenario, shape, users, duration, processes, rate, profiled = key
     if shape == "steps":
         load = f"steps up to {users} users, {duration} s"
     elif rate is not None:
@@ -89,7 +90,8 @@ def setup_title(key: SetupKey) -> str:
     else:
         load = f"{users} users, {duration} s"
     generator = f"{processes} locust process" + ("es" if processes > 1 else "")
-    return f"{server_label(server, workers)} · {scenario} · {load} · {generator}"
+    profile = " · profiled with py-spy" if profiled else ""
+    return f"{server_label(server, workers)} · {scenario} · {load} · {generator}{profile}"
 
 
 def group_rounds(reports: Iterable[RunReport]) -> dict[SetupKey, dict[str, list[RunReport]]]:
@@ -190,7 +192,7 @@ def cpu_table(
                 _ratio(_cpu(runs.get(impl)), _cpu(runs.get(RAW_IMPL))),
             ]
         rows.append(row)
-        if (key[0], key[1], key[2]) == TARGET_SETUP:
+        if (key[0], key[1], key[2]) == TARGET_SETUP and not key[8]:
             notes.append(target_note(runs, baseline))
     return Table(
         "Server CPU per request (microseconds, lower is better)",
@@ -260,7 +262,12 @@ def window_table(rounds: dict[SetupKey, dict[str, list[RunReport]]], impls: list
                 _ms(m.p50_ms if m else None),
                 _ms(m.p99_ms if m else None),
                 str(m.failures) if m else "-",
-                _fmt(m.cpu_us_per_request if m else None),
+                _fmt(m.cpu_us_per_request if m else None)
+                + (
+                    f" ({m.server_system_share:.0%} kernel)"
+                    if m and m.server_system_share is not None
+                    else ""
+                ),
                 _fmt(m.peak_rss_mib_per_worker if m else None, 1),
                 generator,
                 f"{machine.busy_share:.0%} ({machine.others_share:.0%})" if machine else "-",
@@ -318,6 +325,42 @@ def capacity_table(
     )
 
 
+def profile_table(groups: dict[SetupKey, dict[str, RunReport]], impls: list[str]) -> Table | None:
+    """Return where a profiled worker's Python time went, per implementation, or None."""
+    profiled = [
+        (key, run) for key, runs in groups.items() for impl in impls
+        if (run := runs.get(impl)) is not None and run.profile
+    ]  # fmt: skip
+    if not profiled:
+        return None
+    places = sorted(
+        {share.where for _, run in profiled for share in run.profile},
+        key=lambda where: (
+            -max((s.share for _, run in profiled for s in run.profile if s.where == where))
+        ),
+    )
+    header = ["where", *(f"{run.impl} ({run.server}, {run.scenario})" for _, run in profiled)]
+    rows = []
+    for where in places:
+        row = [where]
+        for _, run in profiled:
+            share = next((s.share for s in run.profile if s.where == where), 0.0)
+            row.append(f"{share:.0%}")
+        rows.append(row)
+    rows.append(["py-spy samples", *(str(run.profile_samples) for _, run in profiled)])
+    return Table(
+        "Where a server worker's Python time goes (py-spy, samples holding the GIL)",
+        header,
+        rows,
+        [
+            "Each sample is counted by its deepest frame in the application (the "
+            "implementation, werkzeug and the other libraries, the view) or in the server "
+            "(by module). Kernel time in socket calls is not Python time: see the share of "
+            "server CPU spent in the kernel in the run's report."
+        ],
+    )
+
+
 def machine_lines(reports: Sequence[RunReport]) -> list[str]:
     """Return lines naming the machine, the time span and how busy it was."""
     machines = {r.machine.cpu_model + f", {r.machine.cores} core(s)" for r in reports if r.machine}
@@ -346,9 +389,9 @@ def build_tables(reports: Sequence[RunReport], baseline: str) -> list[Table]:
     groups = group_runs(reports)
     impls = impl_order(groups, baseline)
     tables = [cpu_table(rounds, impls, baseline), window_table(rounds, impls)]
-    capacity = capacity_table(groups, impls, baseline)
-    if capacity is not None:
-        tables.append(capacity)
+    for table in (capacity_table(groups, impls, baseline), profile_table(groups, impls)):
+        if table is not None:
+            tables.append(table)
     return tables
 
 

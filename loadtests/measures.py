@@ -42,7 +42,11 @@ def _round(value: float | None, digits: int = 1) -> float | None:
 
 @dataclasses.dataclass(frozen=True)
 class Measurement:
-    """The measured window of a run (or of one step): load, latency and server cost."""
+    """The measured window of a run (or of one step): load, latency and server cost.
+
+    ``server_system_share`` is the part of the server's CPU spent in the kernel
+    (system time: the socket calls), the rest being the Python processes' own work.
+    """
 
     start: int
     seconds: int
@@ -55,6 +59,7 @@ class Measurement:
     cpu_us_per_request: float | None
     server_processes: int
     peak_rss_mib_per_worker: float | None
+    server_system_share: float | None = None
 
     @classmethod
     def of(cls, bucket: Bucket, start: int, seconds: int, usage: WindowUsage) -> Measurement:
@@ -75,6 +80,7 @@ class Measurement:
             cpu_us_per_request=round(cpu_s * 1e6 / bucket.requests, 1) if bucket.requests else None,
             server_processes=len(server.cpu_by_pid) if server is not None else 0,
             peak_rss_mib_per_worker=round(peak / MIB, 1) if peak else None,
+            server_system_share=round(server.system_s / cpu_s, 3) if server and cpu_s else None,
         )
 
 

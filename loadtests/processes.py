@@ -16,6 +16,8 @@ import urllib.request
 from pathlib import Path
 from typing import IO
 
+import psutil  # type: ignore[import-untyped]
+
 from loadtests.contract import HELLO_BODY
 
 HOST = "127.0.0.1"
@@ -129,4 +131,23 @@ def wait_until_ready(
                 f"{server} did not answer on {url} within {timeout:.0f} s; "
                 f"last lines of {log_path}: {log_tail(log_path)}"
             )
+        time.sleep(POLL_INTERVAL_S)
+
+
+def first_worker(pid: int, timeout: float = 5.0) -> int:
+    """Return the first child of the server ``pid`` (its first worker), else ``pid`` itself.
+
+    A server with workers (gunicorn, uvicorn) forks them on start: wait up to
+    ``timeout`` seconds for one; a server without (waitress, werkzeug) is its own worker.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            children = psutil.Process(pid).children()
+        except psutil.Error:
+            return pid
+        if children:
+            return int(min(children, key=lambda child: child.pid).pid)
+        if time.monotonic() > deadline:
+            return pid
         time.sleep(POLL_INTERVAL_S)

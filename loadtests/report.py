@@ -28,6 +28,7 @@ from loadtests.measures import (
     TimelinePoint,
     capacity,
 )
+from loadtests.profiling import ProfileShare
 
 SCHEMA = "flaskspec-load/2"
 # Locust rewrites ``PREFIX_stats.csv`` (and failures, exceptions) every second during a
@@ -223,7 +224,9 @@ class RunReport:
     users were paced to (None: as fast as they could). ``measurement`` covers the
     window after warm-up (None when the run was too short for one); ``steps`` are
     the steps of a ``--shape steps`` run, judged against ``p99_bound_ms``. ``round``
-    numbers the repeats of one set-up (0 when it is not repeated).
+    numbers the repeats of one set-up (0 when it is not repeated). A ``profiled``
+    run had py-spy record a server worker; ``profile`` says where its sampled Python
+    time went.
     """
 
     impl: str
@@ -253,11 +256,16 @@ class RunReport:
     p99_bound_ms: float | None = None
     rate: float | None = None
     round: int = 0
+    profiled: bool = False
+    profile_samples: int = 0
+    profile: list[ProfileShare] = dataclasses.field(default_factory=list)
 
     @property
     def name(self) -> str:
         """Return the stem of this run's file names (see :func:`run_name`)."""
-        return run_name(self.impl, self.server, self.scenario, self.shape, self.round)
+        return run_name(
+            self.impl, self.server, self.scenario, self.shape, self.round, self.profiled
+        )
 
     @property
     def capacity(self) -> StepResult | None:
@@ -334,6 +342,9 @@ class RunReport:
                 p99_bound_ms=data["p99_bound_ms"],
                 rate=data["rate"],
                 round=data["round"],
+                profiled=data["profiled"],
+                profile_samples=data["profile_samples"],
+                profile=[ProfileShare(**item) for item in data["profile"]],
             )
         except KeyError as exc:
             raise ReportError(f"report lacks {exc.args[0]!r}")
@@ -346,11 +357,19 @@ class RunReport:
         path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
 
 
-def run_name(impl: str, server: str, scenario: str, shape: str, round_number: int = 0) -> str:
-    """Return ``<impl>-<server>-<scenario>[-steps][-r<round>]``, a run's file name stem."""
+def run_name(
+    impl: str,
+    server: str,
+    scenario: str,
+    shape: str,
+    round_number: int = 0,
+    profiled: bool = False,
+) -> str:
+    """Return ``<impl>-<server>-<scenario>[-steps][-profiled][-r<round>]``, a file stem."""
     steps = "-steps" if shape == "steps" else ""
+    profile = "-profiled" if profiled else ""
     repeat = f"-r{round_number}" if round_number else ""
-    return f"{impl}-{server}-{scenario}{steps}{repeat}"
+    return f"{impl}-{server}-{scenario}{steps}{profile}{repeat}"
 
 
 def _optional(cls: Any, data: dict[str, Any] | None) -> Any:
@@ -420,10 +439,13 @@ def _us(value: float | None) -> str:
 def describe_measurement(m: Measurement) -> str:
     """Return the requests, latency and server cost of a measured window on one line."""
     rss = "-" if m.peak_rss_mib_per_worker is None else f"{m.peak_rss_mib_per_worker:.1f} MiB"
+    kernel = (
+        "" if m.server_system_share is None else f" ({m.server_system_share:.0%} in the kernel)"
+    )
     return (
         f"{m.requests} requests in {m.seconds} s ({m.rps:.0f} req/s, {m.failures} failures), "
         f"p50 {_latency_ms(m.p50_ms)} ms, p99 {_latency_ms(m.p99_ms)} ms; server "
-        f"{_us(m.cpu_us_per_request)} us CPU per request over {m.server_processes} "
+        f"{_us(m.cpu_us_per_request)} us CPU per request{kernel} over {m.server_processes} "
         f"process(es), peak RSS {rss} per worker"
     )
 
@@ -453,6 +475,12 @@ def measurement_lines(report: RunReport) -> list[str]:
                 else "none: no step stayed within the bound"
             )
         )
+    if report.profile:
+        lines.append(
+            f"where a worker's Python time goes ({report.profile_samples} py-spy samples "
+            "holding the GIL):"
+        )
+        lines += [f"  {share.share:>6.1%}  {share.where}" for share in report.profile]
     if report.generator is not None:
         lines.append(report.generator.verdict)
     if report.machine is not None:

@@ -61,11 +61,19 @@ from loadtests.measures import GENERATOR_GROUP, SERVER_GROUP, measure, timeline_
 from loadtests.processes import (
     HOST,
     RunError,
+    first_worker,
     free_port,
     log_tail,
     start_process,
     stop_process,
     wait_until_ready,
+)
+from loadtests.profiling import (
+    PYSPY,
+    ProfileShare,
+    pyspy_command,
+    pyspy_path,
+    summarise_profile,
 )
 from loadtests.report import (
     FINAL_EXCEPTIONS_SUFFIX,
@@ -160,6 +168,7 @@ class RunOptions:
     step_plan: StepPlan | None = None
     rate: float | None = None
     round: int = 0
+    profile: bool = False
 
     @property
     def user_rate(self) -> float | None:
@@ -173,8 +182,8 @@ class RunOptions:
 
     @property
     def name(self) -> str:
-        """Return ``<impl>-<server>-<scenario>[-steps][-r<round>]``, the report's file stem."""
-        return run_name(self.impl, self.server, self.scenario, self.shape, self.round)
+        """Return the stem of the report's file names (see :func:`run_name`)."""
+        return run_name(self.impl, self.server, self.scenario, self.shape, self.round, self.profile)
 
     @property
     def run_time_s(self) -> int:
@@ -308,6 +317,11 @@ def build_parser() -> OneLineErrorParser:
     )
     run.add_argument("--steps", type=_positive_int, default=5, help="number of steps (5)")
     run.add_argument(
+        "--profile",
+        action="store_true",
+        help="record one server worker with py-spy and say where its Python time goes",
+    )
+    run.add_argument(
         "--round",
         type=_non_negative_int,
         default=0,
@@ -350,6 +364,8 @@ def validate_run(args: argparse.Namespace) -> RunOptions:
     for package in (*SERVER_PACKAGES[args.server], "locust", "psutil"):
         if importlib.util.find_spec(package) is None:
             raise UsageError(f"{package} is not installed (pip install {package})")
+    if args.profile and pyspy_path() is None:
+        raise UsageError("--profile needs py-spy (pip install py-spy)")
     if args.server == "werkzeug" and args.workers is not None:
         raise UsageError("--workers does not apply to --server werkzeug (one threaded process)")
     workers = args.workers if args.workers is not None else DEFAULT_WORKERS[args.server]
@@ -382,6 +398,7 @@ def validate_run(args: argparse.Namespace) -> RunOptions:
         step_plan=plan,
         rate=args.rate,
         round=args.round,
+        profile=args.profile,
     )
 
 
@@ -590,6 +607,7 @@ def read_results(options: RunOptions, csv_prefix: Path, started_at: str) -> RunR
         p99_bound_ms=options.p99_ms if options.step_plan is not None else None,
         rate=options.rate,
         round=options.round,
+        profiled=options.profile,
     )
 
 
@@ -612,6 +630,8 @@ def run_load_test(options: RunOptions, progress: IO[str] = sys.stderr) -> RunRep
     for stale in [*raw.glob(f"{options.name}_*.csv"), *timeline_dir.glob(TIMELINE_GLOB)]:
         stale.unlink()
     server_log_path = raw / f"{options.name}.server.log"
+    profile_path = (raw / f"{options.name}.pyspy.txt").resolve()
+    profile_path.unlink(missing_ok=True)
     locust_log_path = raw / f"{options.name}.locust.log"
     env = child_environment(options.impl, timeline_dir, options.step_plan, options.user_rate)
     port = free_port()
@@ -655,9 +675,22 @@ def run_load_test(options: RunOptions, progress: IO[str] = sys.stderr) -> RunRep
                 )
                 sampler.watch(GENERATOR_GROUP, worker.pid)
         sampler.start()
+        profiler = None
+        if options.profile:
+            worker_pid = first_worker(server.pid)
+            _say(progress, f"profiling {options.server} worker {worker_pid} with py-spy")
+            profiler = start(
+                pyspy_command(
+                    pyspy_path() or PYSPY, worker_pid, options.run_time_s + 3, profile_path
+                ),
+                raw / f"{options.name}.pyspy.log",
+            )
         code = watch_locust(
             locust, server, options, Path(f"{csv_prefix}{PERIODIC_STATS_SUFFIX}"), progress
         )
+        if profiler is not None:
+            # py-spy writes its samples when its duration is over: let it finish.
+            profiler.wait(timeout=options.run_time_s + LOCUST_GRACE_S)
     finally:
         sampler.stop()
         for process in reversed(processes):
@@ -670,6 +703,10 @@ def run_load_test(options: RunOptions, progress: IO[str] = sys.stderr) -> RunRep
             f"{exc}; locust exited with code {code}; last lines of {locust_log_path}: "
             f"{log_tail(locust_log_path)}"
         )
+    profile_samples, profile = 0, list[ProfileShare]()
+    if options.profile and profile_path.exists():
+        with open(profile_path, encoding="utf-8") as file:
+            profile_samples, profile = summarise_profile(file, options.server)
     timeline = load_timeline(timeline_dir)
     settle_s = math.ceil(options.users / options.spawn_rate) + options.warmup_s
     measured = measure(timeline, sampler, options.processes, options.step_plan, settle_s)
@@ -680,6 +717,8 @@ def run_load_test(options: RunOptions, progress: IO[str] = sys.stderr) -> RunRep
         generator=measured.generator,
         machine=measured.machine,
         timeline=timeline_points(timeline),
+        profile_samples=profile_samples,
+        profile=profile,
     )
     report.write(options.out / f"{options.name}.json")
     return report

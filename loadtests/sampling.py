@@ -26,9 +26,10 @@ SAMPLE_INTERVAL_S = 0.25
 
 @dataclasses.dataclass(frozen=True)
 class ProcessSample:
-    """One process at one moment: its cumulative CPU seconds and resident bytes."""
+    """One process at one moment: cumulative CPU seconds (all, and in the kernel), memory."""
 
     cpu_s: float
+    system_s: float
     rss: int
     is_root: bool
 
@@ -50,6 +51,7 @@ class GroupUsage:
     cpu_by_pid: dict[int, float]
     peak_rss_by_pid: dict[int, int]
     root_pids: frozenset[int]
+    system_s: float = 0.0
 
     @property
     def worker_pids(self) -> list[int]:
@@ -161,7 +163,10 @@ class TreeSampler(threading.Thread):
                         except psutil.Error:
                             continue
                         seen[process.pid] = ProcessSample(
-                            cpu_s=times.user + times.system, rss=rss, is_root=process in roots
+                            cpu_s=times.user + times.system,
+                            system_s=times.system,
+                            rss=rss,
+                            is_root=process in roots,
                         )
             taken = Sample(
                 t=now,
@@ -201,13 +206,16 @@ class TreeSampler(threading.Thread):
         for group in samples[-1].processes:
             pids = {pid for s in samples for pid in s.processes.get(group, {})}
             cpu_by_pid: dict[int, float] = {}
+            system_s = 0.0
             for pid in pids:
-                values = [
-                    s.processes[group][pid].cpu_s if pid in s.processes.get(group, {}) else 0.0
-                    for s in samples
-                ]
+                readings = [s.processes.get(group, {}).get(pid, _ABSENT) for s in samples]
+                values = [reading.cpu_s for reading in readings]
                 used = _interpolate(times, values, end) - _interpolate(times, values, start)
                 cpu_by_pid[pid] = max(0.0, used)
+                system = [reading.system_s for reading in readings]
+                system_s += max(
+                    0.0, _interpolate(times, system, end) - _interpolate(times, system, start)
+                )
             peak = {
                 pid: max(
                     (s.processes[group][pid].rss for s in inside if pid in s.processes[group]),
@@ -216,13 +224,14 @@ class TreeSampler(threading.Thread):
                 for pid in pids
             }
             roots = frozenset(
-                pid for pid in pids if samples[-1].processes[group].get(pid, _NOT_ROOT).is_root
+                pid for pid in pids if samples[-1].processes[group].get(pid, _ABSENT).is_root
             )
             groups[group] = GroupUsage(
                 cpu_s=sum(cpu_by_pid.values()),
                 cpu_by_pid=cpu_by_pid,
                 peak_rss_by_pid={pid: rss for pid, rss in peak.items() if rss},
                 root_pids=roots,
+                system_s=system_s,
             )
         busy = [s.machine_busy_s for s in samples]
         return WindowUsage(
@@ -234,4 +243,5 @@ class TreeSampler(threading.Thread):
         )
 
 
-_NOT_ROOT = ProcessSample(cpu_s=0.0, rss=0, is_root=False)
+# A process not seen (yet, or in this group) in a sample.
+_ABSENT = ProcessSample(cpu_s=0.0, system_s=0.0, rss=0, is_root=False)

@@ -11,6 +11,7 @@ from loadtest_samples import generator, machine, measured_report, run_report, st
 
 from loadtests.charts import Series, bar_chart, line_chart, nice_ceiling
 from loadtests.comparison import render_comparison, render_html, write_comparison
+from loadtests.profiling import APPLICATION, ProfileShare
 from loadtests.report import ReportError
 
 
@@ -208,3 +209,25 @@ def test_repeated_rounds_give_the_median_and_the_range() -> None:
 def test_one_round_twice_is_refused() -> None:
     with pytest.raises(ReportError, match="two reports for flask round 2 on gunicorn -w 2"):
         render_comparison([measured_report("flask", 1.0, round=2)] * 2)
+
+
+def test_profiled_runs_are_a_set_up_of_their_own_with_a_profile_table() -> None:
+    profile = [ProfileShare(APPLICATION, 0.3), ProfileShare("gunicorn: gunicorn/util.py", 0.7)]
+    runs = [
+        *hello_runs(),
+        measured_report("framework", 400.0, profiled=True, profile_samples=900, profile=profile),
+    ]
+    text = render_comparison(runs)
+    rows = table_rows(text, CPU_TITLE)
+    assert [row["set-up"].endswith("profiled with py-spy") for row in rows] == [False, True]
+    # The targets are judged on the runs without the profiler only.
+    assert "framework/flask 0.70 (met" in text
+    title = "Where a server worker's Python time goes (py-spy, samples holding the GIL)"
+    profile_rows = table_rows(text, title)
+    assert [row["where"] for row in profile_rows] == [
+        "gunicorn: gunicorn/util.py",
+        APPLICATION,
+        "py-spy samples",
+    ]
+    assert profile_rows[0]["framework (gunicorn, hello)"] == "70%"
+    assert profile_rows[-1]["framework (gunicorn, hello)"] == "900"

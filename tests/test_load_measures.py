@@ -19,6 +19,14 @@ from loadtests.measures import (
     measure,
     timeline_points,
 )
+from loadtests.profiling import (
+    APPLICATION,
+    OTHER,
+    classify,
+    frame_file,
+    pyspy_command,
+    summarise_profile,
+)
 from loadtests.sampling import GroupUsage, TreeSampler, WindowUsage
 from loadtests.steps import StepPlan, step_windows
 from loadtests.timeline import (
@@ -273,3 +281,42 @@ def test_measure_a_step_run_step_by_step() -> None:
         (15, 300.0),
     ]
     assert all(isinstance(s.measurement, Measurement) for s in measured.steps)
+
+
+# --- profiles --------------------------------------------------------------------------
+
+PROFILE = """\
+main (gunicorn/app.py:1);handle (gunicorn/workers/sync.py:9);wsgi_app (framework/app.py:5) 6
+main (gunicorn/app.py:1);handle (gunicorn/workers/sync.py:9);dumps (json/__init__.py:3) 2
+main (gunicorn/app.py:1);__call__ (framework/wrappers.py:2);start (gunicorn/http/wsgi.py:4) 1
+main (gunicorn/app.py:1);route (werkzeug/routing/map.py:7);_compile (re/__init__.py:1) 1
+<module> (<frozen runpy>:1) 0
+not a stack line
+"""
+
+
+def test_profile_samples_count_for_the_deepest_app_or_server_frame() -> None:
+    total, shares = summarise_profile(PROFILE.splitlines(), "gunicorn")
+    assert total == 10
+    assert {share.where: share.share for share in shares} == {
+        APPLICATION: 0.7,  # framework's frame, and werkzeug's under the stdlib's re
+        "gunicorn: gunicorn/workers/sync.py": 0.2,  # json called by the worker
+        "gunicorn: gunicorn/http/wsgi.py": 0.1,  # start_response called by the app
+    }
+    assert shares[0].where == APPLICATION
+
+
+def test_profile_of_another_server_and_unknown_frames() -> None:
+    assert classify(["main (waitress/task.py:3)", "f (socket.py:2)"], "waitress") == (
+        "waitress: waitress/task.py"
+    )
+    assert classify(["<module> (<frozen runpy>:1)"], "waitress") == OTHER
+    assert frame_file("Response.write (gunicorn/http/wsgi.py:504)") == "gunicorn/http/wsgi.py"
+
+
+def test_pyspy_command_records_one_process_without_pausing_it(tmp_path: Path) -> None:
+    command = pyspy_command("py-spy", 42, 12, tmp_path / "out.txt")
+    assert command[command.index("--pid") + 1] == "42"
+    assert command[command.index("--duration") + 1] == "12"
+    assert {"--gil", "--nonblocking"} <= set(command)
+    assert command[command.index("--format") + 1] == "raw"
