@@ -55,9 +55,10 @@ bench: $(STAMP)
 	@mkdir -p reports
 	$(PY) -m loadtests.bench | tee reports/bench.txt
 
-# Load benchmarks (about 8 minutes): server CPU per request of framework, flask and the
-# raw WSGI floor on gunicorn (3 interleaved rounds) and waitress, then a saturation search
-# of each; compared in reports/load/comparison.md and comparison.html.
+# Load benchmarks (about 9 minutes): server CPU per request of framework, flask and the
+# raw WSGI floor on gunicorn (3 interleaved rounds) and waitress, a saturation search of
+# each, and a gunicorn worker of each profiled with py-spy; compared in
+# reports/load/comparison.md and comparison.html.
 LOAD_IMPLS := framework flask raw
 LOAD_RUN := $(PY) -m loadtests run --scenario hello
 LOAD_CONSTANT := --users 16 --spawn-rate 16 --warmup 3 --duration 15s
@@ -71,6 +72,8 @@ load: $(STAMP)
 	  $(LOAD_RUN) --impl $$impl --server waitress $(LOAD_CONSTANT) || exit 1; done
 	for server in gunicorn waitress; do for impl in $(LOAD_IMPLS); do \
 	  $(LOAD_RUN) --impl $$impl --server $$server $(LOAD_STEPS) || exit 1; done; done
+	for impl in $(LOAD_IMPLS); do \
+	  $(LOAD_RUN) --impl $$impl --server gunicorn $(LOAD_CONSTANT) --profile || exit 1; done
 	$(PY) -m loadtests compare reports/load/*.json
 
 clean:
