@@ -62,7 +62,7 @@ bench: $(STAMP)
 LOAD_IMPLS := framework flask raw
 LOAD_RUN := $(PY) -m loadtests run --scenario hello
 LOAD_CONSTANT := --users 16 --spawn-rate 16 --warmup 3 --duration 15s
-LOAD_STEPS := --shape steps --step-users 8 --step-seconds 5 --steps 5
+LOAD_STEPS := --shape steps --step-users 4 --step-seconds 5 --steps 5
 load: $(STAMP)
 	rm -f reports/load/*.json
 	for round in 1 2 3; do for impl in $(LOAD_IMPLS); do \

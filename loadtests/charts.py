@@ -54,9 +54,17 @@ def _title(text: str) -> str:
 
 
 def line_chart(
-    title: str, series: Sequence[Series], x_label: str, y_label: str, ticks: int = 5
+    title: str,
+    series: Sequence[Series],
+    x_label: str,
+    y_label: str,
+    ticks: int = 5,
+    band: tuple[float, float] | None = None,
 ) -> str:
-    """Return an SVG line chart of ``series`` with axes from zero, a grid and a legend."""
+    """Return an SVG line chart of ``series`` with axes from zero, a grid and a legend.
+
+    ``band`` shades the x range it gives (the measured window, say) in light grey.
+    """
     points = [point for line in series for point in line.points]
     x_max = nice_ceiling(max((x for x, _ in points), default=1.0))
     y_max = nice_ceiling(max((y for _, y in points), default=1.0))
@@ -98,11 +106,19 @@ def line_chart(
         f"<text x='12' y='{MARGIN_TOP + plot_h / 2:.0f}' text-anchor='middle' {FONT} "
         f"transform='rotate(-90 12 {MARGIN_TOP + plot_h / 2:.0f})'>{escape(y_label)}</text>"
     )
+    if band is not None:
+        left, right = (sx(min(max(x, 0.0), x_max)) for x in band)
+        parts.append(
+            f"<rect x='{left:.1f}' y='{MARGIN_TOP}' width='{right - left:.1f}' "
+            f"height='{plot_h}' fill='#000' fill-opacity='0.06'><title>measured window"
+            "</title></rect>"
+        )
     parts.append(
         f"<rect x='{MARGIN_LEFT}' y='{MARGIN_TOP}' width='{plot_w}' height='{plot_h}' "
         "fill='none' stroke='#999'/>"
     )
     legend_x = MARGIN_LEFT + 8
+    legend_y = MARGIN_TOP + 10
     for line in series:
         if not line.points:
             continue
@@ -112,14 +128,17 @@ def line_chart(
             f"<polyline points='{path}' fill='none' stroke='{line.color}' "
             f"stroke-width='1.8'{dash}><title>{escape(line.name)}</title></polyline>"
         )
+        width = 30 + 7 * len(line.name)
+        if legend_x + width > WIDTH - MARGIN_RIGHT:  # wrap the legend onto another row
+            legend_x, legend_y = MARGIN_LEFT + 8, legend_y + 14
         parts.append(
-            f"<line x1='{legend_x}' y1='{MARGIN_TOP + 10}' x2='{legend_x + 18}' "
-            f"y2='{MARGIN_TOP + 10}' stroke='{line.color}' stroke-width='2'{dash}/>"
+            f"<line x1='{legend_x}' y1='{legend_y}' x2='{legend_x + 18}' "
+            f"y2='{legend_y}' stroke='{line.color}' stroke-width='2'{dash}/>"
         )
         parts.append(
-            f"<text x='{legend_x + 22}' y='{MARGIN_TOP + 14}' {FONT}>{escape(line.name)}</text>"
+            f"<text x='{legend_x + 22}' y='{legend_y + 4}' {FONT}>{escape(line.name)}</text>"
         )
-        legend_x += 30 + 7 * len(line.name)
+        legend_x += width
     parts.append("</svg>")
     return "".join(parts)
 

@@ -443,9 +443,21 @@ def setup_charts(key: SetupKey, runs: dict[str, RunReport], impls: list[str]) ->
                 dashed=True,
             )
         )
+    window = None
+    measured = [m for impl in present if (m := runs[impl].measurement) is not None]
+    if measured:
+        window = (
+            min(m.start for m in measured),
+            max(m.start + m.seconds for m in measured),
+        )
+    x_label = "seconds since the first request (shaded: measured window)"
+    if window is None:
+        x_label = "seconds since the first request"
     charts = [
-        line_chart("Throughput over time", throughput, "seconds since the first request", "req/s"),
-        line_chart("Latency over time (p50 solid, p99 dashed)", latency, "seconds", "ms"),
+        line_chart("Throughput over time", throughput, x_label, "req/s", band=window),
+        line_chart(
+            "Latency over time (p50 solid, p99 dashed)", latency, x_label, "ms", band=window
+        ),
     ]
     if key[3] == "steps":
         bars = []

@@ -231,3 +231,13 @@ def test_profiled_runs_are_a_set_up_of_their_own_with_a_profile_table() -> None:
     ]
     assert profile_rows[0]["framework (gunicorn, hello)"] == "70%"
     assert profile_rows[-1]["framework (gunicorn, hello)"] == "900"
+
+
+def test_time_charts_shade_the_measured_window() -> None:
+    svg = line_chart("t", [Series("a", "#000", [(0, 1), (20, 2)])], "x", "y", band=(5, 15))
+    [shade] = re.findall(r"<rect [^>]*fill-opacity[^>]*>", svg)
+    x, width = (float(v) for v in re.search(r"x='([\d.]+)'.*width='([\d.]+)'", shade).groups())
+    plot_left, plot_width = 64, 640 - 64 - 16
+    assert x == pytest.approx(plot_left + plot_width * 5 / 20, abs=0.1)
+    assert width == pytest.approx(plot_width * 10 / 20, abs=0.2)
+    assert "measured window" in render_html(hello_runs())
