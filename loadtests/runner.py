@@ -688,8 +688,10 @@ def run_load_test(options: RunOptions, progress: IO[str] = sys.stderr) -> RunRep
             locust, server, options, Path(f"{csv_prefix}{PERIODIC_STATS_SUFFIX}"), progress
         )
         if profiler is not None:
-            # py-spy writes its samples when its duration is over: let it finish.
-            profiler.wait(timeout=options.run_time_s + LOCUST_GRACE_S)
+            # py-spy writes its samples when its duration is over: let it finish (a
+            # py-spy that hangs is stopped below, and the report has no profile).
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                profiler.wait(timeout=options.run_time_s + LOCUST_GRACE_S)
     finally:
         sampler.stop()
         for process in reversed(processes):
