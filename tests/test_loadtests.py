@@ -835,3 +835,21 @@ def test_run_end_to_end_against_werkzeug(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     assert (raw / "framework-werkzeug-mixed.server.log").exists()
     assert (raw / "framework-werkzeug-mixed.html").read_text().lstrip().startswith("<!")
+
+
+def test_profile_without_py_spy_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(runner, "pyspy_path", lambda: None)
+    assert runner.main(["run", "--profile"]) == 2
+    assert capsys.readouterr().err == (
+        "python -m loadtests run: error: --profile needs py-spy (pip install py-spy)\n"
+    )
+
+
+def test_profiled_and_repeated_runs_have_names_of_their_own() -> None:
+    options = runner.validate_run(
+        parse_run_args("--impl", "raw", "--scenario", "hello", "--round", "2", "--profile")
+    )
+    assert options.name == "raw-werkzeug-hello-profiled-r2"
+    assert run_report("raw", round=2, profiled=True).name == "raw-gunicorn-hello-profiled-r2"
