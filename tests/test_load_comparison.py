@@ -241,3 +241,24 @@ def test_time_charts_shade_the_measured_window() -> None:
     assert x == pytest.approx(plot_left + plot_width * 5 / 20, abs=0.1)
     assert width == pytest.approx(plot_width * 10 / 20, abs=0.2)
     assert "measured window" in render_html(hello_runs())
+
+
+@pytest.mark.parametrize(
+    ("framework", "flask", "note"),
+    [
+        # Every pairing of rounds is under 0.75: resolved.
+        ((200.0, 210.0, 220.0), (300.0, 320.0, 340.0), "0.66 (met: at most 0.75)"),
+        # The medians say met, the worst pairing (250/280) says not: not resolved.
+        ((200.0, 210.0, 250.0), (280.0, 320.0, 340.0), "0.66 (met: at most 0.75; not resolved"),
+    ],
+)
+def test_a_verdict_that_other_rounds_would_overturn_is_marked_unresolved(
+    framework: tuple[float, ...], flask: tuple[float, ...], note: str
+) -> None:
+    runs = [
+        *(measured_report("framework", cpu, round=i + 1) for i, cpu in enumerate(framework)),
+        *(measured_report("flask", cpu, round=i + 1) for i, cpu in enumerate(flask)),
+        *(measured_report("raw", 190.0, round=i + 1) for i in range(3)),
+    ]
+    text = render_comparison(runs)
+    assert f"framework/flask {note}" in text
