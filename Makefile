@@ -22,7 +22,7 @@ help:
 	@echo "make reports      the same, written to the committed $(REPORTS)/"
 	@echo "make test         set up .venv, then ruff, mypy and every test"
 	@echo "make bench        in-process speed ratios, written to reports/bench.txt"
-	@echo "make load         locust against gunicorn for both implementations, compared in reports/load/"
+	@echo "make load         server CPU/request and capacity: framework, flask, raw; reports/load/"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -64,11 +64,26 @@ bench: $(STAMP)
 	@mkdir -p reports
 	$(PY) -m loadtests.bench | tee reports/bench.txt
 
-# A short locust run of each implementation on gunicorn, and their comparison.
+# Load benchmarks (about 9 minutes): server CPU per request of framework, flask and the
+# raw WSGI floor on gunicorn (3 interleaved rounds) and waitress, a saturation search of
+# each, and a gunicorn worker of each profiled with py-spy; compared in
+# reports/load/comparison.md and comparison.html.
+LOAD_IMPLS := framework flask raw
+LOAD_RUN := $(PY) -m loadtests run --scenario hello
+LOAD_CONSTANT := --users 16 --spawn-rate 16 --warmup 3 --duration 15s
+LOAD_STEPS := --shape steps --step-users 4 --step-seconds 5 --steps 5
 load: $(STAMP)
-	$(PY) -m loadtests run --impl framework --server gunicorn --users 20 --spawn-rate 10 --duration 20s
-	$(PY) -m loadtests run --impl flask --server gunicorn --users 20 --spawn-rate 10 --duration 20s
-	$(PY) -m loadtests compare reports/load/framework-gunicorn.json reports/load/flask-gunicorn.json
+	rm -f reports/load/*.json
+	for round in 1 2 3; do for impl in $(LOAD_IMPLS); do \
+	  $(LOAD_RUN) --impl $$impl --server gunicorn $(LOAD_CONSTANT) --round $$round || exit 1; \
+	done; done
+	for impl in $(LOAD_IMPLS); do \
+	  $(LOAD_RUN) --impl $$impl --server waitress $(LOAD_CONSTANT) || exit 1; done
+	for server in gunicorn waitress; do for impl in $(LOAD_IMPLS); do \
+	  $(LOAD_RUN) --impl $$impl --server $$server $(LOAD_STEPS) || exit 1; done; done
+	for impl in $(LOAD_IMPLS); do \
+	  $(LOAD_RUN) --impl $$impl --server gunicorn $(LOAD_CONSTANT) --profile || exit 1; done
+	$(PY) -m loadtests compare reports/load/*.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,13 +1,16 @@
 """The application served under load, built on any Flask-compatible implementation.
 
 ``create_app("framework")`` and ``create_app("flask")`` build the same app, with one
-endpoint per scenario the locust users exercise (see ``loadtests/scenarios.py``).
-Servers import ``loadtests.apps:app``: that module attribute is built on first access
-from the implementation named by the ``LOADTEST_IMPL`` environment variable (default
-``framework``), so that importing this module for its constants builds nothing.
+endpoint per scenario the locust users exercise (see ``loadtests/scenarios.py``);
+``create_app("raw")`` returns the raw WSGI floor of :mod:`loadtests.rawapp`, which
+answers the same endpoints. Servers import ``loadtests.apps:app``: that module
+attribute is built on first access from the implementation named by the
+``LOADTEST_IMPL`` environment variable (default ``framework``), so that importing
+this module for its constants builds nothing.
 
-The constants below are the contract between the app and the scenarios: what each
-endpoint answers, so that every response under load can be checked.
+The constants (from :mod:`loadtests.contract`, re-exported here) are the contract
+between the app and the scenarios: what each endpoint answers, so that every
+response under load can be checked.
 """
 
 from __future__ import annotations
@@ -17,41 +20,57 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
+from loadtests import rawapp
+from loadtests.contract import (
+    HELLO_BODY,
+    JSON_ITEMS,
+    JSON_MESSAGE,
+    SCENARIO_USERS,
+    SECRET_KEY,
+    SESSION_KEY,
+    STATIC_FILE,
+    STATIC_FOLDER,
+    STATIC_MARKER,
+    STREAM_CHUNKS,
+    TEMPLATE_ITEMS,
+    TEMPLATE_SOURCE,
+    TEMPLATE_TITLE,
+    TEMPLATE_TITLE_ESCAPED,
+    form_text,
+    session_text,
+    stream_chunk,
+    user_text,
+)
+
+__all__ = [
+    "DEFAULT_IMPL",
+    "HELLO_BODY",
+    "IMPL_ENV_VAR",
+    "JSON_ITEMS",
+    "JSON_MESSAGE",
+    "RAW_IMPL",
+    "SCENARIO_USERS",
+    "SECRET_KEY",
+    "SESSION_KEY",
+    "STATIC_FILE",
+    "STATIC_FOLDER",
+    "STATIC_MARKER",
+    "STREAM_CHUNKS",
+    "TEMPLATE_ITEMS",
+    "TEMPLATE_SOURCE",
+    "TEMPLATE_TITLE",
+    "TEMPLATE_TITLE_ESCAPED",
+    "create_app",
+    "form_text",
+    "session_text",
+    "stream_chunk",
+    "user_text",
+]
+
 IMPL_ENV_VAR = "LOADTEST_IMPL"
 DEFAULT_IMPL = "framework"
-
-HELLO_BODY = "Hello, World!"
-JSON_MESSAGE = "Hello, World!"
-JSON_ITEMS = [1, 2, 3]
-STREAM_CHUNKS = 5
-TEMPLATE_ITEMS = 10
-TEMPLATE_TITLE = "<Load & test>"
-# The title as autoescaping renders it: the template endpoint must escape it.
-TEMPLATE_TITLE_ESCAPED = "&lt;Load &amp; test&gt;"
-TEMPLATE_SOURCE = (
-    "<h1>{{ title }}</h1><ul>{% for item in items %}<li>item {{ item }}</li>{% endfor %}</ul>"
-)
-SESSION_KEY = "visits"
-
-
-def stream_chunk(index: int) -> str:
-    """Return the ``index``-th chunk the ``/stream`` endpoint sends."""
-    return f"chunk {index}\n"
-
-
-def user_text(user_id: int, url: str) -> str:
-    """Return the ``/user/<id>`` body: the id and the URL ``url_for`` built for it."""
-    return f"user {user_id} at {url}"
-
-
-def session_text(visits: int) -> str:
-    """Return the ``/session`` body after ``visits`` visits."""
-    return f"visits: {visits}"
-
-
-def form_text(name: str) -> str:
-    """Return the ``/form`` body echoing the posted ``name`` field."""
-    return f"Hello, {name}!"
+#: The ``--impl`` name of the raw WSGI floor (not an implementation module).
+RAW_IMPL = "raw"
 
 
 def create_app(impl_name: str) -> Any:
@@ -62,11 +81,13 @@ def create_app(impl_name: str) -> Any:
     (POST, echoes the ``name`` field), ``/stream`` (a generator of a few chunks),
     ``/template`` (``render_template_string`` with a loop) and nothing at
     ``/missing``, which the routing answers with 404. Raises ``ImportError`` when
-    the module cannot be imported.
+    the module cannot be imported. The static folder serves ``/static/load.css``.
     """
+    if impl_name == RAW_IMPL:
+        return rawapp.app
     impl = importlib.import_module(impl_name)
-    app = impl.Flask(__name__)
-    app.config["SECRET_KEY"] = "load-test secret, not for production"
+    app = impl.Flask(__name__, static_folder=str(STATIC_FOLDER))
+    app.config["SECRET_KEY"] = SECRET_KEY
 
     @app.route("/hello")
     def hello() -> str:

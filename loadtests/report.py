@@ -3,9 +3,10 @@
 A run of ``python -m loadtests run`` leaves locust's CSV files; :func:`parse_stats_csv`,
 :func:`parse_failures_csv` and :func:`parse_exceptions_csv` read them,
 :class:`RunReport` holds one run and round-trips through JSON
-(``reports/load/<impl>-<server>.json``), :func:`render_summary` prints one run as a
-table and :func:`render_comparison` sets several runs side by side in Markdown.
-Nothing here imports locust.
+(``reports/load/<impl>-<server>-<scenario>[-steps].json``) with what the runner measured
+beside locust (:mod:`loadtests.measures`), and :func:`render_summary` prints one run as
+a table. :mod:`loadtests.comparison` sets several runs side by side. Nothing here
+imports locust.
 """
 
 from __future__ import annotations
@@ -15,11 +16,21 @@ import dataclasses
 import io
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-SCHEMA = "flaskspec-load/1"
+from loadtests.measures import (
+    GeneratorLoad,
+    MachineLoad,
+    Measurement,
+    StepResult,
+    TimelinePoint,
+    capacity,
+)
+from loadtests.profiling import ProfileShare
+
+SCHEMA = "flaskspec-load/2"
 # Locust rewrites ``PREFIX_stats.csv`` (and failures, exceptions) every second during a
 # run but not at its end; the scenarios write these files from locust's final numbers.
 FINAL_STATS_SUFFIX = "_final_stats.csv"
@@ -203,12 +214,19 @@ def parse_exceptions_csv(text: str) -> list[ExceptionEntry]:
 
 @dataclasses.dataclass(frozen=True)
 class RunReport:
-    """One load-test run: its set-up and locust's statistics.
+    """One load-test run: its set-up, locust's statistics and what the runner measured.
 
     ``workers`` is the server's concurrency setting as given to it (gunicorn and
     uvicorn worker processes, waitress threads; ``None`` for werkzeug's threaded
-    server). ``complete`` is false when the statistics are locust's last periodic
-    snapshot rather than its final numbers.
+    server). ``processes`` is the number of locust processes running users.
+    ``complete`` is false when the statistics are locust's last periodic snapshot
+    rather than its final numbers. ``rate`` is the total requests per second the
+    users were paced to (None: as fast as they could). ``measurement`` covers the
+    window after warm-up (None when the run was too short for one); ``steps`` are
+    the steps of a ``--shape steps`` run, judged against ``p99_bound_ms``. ``round``
+    numbers the repeats of one set-up (0 when it is not repeated). A ``profiled``
+    run had py-spy record a server worker; ``profile`` says where its sampled Python
+    time went.
     """
 
     impl: str
@@ -227,6 +245,34 @@ class RunReport:
     endpoints: list[EndpointStats]
     errors: list[FailureEntry]
     exceptions: list[ExceptionEntry]
+    scenario: str = "mixed"
+    shape: str = "constant"
+    processes: int = 1
+    measurement: Measurement | None = None
+    generator: GeneratorLoad | None = None
+    machine: MachineLoad | None = None
+    timeline: list[TimelinePoint] = dataclasses.field(default_factory=list)
+    steps: list[StepResult] = dataclasses.field(default_factory=list)
+    p99_bound_ms: float | None = None
+    rate: float | None = None
+    round: int = 0
+    profiled: bool = False
+    profile_samples: int = 0
+    profile: list[ProfileShare] = dataclasses.field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """Return the stem of this run's file names (see :func:`run_name`)."""
+        return run_name(
+            self.impl, self.server, self.scenario, self.shape, self.round, self.profiled
+        )
+
+    @property
+    def capacity(self) -> StepResult | None:
+        """Return the step of highest req/s within the p99 bound (steps runs only)."""
+        if not self.steps or self.p99_bound_ms is None:
+            return None
+        return capacity(self.steps, self.p99_bound_ms)
 
     @property
     def ok(self) -> bool:
@@ -248,13 +294,17 @@ class RunReport:
         data: dict[str, Any] = {"schema": SCHEMA}
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            if isinstance(value, EndpointStats):
+            if isinstance(value, EndpointStats | StepResult):
                 value = value.to_json()
             elif isinstance(value, list):
                 value = [
-                    item.to_json() if isinstance(item, EndpointStats) else dataclasses.asdict(item)
+                    item.to_json()
+                    if isinstance(item, EndpointStats | StepResult)
+                    else dataclasses.asdict(item)
                     for item in value
                 ]
+            elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+                value = dataclasses.asdict(value)
             data[field.name] = value
         return data
 
@@ -281,6 +331,20 @@ class RunReport:
                 endpoints=[EndpointStats.from_json(item) for item in data["endpoints"]],
                 errors=[FailureEntry(**item) for item in data["errors"]],
                 exceptions=[ExceptionEntry(**item) for item in data["exceptions"]],
+                scenario=data["scenario"],
+                shape=data["shape"],
+                processes=data["processes"],
+                measurement=_optional(Measurement, data["measurement"]),
+                generator=_optional(GeneratorLoad, data["generator"]),
+                machine=_optional(MachineLoad, data["machine"]),
+                timeline=[TimelinePoint(**item) for item in data["timeline"]],
+                steps=[StepResult.from_json(item) for item in data["steps"]],
+                p99_bound_ms=data["p99_bound_ms"],
+                rate=data["rate"],
+                round=data["round"],
+                profiled=data["profiled"],
+                profile_samples=data["profile_samples"],
+                profile=[ProfileShare(**item) for item in data["profile"]],
             )
         except KeyError as exc:
             raise ReportError(f"report lacks {exc.args[0]!r}")
@@ -291,6 +355,25 @@ class RunReport:
         """Write the report as indented JSON to ``path``, creating its folder."""
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+
+
+def run_name(
+    impl: str,
+    server: str,
+    scenario: str,
+    shape: str,
+    round_number: int = 0,
+    profiled: bool = False,
+) -> str:
+    """Return ``<impl>-<server>-<scenario>[-steps][-profiled][-r<round>]``, a file stem."""
+    steps = "-steps" if shape == "steps" else ""
+    profile = "-profiled" if profiled else ""
+    repeat = f"-r{round_number}" if round_number else ""
+    return f"{impl}-{server}-{scenario}{steps}{profile}{repeat}"
+
+
+def _optional(cls: Any, data: dict[str, Any] | None) -> Any:
+    return None if data is None else cls(**data)
 
 
 def load_report(path: Path) -> RunReport:
@@ -346,92 +429,60 @@ def render_summary(report: RunReport) -> str:
         lines.append(f"failure x{error.occurrences}: {error.method} {error.name}: {error.error}")
     for exception in report.exceptions:
         lines.append(f"exception in a task x{exception.count}: {exception.message}")
-    return "\n".join(lines)
+    return "\n".join(lines + measurement_lines(report))
 
 
-def _ratio(numerator: float | None, denominator: float | None) -> str:
-    if numerator is None or not denominator:
+def _us(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def describe_measurement(m: Measurement) -> str:
+    """Return the requests, latency and server cost of a measured window on one line."""
+    rss = "-" if m.peak_rss_mib_per_worker is None else f"{m.peak_rss_mib_per_worker:.1f} MiB"
+    kernel = (
+        "" if m.server_system_share is None else f" ({m.server_system_share:.0%} in the kernel)"
+    )
+    return (
+        f"{m.requests} requests in {m.seconds} s ({m.rps:.0f} req/s, {m.failures} failures), "
+        f"p50 {_latency_ms(m.p50_ms)} ms, p99 {_latency_ms(m.p99_ms)} ms; server "
+        f"{_us(m.cpu_us_per_request)} us CPU per request{kernel} over {m.server_processes} "
+        f"process(es), peak RSS {rss} per worker"
+    )
+
+
+def _latency_ms(value: float | None) -> str:
+    if value is None:
         return "-"
-    return f"{numerator / denominator:.2f}"
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
 
 
-def render_comparison(reports: Iterable[RunReport], baseline: str = "flask") -> str:
-    """Return a Markdown table setting runs side by side, one row per set-up.
-
-    A set-up is a server with its concurrency, user count and duration; each
-    implementation gets RPS, p50, p95 and failure-rate columns, and each
-    implementation other than ``baseline`` a ratio to it (RPS above 1 and latency
-    below 1 favour that implementation). Raises :class:`ReportError` when two
-    reports describe the same implementation and set-up.
-    """
-    by_setup: dict[tuple[str, int | None, int, int], dict[str, RunReport]] = {}
-    for report in reports:
-        key = (report.server, report.workers, report.users, report.duration_s)
-        runs = by_setup.setdefault(key, {})
-        if report.impl in runs:
-            raise ReportError(
-                f"two reports for {report.impl} on {report.setup} with {report.users} users "
-                f"for {report.duration_s} s"
+def measurement_lines(report: RunReport) -> list[str]:
+    """Return the lines on what the runner measured: window, steps, generator, machine."""
+    lines: list[str] = []
+    if report.measurement is not None:
+        lines.append(f"measured after warm-up: {describe_measurement(report.measurement)}")
+    elif not report.steps:
+        lines.append("measured after warm-up: nothing (the run was too short for a window)")
+    for step in report.steps:
+        lines.append(f"step {step.users:>4} users: {describe_measurement(step.measurement)}")
+    if report.steps and report.p99_bound_ms is not None:
+        best = report.capacity
+        lines.append(
+            f"capacity (p99 <= {report.p99_bound_ms:g} ms, no failures): "
+            + (
+                f"{best.measurement.rps:.0f} req/s at {best.users} users"
+                if best is not None
+                else "none: no step stayed within the bound"
             )
-        runs[report.impl] = report
-    impls = sorted({impl for runs in by_setup.values() for impl in runs})
-    # The baseline goes last, next to the ratios to it.
-    if baseline in impls:
-        impls = [impl for impl in impls if impl != baseline] + [baseline]
-        compared = impls[:-1]
-    else:
-        compared = []
-    columns = ["server", "load"]
-    for impl in impls:
-        columns += [f"{impl} req/s", f"{impl} p50 ms", f"{impl} p95 ms", f"{impl} failures"]
-    for impl in compared:
-        columns += [f"req/s {impl}/{baseline}", f"p50 {impl}/{baseline}", f"p95 {impl}/{baseline}"]
-    lines = [
-        "# Load-test comparison",
-        "",
-        "Requests per second (higher is better), median and 95th-percentile latency in ms "
-        "(lower is better) and failure rate, measured by locust against a server on "
-        "127.0.0.1. "
-        + (
-            f"Ratios divide by {baseline}: req/s above 1 and latency below 1 favour the "
-            "other implementation."
-            if compared
-            else "No ratios: no run of the baseline implementation."
-        ),
-        "",
-        "| " + " | ".join(columns) + " |",
-        "|" + "|".join(" --- " for _ in columns) + "|",
-    ]
-    partial: list[str] = []
-    for key in sorted(by_setup, key=lambda k: (k[0], k[1] or 0, k[2], k[3])):
-        runs = by_setup[key]
-        server, workers, users, duration = key
-        cells = [server_label(server, workers), f"{users} users, {duration} s"]
-        for impl in impls:
-            run = runs.get(impl)
-            if run is None:
-                cells += ["-"] * 4
-                continue
-            if not run.complete:
-                partial.append(f"{impl} on {run.setup}")
-            cells += [
-                f"{run.total.rps:.1f}",
-                _ms(run.total.median_ms),
-                _ms(run.total.p95_ms),
-                _percent(run.total.failure_rate),
-            ]
-        base = runs.get(baseline)
-        for impl in compared:
-            run = runs.get(impl)
-            if run is None or base is None:
-                cells += ["-"] * 3
-                continue
-            cells += [
-                _ratio(run.total.rps, base.total.rps),
-                _ratio(run.total.median_ms, base.total.median_ms),
-                _ratio(run.total.p95_ms, base.total.p95_ms),
-            ]
-        lines.append("| " + " | ".join(cells) + " |")
-    if partial:
-        lines += ["", "Partial statistics (locust's last periodic snapshot): " + ", ".join(partial)]
-    return "\n".join(lines) + "\n"
+        )
+    if report.profile:
+        lines.append(
+            f"where a worker's Python time goes ({report.profile_samples} py-spy samples "
+            "holding the GIL):"
+        )
+        lines += [f"  {share.share:>6.1%}  {share.where}" for share in report.profile]
+    if report.generator is not None:
+        lines.append(report.generator.verdict)
+    if report.machine is not None:
+        lines.append(f"machine: {report.machine.description}")
+    return lines

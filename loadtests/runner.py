@@ -1,16 +1,26 @@
 """``python -m loadtests``: load a real server running an implementation, compare runs.
 
 ``run`` starts the chosen WSGI server as a subprocess on ``127.0.0.1`` (an ephemeral
-port) serving ``loadtests.apps:app`` built on the chosen implementation, waits until
-it answers, runs locust headless against it as another subprocess for a bounded time
-while printing progress, always stops both, then writes
-``<out>/<impl>-<server>.json`` and prints a summary table. Locust's CSV files and the
-two processes' logs go to ``<out>/raw/``. The exit code is 0 when every request
-succeeded, 1 when any failed (or none was made), 2 for bad arguments and 130 on
-Ctrl-C.
+port) serving the load-test app built on the chosen implementation (or the raw WSGI
+floor, ``--impl raw``), waits until it answers, then runs locust headless against it
+for a bounded time while printing progress: one locust process, or with
+``--processes N`` locust's distributed mode, a master and N workers on 127.0.0.1.
+Meanwhile it samples the CPU time and memory of the server's process tree and of
+locust's processes (:mod:`loadtests.sampling`), and each locust process counts the
+requests it made per second (:mod:`loadtests.timeline`). It always stops every
+process, then writes ``<out>/<impl>-<server>-<scenario>[-steps].json`` and prints a
+summary: locust's table, then the measured window after warm-up (req/s, latency, the
+server's CPU microseconds per request and peak memory per worker), whether the
+generator was saturated (its req/s are then the generator's, not the server's) and
+how busy the machine was. With ``--shape steps`` the users rise step by step and the
+capacity is the highest req/s of a step whose p99 stays under ``--p99-ms``.
 
-``compare`` reads such JSON reports and writes ``comparison.md`` next to the first
-one (or into ``--out``), a Markdown table with the ratios to ``flask``, and prints it.
+Locust's CSV files, its HTML report and the processes' logs go to ``<out>/raw/``. The
+exit code is 0 when every request succeeded, 1 when any failed (or none was made), 2
+for bad arguments and 130 on Ctrl-C.
+
+``compare`` reads such JSON reports and writes ``comparison.md`` and ``comparison.html``
+(charts) next to the first one, or into ``--out`` (see :mod:`loadtests.comparison`).
 
 Only 127.0.0.1 is ever targeted and every run is bounded: durations over 10 minutes
 are refused, and locust is killed if it runs past its duration plus a grace period.
@@ -21,20 +31,19 @@ it runs as ``python -m locust``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime
 import importlib.metadata
 import importlib.util
+import math
 import os
 import platform
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -45,7 +54,27 @@ from conformance.implementation import (
     implementation_version,
     import_implementation,
 )
-from loadtests.apps import HELLO_BODY, IMPL_ENV_VAR
+from loadtests.apps import IMPL_ENV_VAR, RAW_IMPL
+from loadtests.comparison import write_comparison
+from loadtests.contract import SCENARIO_USERS, USER_RATE_ENV_VAR
+from loadtests.measures import GENERATOR_GROUP, SERVER_GROUP, measure, timeline_points
+from loadtests.processes import (
+    HOST,
+    RunError,
+    first_worker,
+    free_port,
+    log_tail,
+    start_process,
+    stop_process,
+    wait_until_ready,
+)
+from loadtests.profiling import (
+    PYSPY,
+    ProfileShare,
+    pyspy_command,
+    pyspy_path,
+    summarise_profile,
+)
 from loadtests.report import (
     FINAL_EXCEPTIONS_SUFFIX,
     FINAL_FAILURES_SUFFIX,
@@ -55,23 +84,36 @@ from loadtests.report import (
     PERIODIC_STATS_SUFFIX,
     ReportError,
     RunReport,
-    load_report,
     parse_exceptions_csv,
     parse_failures_csv,
     parse_stats_csv,
-    render_comparison,
     render_summary,
+    run_name,
 )
+from loadtests.sampling import TreeSampler
+from loadtests.steps import StepPlan
+from loadtests.timeline import TIMELINE_DIR_ENV_VAR, TIMELINE_GLOB, load_timeline
 
-HOST = "127.0.0.1"
+__all__ = [
+    "HOST",
+    "RunError",
+    "free_port",
+    "start_process",
+    "stop_process",
+    "wait_until_ready",
+]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS_FILE = Path(__file__).resolve().parent / "scenarios.py"
+SHAPES_FILE = Path(__file__).resolve().parent / "shapes.py"
 DEFAULT_OUT = Path("reports/load")
 
 MAX_DURATION_S = 600
 # The concurrency each server gets when --workers is not given (werkzeug has none).
 DEFAULT_WORKERS = {"werkzeug": None, "gunicorn": 2, "waitress": 4, "uvicorn": 1}
 SERVERS = tuple(DEFAULT_WORKERS)
+SCENARIOS = tuple(SCENARIO_USERS)
+SHAPES = ("constant", "steps")
 # The distributions each server needs, the first one naming its version.
 SERVER_PACKAGES = {
     "werkzeug": ("werkzeug",),
@@ -79,13 +121,16 @@ SERVER_PACKAGES = {
     "waitress": ("waitress",),
     "uvicorn": ("uvicorn", "asgiref"),
 }
-SERVER_START_TIMEOUT_S = 30.0
-# Locust needs a few seconds to start and to stop beyond its run time.
+# Locust needs a few seconds to start (and its workers to connect) and to stop.
 LOCUST_GRACE_S = 30.0
-STOP_TIMEOUT_S = 10.0
 PROGRESS_INTERVAL_S = 2.0
 POLL_INTERVAL_S = 0.1
 EXIT_INTERRUPTED = 130
+DEFAULT_P99_MS = 50.0
+DEFAULT_WARMUP_S = 2
+# Locust processes running users by default: one per core, so the generator can use every
+# core it is given (at most 4: beyond that, spread it over machines; see the README).
+DEFAULT_PROCESSES = max(1, min(4, os.cpu_count() or 1))
 
 # The werkzeug development server, threaded, without a log line per request.
 WERKZEUG_BOOT = (
@@ -100,13 +145,14 @@ SCRUBBED_ENV_PREFIXES = ("LOCUST_", "GUNICORN_", "UVICORN_", "WEB_CONCURRENCY")
 PROXY_ENV_VARS = ("http_proxy", "https_proxy", "all_proxy")
 
 
-class RunError(Exception):
-    """The load test could not be carried out (the message says why, on one line)."""
-
-
 @dataclasses.dataclass(frozen=True)
 class RunOptions:
-    """What ``python -m loadtests run`` was asked to do (already validated)."""
+    """What ``python -m loadtests run`` was asked to do (already validated).
+
+    ``processes`` is the number of locust processes running users (a master and that
+    many workers when above 1); ``step_plan`` is set for ``--shape steps``, whose
+    duration it decides.
+    """
 
     impl: str
     server: str
@@ -115,11 +161,34 @@ class RunOptions:
     duration_s: int
     workers: int | None
     out: Path
+    scenario: str = "mixed"
+    processes: int = DEFAULT_PROCESSES
+    warmup_s: int = DEFAULT_WARMUP_S
+    p99_ms: float = DEFAULT_P99_MS
+    step_plan: StepPlan | None = None
+    rate: float | None = None
+    round: int = 0
+    profile: bool = False
+
+    @property
+    def user_rate(self) -> float | None:
+        """Return the requests per second each user is paced to (None: no pacing)."""
+        return None if self.rate is None else self.rate / self.users
+
+    @property
+    def shape(self) -> str:
+        """Return ``"steps"`` for a saturation search, else ``"constant"``."""
+        return "constant" if self.step_plan is None else "steps"
 
     @property
     def name(self) -> str:
-        """Return ``<impl>-<server>``, the stem of the report's file names."""
-        return f"{self.impl}-{self.server}"
+        """Return the stem of the report's file names (see :func:`run_name`)."""
+        return run_name(self.impl, self.server, self.scenario, self.shape, self.round, self.profile)
+
+    @property
+    def run_time_s(self) -> int:
+        """Return how long locust loads the server."""
+        return self.step_plan.duration_s if self.step_plan is not None else self.duration_s
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -152,14 +221,23 @@ def parse_duration(text: str) -> int:
     return total
 
 
-def _positive_int(text: str) -> int:
+def _whole_number(text: str, minimum: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    if value < minimum:
+        limit = "must not be negative" if minimum == 0 else f"must be at least {minimum}"
+        raise argparse.ArgumentTypeError(f"{text!r} {limit}")
     return value
+
+
+def _positive_int(text: str) -> int:
+    return _whole_number(text, 1)
+
+
+def _non_negative_int(text: str) -> int:
+    return _whole_number(text, 0)
 
 
 def _positive_float(text: str) -> float:
@@ -202,13 +280,64 @@ def build_parser() -> OneLineErrorParser:
         help="gunicorn/uvicorn worker processes, waitress threads (2, 1, 4)",
     )
     run.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"report folder ({DEFAULT_OUT})")
+    run.add_argument(
+        "--scenario", default="mixed", choices=SCENARIOS, help="what the users request (mixed)"
+    )
+    run.add_argument(
+        "--processes",
+        type=_positive_int,
+        default=DEFAULT_PROCESSES,
+        help="locust processes running users; above 1, a master and that many workers "
+        f"(one per core: {DEFAULT_PROCESSES})",
+    )
+    run.add_argument(
+        "--warmup",
+        type=_non_negative_int,
+        default=DEFAULT_WARMUP_S,
+        help=f"seconds after the last user started before measuring ({DEFAULT_WARMUP_S})",
+    )
+    run.add_argument(
+        "--shape",
+        default="constant",
+        choices=SHAPES,
+        help="constant users, or steps: a saturation search (constant)",
+    )
+    run.add_argument(
+        "--p99-ms",
+        type=_positive_float,
+        default=DEFAULT_P99_MS,
+        help=f"p99 latency bound of the saturation search, ms ({DEFAULT_P99_MS:g})",
+    )
+    run.add_argument(
+        "--step-users", type=_positive_int, default=10, help="users added per step (10)"
+    )
+    run.add_argument(
+        "--step-seconds", type=_positive_int, default=6, help="length of a step, s (6)"
+    )
+    run.add_argument("--steps", type=_positive_int, default=5, help="number of steps (5)")
+    run.add_argument(
+        "--profile",
+        action="store_true",
+        help="record one server worker with py-spy and say where its Python time goes",
+    )
+    run.add_argument(
+        "--round",
+        type=_non_negative_int,
+        default=0,
+        help="number this run as a repeat of its set-up; compare takes the median (0: none)",
+    )
+    run.add_argument(
+        "--rate",
+        type=_positive_float,
+        help="pace the users to this many requests/s in all (default: as fast as they can)",
+    )
     compare = commands.add_parser(
         "compare",
-        help="set JSON reports side by side in comparison.md",
-        description="Write comparison.md from JSON reports of `run` and print it.",
+        help="set JSON reports side by side in comparison.md and comparison.html",
+        description="Write comparison.md and comparison.html from JSON reports of `run`.",
     )
     compare.add_argument("reports", nargs="+", type=Path, help="JSON reports of `run`")
-    compare.add_argument("--out", type=Path, help="folder for comparison.md (the first report's)")
+    compare.add_argument("--out", type=Path, help="folder for the comparison (the first report's)")
     compare.add_argument(
         "--baseline", default="flask", help="implementation the ratios divide by (flask)"
     )
@@ -220,22 +349,39 @@ class UsageError(ValueError):
 
 
 def validate_run(args: argparse.Namespace) -> RunOptions:
-    """Check what argparse cannot (the implementation, installed tools, --workers).
+    """Check what argparse cannot (the implementation, installed tools, --workers, steps).
 
     Returns the options; raises :class:`UsageError` on a problem.
     """
-    try:
-        module = import_implementation(args.impl)
-    except ImplementationError as exc:
-        raise UsageError(str(exc))
-    if not hasattr(module, "Flask"):
-        raise UsageError(f"--impl {args.impl}: module {args.impl!r} has no Flask class")
-    for package in (*SERVER_PACKAGES[args.server], "locust"):
+    if args.impl != RAW_IMPL:
+        try:
+            module = import_implementation(args.impl)
+        except ImplementationError as exc:
+            raise UsageError(str(exc))
+        if not hasattr(module, "Flask"):
+            raise UsageError(f"--impl {args.impl}: module {args.impl!r} has no Flask class")
+    for package in (*SERVER_PACKAGES[args.server], "locust", "psutil"):
         if importlib.util.find_spec(package) is None:
             raise UsageError(f"{package} is not installed (pip install {package})")
+    if args.profile and pyspy_path() is None:
+        raise UsageError("--profile needs py-spy (pip install py-spy)")
     if args.server == "werkzeug" and args.workers is not None:
         raise UsageError("--workers does not apply to --server werkzeug (one threaded process)")
     workers = args.workers if args.workers is not None else DEFAULT_WORKERS[args.server]
+    plan = None
+    if args.shape == "steps" and args.rate is not None:
+        raise UsageError(
+            "--rate does not apply to --shape steps (its users go as fast as they can)"
+        )
+    if args.shape == "steps":
+        plan = StepPlan(args.step_users, args.step_seconds, args.steps)
+        if plan.step_seconds < 3:
+            raise UsageError("--step-seconds must be at least 3 (a step needs a settled second)")
+        if plan.duration_s > MAX_DURATION_S:
+            raise UsageError(
+                f"--steps x --step-seconds is {plan.duration_s} s, over the limit of "
+                f"{MAX_DURATION_S // 60} minutes"
+            )
     return RunOptions(
         impl=args.impl,
         server=args.server,
@@ -244,6 +390,14 @@ def validate_run(args: argparse.Namespace) -> RunOptions:
         duration_s=args.duration,
         workers=workers,
         out=args.out,
+        scenario=args.scenario,
+        processes=args.processes,
+        warmup_s=args.warmup,
+        p99_ms=args.p99_ms,
+        step_plan=plan,
+        rate=args.rate,
+        round=args.round,
+        profile=args.profile,
     )
 
 
@@ -271,22 +425,62 @@ def server_command(server: str, port: int, workers: int | None) -> list[str]:
     raise ValueError(f"unknown server {server!r}; expected one of {', '.join(SERVERS)}")
 
 
-def locust_command(options: RunOptions, port: int, csv_prefix: Path) -> list[str]:
-    """Return the headless locust command loading 127.0.0.1:``port`` as ``options`` say."""
+def locustfiles(options: RunOptions) -> str:
+    """Return locust's ``-f`` argument: the scenarios, and the step shape if one is asked for."""
+    files = [str(SCENARIOS_FILE)]
+    if options.step_plan is not None:
+        files.append(str(SHAPES_FILE))
+    return ",".join(files)
+
+
+def locust_command(
+    options: RunOptions, port: int, csv_prefix: Path, master_port: int | None = None
+) -> list[str]:
+    """Return the headless locust command loading 127.0.0.1:``port`` as ``options`` say.
+
+    With ``master_port``, it is the master of a distributed run, bound to 127.0.0.1 on
+    that port and waiting for ``options.processes`` workers. It writes CSV statistics
+    under ``csv_prefix`` and its HTML report to ``<csv_prefix>.html``.
+    """
+    command = [
+        sys.executable, "-m", "locust", "-f", locustfiles(options), "--headless",
+        "--host", f"http://{HOST}:{port}", "--csv", str(csv_prefix),
+        "--html", f"{csv_prefix}.html", "--only-summary",
+    ]  # fmt: skip
+    if options.step_plan is None:
+        command += ["-u", str(options.users), "-r", str(options.spawn_rate)]
+        command += ["-t", f"{options.duration_s}s"]
+    if master_port is not None:
+        command += [
+            "--master", "--expect-workers", str(options.processes),
+            "--master-bind-host", HOST, "--master-bind-port", str(master_port),
+        ]  # fmt: skip
+    return command + list(SCENARIO_USERS[options.scenario])
+
+
+def locust_worker_command(options: RunOptions, master_port: int) -> list[str]:
+    """Return the command of a locust worker joining the master on 127.0.0.1:``master_port``."""
     return [
-        sys.executable, "-m", "locust", "-f", str(SCENARIOS_FILE), "--headless",
-        "-u", str(options.users), "-r", str(options.spawn_rate), "-t", f"{options.duration_s}s",
-        "--host", f"http://{HOST}:{port}", "--csv", str(csv_prefix), "--only-summary",
+        sys.executable, "-m", "locust", "-f", locustfiles(options), "--worker",
+        "--master-host", HOST, "--master-port", str(master_port),
+        *SCENARIO_USERS[options.scenario],
     ]  # fmt: skip
 
 
-def child_environment(impl: str) -> dict[str, str]:
+def child_environment(
+    impl: str,
+    timeline_dir: Path | None = None,
+    plan: StepPlan | None = None,
+    user_rate: float | None = None,
+) -> dict[str, str]:
     """Return the environment of the server and locust processes.
 
-    ``LOADTEST_IMPL`` chooses the implementation, the project and the caller's
-    folder are importable, no
-    proxy is used for 127.0.0.1, and settings of locust, gunicorn or uvicorn from
-    the caller's environment are dropped so that the command lines alone decide.
+    ``LOADTEST_IMPL`` chooses the implementation, ``LOADTEST_TIMELINE_DIR`` where
+    locust's processes count their requests, the step plan and the users' pacing
+    (``LOADTEST_USER_RATE``) are passed on when given, the project and the caller's
+    folder are importable, no proxy is used for 127.0.0.1, and settings of locust,
+    gunicorn or uvicorn from the caller's environment are dropped so that the
+    command lines alone decide.
     """
     env = {
         key: value
@@ -294,116 +488,18 @@ def child_environment(impl: str) -> dict[str, str]:
         if not key.upper().startswith(SCRUBBED_ENV_PREFIXES) and key.lower() not in PROXY_ENV_VARS
     }
     env[IMPL_ENV_VAR] = impl
+    if timeline_dir is not None:
+        env[TIMELINE_DIR_ENV_VAR] = str(timeline_dir)
+    if plan is not None:
+        env.update(plan.environment())
+    if user_rate is not None:
+        env[USER_RATE_ENV_VAR] = repr(user_rate)
     # The children run in the report folder: the caller's folder keeps its modules importable.
     paths = [str(PROJECT_ROOT), os.getcwd(), env.get("PYTHONPATH")]
     env["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
     env["NO_PROXY"] = env["no_proxy"] = f"{HOST},localhost"
     env["PYTHONUNBUFFERED"] = "1"
     return env
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def start_process(
-    command: list[str], log: IO[bytes], env: dict[str, str], cwd: Path
-) -> subprocess.Popen[bytes]:
-    """Start ``command`` in its own process group with its output going to ``log``."""
-    return subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        cwd=cwd,
-        # Its own group: Ctrl-C reaches only us, and stopping it stops its workers too.
-        start_new_session=True,
-    )
-
-
-def _signal_group(process: subprocess.Popen[bytes], sig: signal.Signals) -> None:
-    """Send ``sig`` to the process group ``process`` leads (to the process alone off POSIX)."""
-    try:
-        if os.name == "posix":
-            os.killpg(process.pid, sig)
-        elif sig == signal.SIGTERM:
-            process.terminate()
-        else:
-            process.kill()
-    except ProcessLookupError:
-        pass
-
-
-def stop_process(process: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT_S) -> None:
-    """Stop ``process`` and its process group: SIGTERM, then SIGKILL after ``timeout`` s.
-
-    Does nothing when it has already exited and been reaped.
-    """
-    if process.poll() is not None:
-        return
-    _signal_group(process, signal.SIGTERM)
-    try:
-        process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _signal_group(process, signal.SIGKILL)
-        process.wait()
-
-
-def log_tail(path: Path, lines: int = 5) -> str:
-    """Return the last non-empty ``lines`` of the log at ``path`` joined with `` | ``."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return "(no log)"
-    tail = [line.strip() for line in text.splitlines() if line.strip()][-lines:]
-    return " | ".join(tail) if tail else "(empty log)"
-
-
-def wait_until_ready(
-    process: subprocess.Popen[bytes],
-    server: str,
-    port: int,
-    log_path: Path,
-    timeout: float = SERVER_START_TIMEOUT_S,
-) -> None:
-    """Wait until the server answers ``GET /hello`` as the load-test app does.
-
-    Raises :class:`RunError` naming the server when it exits first, answers
-    something else, or does not answer within ``timeout`` seconds.
-    """
-    url = f"http://{HOST}:{port}/hello"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + timeout
-    while True:
-        code = process.poll()
-        if code is not None:
-            raise RunError(
-                f"{server} exited with code {code} before answering on {HOST}:{port}; "
-                f"last lines of {log_path}: {log_tail(log_path)}"
-            )
-        try:
-            with opener.open(url, timeout=1.0) as response:
-                body = response.read().decode("utf-8", errors="replace")
-            if body == HELLO_BODY:
-                return
-            raise RunError(f"{server} answered {url} with {body[:60]!r}, not {HELLO_BODY!r}")
-        except urllib.error.HTTPError as exc:
-            raise RunError(
-                f"{server} answered {url} with status {exc.code}; "
-                f"last lines of {log_path}: {log_tail(log_path)}"
-            )
-        except (urllib.error.URLError, OSError):
-            pass  # not listening yet
-        if time.monotonic() > deadline:
-            raise RunError(
-                f"{server} did not answer on {url} within {timeout:.0f} s; "
-                f"last lines of {log_path}: {log_tail(log_path)}"
-            )
-        time.sleep(POLL_INTERVAL_S)
 
 
 def _progress_line(elapsed: float, duration: int, stats_path: Path) -> str:
@@ -429,7 +525,8 @@ def watch_locust(
     period or if the server exits during the run.
     """
     started = time.monotonic()
-    limit = options.duration_s + LOCUST_GRACE_S
+    duration = options.run_time_s
+    limit = duration + LOCUST_GRACE_S
     next_progress = started + PROGRESS_INTERVAL_S
     while (code := locust.poll()) is None:
         now = time.monotonic()
@@ -441,7 +538,7 @@ def watch_locust(
             stop_process(locust)
             raise RunError(f"{options.server} exited with code {server_code} during the run")
         if now >= next_progress:
-            print(_progress_line(now - started, options.duration_s, stats_path), file=progress)
+            print(_progress_line(now - started, duration, stats_path), file=progress)
             progress.flush()
             next_progress = now + PROGRESS_INTERVAL_S
         time.sleep(POLL_INTERVAL_S)
@@ -478,16 +575,23 @@ def read_results(options: RunOptions, csv_prefix: Path, started_at: str) -> RunR
         raise RunError(f"locust wrote no statistics ({exc.filename} is missing)")
     except ReportError as exc:
         raise RunError(f"cannot read locust's statistics: {exc}")
-    module = import_implementation(options.impl)
+    if options.impl == RAW_IMPL:
+        impl_version = f"WSGI (Python {platform.python_version()})"
+    else:
+        impl_version = implementation_version(import_implementation(options.impl))
     return RunReport(
         impl=options.impl,
-        impl_version=implementation_version(module),
+        impl_version=impl_version,
         server=options.server,
         server_version=_version(SERVER_PACKAGES[options.server][0]),
         workers=options.workers,
-        users=options.users,
-        spawn_rate=options.spawn_rate,
-        duration_s=options.duration_s,
+        users=options.users
+        if options.step_plan is None
+        else options.step_plan.steps * options.step_plan.step_users,
+        spawn_rate=options.spawn_rate
+        if options.step_plan is None
+        else options.step_plan.spawn_rate,
+        duration_s=options.run_time_s,
         started_at=started_at,
         python=platform.python_version(),
         locust_version=_version("locust"),
@@ -496,52 +600,103 @@ def read_results(options: RunOptions, csv_prefix: Path, started_at: str) -> RunR
         endpoints=stats.endpoints,
         errors=errors,
         exceptions=exceptions,
+        scenario=options.scenario,
+        shape=options.shape,
+        processes=options.processes,
+        p99_bound_ms=options.p99_ms if options.step_plan is not None else None,
+        rate=options.rate,
+        round=options.round,
+        profiled=options.profile,
     )
 
 
-def run_load_test(options: RunOptions, progress: IO[str] = sys.stderr) -> RunReport:
-    """Serve the app, load it with locust, stop both; write and return the report.
+def _say(progress: IO[str], text: str) -> None:
+    print(text, file=progress, flush=True)
 
-    The report goes to ``<out>/<impl>-<server>.json``; CSV files and logs to
-    ``<out>/raw/``. Raises :class:`RunError` when the run cannot be carried out;
-    the server and locust are stopped whatever happens (also on Ctrl-C).
+
+def run_load_test(options: RunOptions, progress: IO[str] = sys.stderr) -> RunReport:
+    """Serve the app, load it with locust, stop everything; write and return the report.
+
+    The report goes to ``<out>/<name>.json``; CSV files, the HTML report, the
+    timeline and logs to ``<out>/raw/``. Raises :class:`RunError` when the run cannot
+    be carried out; the server and locust are stopped whatever happens (also on
+    Ctrl-C).
     """
     raw = options.out / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
+    timeline_dir = (raw / f"{options.name}.timeline").resolve()
+    timeline_dir.mkdir(parents=True, exist_ok=True)
     csv_prefix = (raw / options.name).resolve()
-    for stale in raw.glob(f"{options.name}_*.csv"):
+    for stale in [*raw.glob(f"{options.name}_*.csv"), *timeline_dir.glob(TIMELINE_GLOB)]:
         stale.unlink()
     server_log_path = raw / f"{options.name}.server.log"
+    profile_path = (raw / f"{options.name}.pyspy.txt").resolve()
+    profile_path.unlink(missing_ok=True)
     locust_log_path = raw / f"{options.name}.locust.log"
-    env = child_environment(options.impl)
+    env = child_environment(options.impl, timeline_dir, options.step_plan, options.user_rate)
     port = free_port()
+    master_port = free_port() if options.processes > 1 else None
     started_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    server: subprocess.Popen[bytes] | None = None
-    locust: subprocess.Popen[bytes] | None = None
-    with open(server_log_path, "wb") as server_log, open(locust_log_path, "wb") as locust_log:
-        try:
-            print(
-                f"starting {options.server} on {HOST}:{port} serving {options.impl}",
-                file=progress,
-                flush=True,
+    sampler = TreeSampler()
+    processes: list[subprocess.Popen[bytes]] = []
+    logs = contextlib.ExitStack()
+
+    def start(command: list[str], log_path: Path) -> subprocess.Popen[bytes]:
+        log = logs.enter_context(open(log_path, "wb"))  # noqa: SIM115 (the ExitStack closes it)
+        process = start_process(command, log, env, raw)
+        processes.append(process)
+        return process
+
+    try:
+        _say(progress, f"starting {options.server} on {HOST}:{port} serving {options.impl}")
+        server = start(server_command(options.server, port, options.workers), server_log_path)
+        wait_until_ready(server, options.server, port, server_log_path)
+        sampler.watch(SERVER_GROUP, server.pid)
+        load = (
+            f"steps of {options.step_plan.step_users} users every "
+            f"{options.step_plan.step_seconds} s, {options.step_plan.steps} steps"
+            if options.step_plan is not None
+            else f"{options.users} users for {options.duration_s} s"
+            + ("" if options.rate is None else f", paced to {options.rate:g} req/s in all")
+        )
+        generator = (
+            "one locust process"
+            if master_port is None
+            else (f"a locust master and {options.processes} workers")
+        )
+        _say(progress, f"loading it ({options.scenario}) with {load}, from {generator}")
+        locust = start(locust_command(options, port, csv_prefix, master_port), locust_log_path)
+        sampler.watch(GENERATOR_GROUP, locust.pid)
+        if master_port is not None:
+            for index in range(options.processes):
+                worker = start(
+                    locust_worker_command(options, master_port),
+                    raw / f"{options.name}.worker{index + 1}.log",
+                )
+                sampler.watch(GENERATOR_GROUP, worker.pid)
+        sampler.start()
+        profiler = None
+        if options.profile:
+            worker_pid = first_worker(server.pid)
+            _say(progress, f"profiling {options.server} worker {worker_pid} with py-spy")
+            profiler = start(
+                pyspy_command(
+                    pyspy_path() or PYSPY, worker_pid, options.run_time_s + 3, profile_path
+                ),
+                raw / f"{options.name}.pyspy.log",
             )
-            server = start_process(
-                server_command(options.server, port, options.workers), server_log, env, raw
-            )
-            wait_until_ready(server, options.server, port, server_log_path)
-            print(
-                f"loading it with {options.users} users for {options.duration_s} s",
-                file=progress,
-                flush=True,
-            )
-            locust = start_process(locust_command(options, port, csv_prefix), locust_log, env, raw)
-            code = watch_locust(
-                locust, server, options, Path(f"{csv_prefix}{PERIODIC_STATS_SUFFIX}"), progress
-            )
-        finally:
-            for process in (locust, server):
-                if process is not None:
-                    stop_process(process)
+        code = watch_locust(
+            locust, server, options, Path(f"{csv_prefix}{PERIODIC_STATS_SUFFIX}"), progress
+        )
+        if profiler is not None:
+            # py-spy writes its samples when its duration is over: let it finish (a
+            # py-spy that hangs is stopped below, and the report has no profile).
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                profiler.wait(timeout=options.run_time_s + LOCUST_GRACE_S)
+    finally:
+        sampler.stop()
+        for process in reversed(processes):
+            stop_process(process)
+        logs.close()
     try:
         report = read_results(options, csv_prefix, started_at)
     except RunError as exc:
@@ -549,21 +704,35 @@ def run_load_test(options: RunOptions, progress: IO[str] = sys.stderr) -> RunRep
             f"{exc}; locust exited with code {code}; last lines of {locust_log_path}: "
             f"{log_tail(locust_log_path)}"
         )
+    profile_samples, profile = 0, list[ProfileShare]()
+    if options.profile and profile_path.exists():
+        with open(profile_path, encoding="utf-8") as file:
+            profile_samples, profile = summarise_profile(file, options.server)
+    timeline = load_timeline(timeline_dir)
+    settle_s = math.ceil(options.users / options.spawn_rate) + options.warmup_s
+    measured = measure(timeline, sampler, options.processes, options.step_plan, settle_s)
+    report = dataclasses.replace(
+        report,
+        measurement=measured.measurement,
+        steps=measured.steps,
+        generator=measured.generator,
+        machine=measured.machine,
+        timeline=timeline_points(timeline),
+        profile_samples=profile_samples,
+        profile=profile,
+    )
     report.write(options.out / f"{options.name}.json")
     return report
 
 
 def compare(paths: Sequence[Path], out: Path | None, baseline: str) -> str:
-    """Write ``comparison.md`` from the reports at ``paths``; return its text.
+    """Write ``comparison.md`` and ``comparison.html`` from the reports at ``paths``.
 
-    It goes to ``out``, else to the first report's folder. Raises
-    :class:`ReportError` when a report is unreadable or two clash.
+    They go to ``out``, else to the first report's folder. Returns the Markdown.
+    Raises :class:`ReportError` when a report is unreadable or two clash.
     """
-    text = render_comparison([load_report(path) for path in paths], baseline=baseline)
     folder = out if out is not None else paths[0].parent
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "comparison.md").write_text(text, encoding="utf-8")
-    return text
+    return write_comparison(paths, folder, baseline)
 
 
 def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> NoReturn:
@@ -582,7 +751,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         except OSError as exc:
             print(
-                f"{parser.prog} compare: error: cannot write comparison.md: {exc}", file=sys.stderr
+                f"{parser.prog} compare: error: cannot write the comparison: {exc}", file=sys.stderr
             )
             return 1
         return 0
@@ -609,6 +778,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, previous)
     print(render_summary(report))
     print(f"report: {options.out / (options.name + '.json')}")
+    if report.generator is not None and report.generator.saturated:
+        print(f"{parser.prog} run: warning: {report.generator.verdict}", file=sys.stderr)
     if not report.ok:
         print(f"{parser.prog} run: the run had failures or no requests", file=sys.stderr)
         return 1

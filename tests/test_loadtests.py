@@ -16,25 +16,26 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
+from loadtest_samples import endpoint, generator, machine, measurement, run_report, step
+from werkzeug.test import Client
 
-from loadtests import apps, runner
+from loadtests import apps, rawapp, runner
+from loadtests.measures import TimelinePoint
 from loadtests.report import (
     EndpointStats,
     ExceptionEntry,
     FailureEntry,
     ReportError,
-    RunReport,
     load_report,
     parse_exceptions_csv,
     parse_failures_csv,
     parse_stats_csv,
-    render_comparison,
     render_summary,
 )
 from loadtests.runner import RunError
+from loadtests.steps import StepPlan
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,46 +62,6 @@ EXCEPTIONS_CSV = """\
 Count,Message,Traceback,Nodes
 3,ZeroDivisionError('division by zero'),"Traceback ...",local
 """
-
-
-def endpoint(name: str = "Aggregated", *, method: str = "", **values: Any) -> EndpointStats:
-    """Return an EndpointStats with plausible defaults overridden by ``values``."""
-    fields: dict[str, Any] = {
-        "requests": 1000,
-        "failures": 0,
-        "rps": 500.0,
-        "median_ms": 10.0,
-        "average_ms": 11.0,
-        "p95_ms": 20.0,
-        "p99_ms": 30.0,
-        "max_ms": 40.0,
-    }
-    fields.update(values)
-    return EndpointStats(method=method, name=name, **fields)
-
-
-def run_report(impl: str = "framework", server: str = "gunicorn", **values: Any) -> RunReport:
-    """Return a RunReport with plausible defaults; ``values`` override fields."""
-    fields: dict[str, Any] = {
-        "impl": impl,
-        "impl_version": "1.0",
-        "server": server,
-        "server_version": "23.0",
-        "workers": 2,
-        "users": 10,
-        "spawn_rate": 10.0,
-        "duration_s": 10,
-        "started_at": "2026-01-01T00:00:00+00:00",
-        "python": "3.11.7",
-        "locust_version": "2.47.0",
-        "complete": True,
-        "total": endpoint(),
-        "endpoints": [endpoint("/hello", method="GET")],
-        "errors": [],
-        "exceptions": [],
-    }
-    fields.update(values)
-    return RunReport(**fields)
 
 
 def parse_run_args(*argv: str) -> argparse.Namespace:
@@ -149,8 +110,15 @@ def test_run_defaults() -> None:
         duration_s=10,
         workers=None,
         out=Path("reports/load"),
+        scenario="mixed",
+        processes=runner.DEFAULT_PROCESSES,
+        warmup_s=2,
+        p99_ms=50.0,
+        step_plan=None,
     )
-    assert options.name == "framework-werkzeug"
+    assert options.name == "framework-werkzeug-mixed"
+    assert options.shape == "constant"
+    assert options.run_time_s == 10
 
 
 @pytest.mark.parametrize(("server", "workers"), [("gunicorn", 2), ("waitress", 4), ("uvicorn", 1)])
@@ -162,9 +130,12 @@ def test_run_gives_each_server_its_default_concurrency(server: str, workers: int
 def test_run_takes_every_option() -> None:
     args = parse_run_args(
         "--impl", "flask", "--server", "gunicorn", "--users", "5", "--spawn-rate", "2.5",
-        "--duration", "1m", "--workers", "3", "--out", "somewhere",
+        "--duration", "1m", "--workers", "3", "--out", "somewhere", "--scenario", "hello",
+        "--processes", "3", "--warmup", "0", "--shape", "steps", "--p99-ms", "20",
+        "--step-users", "4", "--step-seconds", "5", "--steps", "6",
     )  # fmt: skip
-    assert runner.validate_run(args) == runner.RunOptions(
+    options = runner.validate_run(args)
+    assert options == runner.RunOptions(
         impl="flask",
         server="gunicorn",
         users=5,
@@ -172,7 +143,20 @@ def test_run_takes_every_option() -> None:
         duration_s=60,
         workers=3,
         out=Path("somewhere"),
+        scenario="hello",
+        processes=3,
+        warmup_s=0,
+        p99_ms=20.0,
+        step_plan=StepPlan(step_users=4, step_seconds=5, steps=6),
     )
+    assert options.name == "flask-gunicorn-hello-steps"
+    # The steps decide how long locust runs, not --duration.
+    assert options.run_time_s == 30
+
+
+def test_run_accepts_the_raw_floor() -> None:
+    options = runner.validate_run(parse_run_args("--impl", "raw", "--server", "gunicorn"))
+    assert options.name == "raw-gunicorn-mixed"
 
 
 @pytest.mark.parametrize(
@@ -186,6 +170,13 @@ def test_run_takes_every_option() -> None:
         (["run", "--users", "0"], "--users: '0' must be at least 1"),
         (["run", "--spawn-rate", "nan"], "--spawn-rate: 'nan' must be a positive number"),
         (["run", "--workers", "2"], "--workers does not apply to --server werkzeug"),
+        (["run", "--scenario", "login"], "invalid choice: 'login'"),
+        (["run", "--shape", "ramp"], "invalid choice: 'ramp'"),
+        (["run", "--processes", "0"], "--processes: '0' must be at least 1"),
+        (["run", "--warmup", "-1"], "--warmup: '-1' must not be negative"),
+        (["run", "--p99-ms", "0"], "--p99-ms: '0' must be a positive number"),
+        (["run", "--shape", "steps", "--step-seconds", "2"], "--step-seconds must be at least 3"),
+        (["run", "--shape", "steps", "--steps", "101"], "over the limit of 10 minutes"),
         (["compare"], "required: reports"),
         ([], "required"),
     ],
@@ -241,8 +232,34 @@ def test_locust_command_is_headless_bounded_and_aimed_at_loopback(tmp_path: Path
     assert command[command.index("-u") + 1] == "7"
     assert command[command.index("-r") + 1] == "3.0"
     assert command[command.index("--csv") + 1] == str(tmp_path / "prefix")
+    assert command[command.index("--html") + 1] == f"{tmp_path / 'prefix'}.html"
     assert "--headless" in command
     assert "--only-summary" in command
+    assert "--master" not in command
+    # The mixed scenario's user classes close the command line.
+    assert command[-2:] == ["BrowsingUser", "JsonUser"]
+
+
+def test_distributed_locust_commands_bind_the_master_to_loopback(tmp_path: Path) -> None:
+    options = runner.validate_run(parse_run_args("--processes", "3", "--scenario", "hello"))
+    master = runner.locust_command(options, 4321, tmp_path / "prefix", master_port=5557)
+    assert master[master.index("--expect-workers") + 1] == "3"
+    assert master[master.index("--master-bind-host") + 1] == "127.0.0.1"
+    assert master[master.index("--master-bind-port") + 1] == "5557"
+    assert master[-1] == "HelloUser"
+    worker = runner.locust_worker_command(options, 5557)
+    assert "--worker" in worker
+    assert worker[worker.index("--master-host") + 1] == "127.0.0.1"
+    assert worker[worker.index("--master-port") + 1] == "5557"
+    assert worker[-1] == "HelloUser"
+
+
+def test_step_shape_command_loads_the_shape_and_leaves_users_to_it(tmp_path: Path) -> None:
+    options = runner.validate_run(parse_run_args("--shape", "steps"))
+    command = runner.locust_command(options, 4321, tmp_path / "prefix")
+    assert command[command.index("-f") + 1] == f"{runner.SCENARIOS_FILE},{runner.SHAPES_FILE}"
+    for flag in ("-u", "-r", "-t"):
+        assert flag not in command
 
 
 def test_child_environment_chooses_the_impl_and_drops_outside_settings(
@@ -512,14 +529,23 @@ def test_report_round_trips_through_json(tmp_path: Path) -> None:
         errors=[FailureEntry("GET", "/hello", "boom", 2)],
         exceptions=[ExceptionEntry(1, "oops")],
         endpoints=[endpoint("/never", method="GET", requests=0, median_ms=None)],
+        measurement=measurement(),
+        generator=generator(),
+        machine=machine(),
+        timeline=[TimelinePoint(0, 10, 480, 0, 4.0, None)],
+        steps=[step(10, 400.0, 12.0), step(20, 600.0, 80.0)],
+        p99_bound_ms=50.0,
+        shape="steps",
     )
-    path = tmp_path / "deep" / "framework-gunicorn.json"
+    path = tmp_path / "deep" / "framework-gunicorn-hello.json"
     report.write(path)
     data = json.loads(path.read_text())
-    assert data["schema"] == "flaskspec-load/1"
+    assert data["schema"] == "flaskspec-load/2"
     assert data["total"]["requests"] == 1000
     assert data["total"]["failure_rate"] == 0.0
     assert data["endpoints"][0]["median_ms"] is None
+    assert data["measurement"]["cpu_us_per_request"] == 300.0
+    assert data["steps"][1]["users"] == 20
     assert load_report(path) == report
 
 
@@ -528,7 +554,8 @@ def test_report_round_trips_through_json(tmp_path: Path) -> None:
     [
         ("not json", "not JSON"),
         ('{"schema": "something else"}', "not a load-test report"),
-        ('{"schema": "flaskspec-load/1", "impl": "x"}', "report lacks"),
+        ('{"schema": "flaskspec-load/1", "impl": "x"}', "not a load-test report"),
+        ('{"schema": "flaskspec-load/2", "impl": "x"}', "report lacks"),
     ],
 )
 def test_load_report_names_the_file_and_the_problem(
@@ -565,10 +592,11 @@ def test_render_summary_lists_endpoints_then_the_total_and_the_failures() -> Non
     rows = {line.rsplit(None, 6)[0]: line.rsplit(None, 6)[1:] for line in lines[3:9]}
     assert rows["GET /hello"] == ["454", "2", "118.0", "8", "17", "22"]
     assert rows["GET /never"] == ["0", "0", "0.0", "-", "-", "-"]
-    assert lines[-2].split() == ["Aggregated", "1062", "2", "276.0", "8", "17", "23"]
-    assert lines[-1] == (
+    assert lines[-3].split() == ["Aggregated", "1062", "2", "276.0", "8", "17", "23"]
+    assert lines[-2] == (
         "failure x2: GET /hello: CatchResponseError('expected status 200, got 500')"
     )
+    assert lines[-1] == "measured after warm-up: nothing (the run was too short for a window)"
 
 
 def test_render_summary_flags_partial_statistics() -> None:
@@ -576,75 +604,41 @@ def test_render_summary_flags_partial_statistics() -> None:
     assert "PARTIAL" not in render_summary(run_report()).splitlines()[0]
 
 
-def markdown_rows(text: str) -> list[dict[str, str]]:
-    """Return the rows of the one Markdown table in ``text`` as dicts by column."""
-    table = [line for line in text.splitlines() if line.startswith("|")]
-    header = [cell.strip() for cell in table[0].strip("|").split("|")]
-    return [
-        dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")), strict=True))
-        for line in table[2:]
+def test_render_summary_gives_server_cost_generator_and_machine() -> None:
+    text = render_summary(
+        run_report(measurement=measurement(), generator=generator(), machine=machine())
+    )
+    assert (
+        "measured after warm-up: 5000 requests in 10 s (500 req/s, 0 failures), p50 4.0 ms, "
+        "p99 20 ms; server 300 us CPU per request over 3 process(es), peak RSS 30.0 MiB per "
+        "worker"
+    ) in text
+    assert "generator not saturated: its busiest process used 35% of a core" in text
+    assert "machine: Test CPU, 2 core(s): 50% busy during the window, 10% of it" in text
+
+
+def test_render_summary_says_plainly_when_the_generator_was_saturated() -> None:
+    text = render_summary(run_report(generator=generator(busiest_process_share=0.97)))
+    assert "GENERATOR SATURATED: its busiest process used 97% of a core" in text
+    assert "these req/s are the generator's, not the server's" in text
+
+
+def test_render_summary_of_steps_gives_each_step_and_the_capacity() -> None:
+    report = run_report(
+        shape="steps",
+        steps=[step(10, 400.0, 12.0), step(20, 700.0, 40.0), step(30, 750.0, 90.0)],
+        p99_bound_ms=50.0,
+    )
+    lines = render_summary(report).splitlines()
+    assert [line.split(":")[0] for line in lines if line.startswith("step")] == [
+        "step   10 users",
+        "step   20 users",
+        "step   30 users",
     ]
+    assert "capacity (p99 <= 50 ms, no failures): 700 req/s at 20 users" in lines
 
 
-def test_comparison_sets_implementations_side_by_side_with_ratios_to_flask() -> None:
-    text = render_comparison(
-        [
-            run_report("flask", total=endpoint(rps=600.0, median_ms=20.0, p95_ms=40.0)),
-            run_report(
-                "framework", total=endpoint(rps=900.0, median_ms=10.0, p95_ms=50.0, failures=5)
-            ),
-            run_report("flask", "waitress", workers=4, total=endpoint(rps=300.0)),
-        ]
-    )
-    assert text.startswith("# Load-test comparison\n")
-    rows = markdown_rows(text)
-    assert [row["server"] for row in rows] == ["gunicorn -w 2", "waitress --threads 4"]
-    gunicorn, waitress = rows
-    assert gunicorn["load"] == "10 users, 10 s"
-    assert gunicorn["framework req/s"] == "900.0"
-    assert gunicorn["flask req/s"] == "600.0"
-    assert gunicorn["framework p50 ms"] == "10"
-    assert gunicorn["flask p95 ms"] == "40"
-    assert gunicorn["framework failures"] == "0.50%"
-    assert gunicorn["flask failures"] == "0.00%"
-    assert gunicorn["req/s framework/flask"] == "1.50"
-    assert gunicorn["p50 framework/flask"] == "0.50"
-    assert gunicorn["p95 framework/flask"] == "1.25"
-    # No framework run on waitress: its cells and the ratios are blank.
-    assert waitress["framework req/s"] == "-"
-    assert waitress["flask req/s"] == "300.0"
-    assert waitress["req/s framework/flask"] == "-"
-    # The implementation columns come before the baseline's.
-    header = text.splitlines()[4]
-    assert header.index("framework req/s") < header.index("flask req/s")
-
-
-def test_comparison_keeps_set_ups_with_different_load_apart() -> None:
-    rows = markdown_rows(
-        render_comparison([run_report("flask", users=10), run_report("flask", users=50)])
-    )
-    assert [row["load"] for row in rows] == ["10 users, 10 s", "50 users, 10 s"]
-
-
-def test_comparison_without_the_baseline_has_no_ratios() -> None:
-    text = render_comparison([run_report("framework"), run_report("other")])
-    assert "/flask" not in text
-    assert "No ratios" in text
-    assert set(markdown_rows(text)[0]) >= {"framework req/s", "other req/s"}
-
-
-def test_comparison_refuses_two_reports_of_one_run() -> None:
-    with pytest.raises(ReportError, match="two reports for framework on gunicorn -w 2"):
-        render_comparison([run_report(), run_report()])
-
-
-def test_comparison_notes_partial_runs() -> None:
-    text = render_comparison([run_report(complete=False), run_report("flask")])
-    assert "Partial statistics" in text
-    assert "framework on gunicorn -w 2" in text.splitlines()[-1]
-
-
-def test_compare_command_writes_comparison_md_next_to_the_reports(
+def test_compare_command_writes_markdown_and_html_next_to_the_reports(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for report in (run_report("framework"), run_report("flask")):
@@ -653,10 +647,10 @@ def test_compare_command_writes_comparison_md_next_to_the_reports(
     assert runner.main(["compare", *paths]) == 0
     written = (tmp_path / "comparison.md").read_text()
     assert capsys.readouterr().out == written
-    assert markdown_rows(written)[0]["req/s framework/flask"] == "1.00"
+    assert (tmp_path / "comparison.html").read_text().startswith("<!doctype html>")
     out = tmp_path / "elsewhere"
     assert runner.main(["compare", *paths, "--out", str(out), "--baseline", "framework"]) == 0
-    assert "req/s flask/framework" in (out / "comparison.md").read_text()
+    assert "flask/framework" in (out / "comparison.md").read_text()
 
 
 def test_compare_command_names_an_unreadable_report(
@@ -672,14 +666,14 @@ def test_compare_command_names_an_unreadable_report(
 # --- the app under load ---------------------------------------------------------
 
 
-@pytest.fixture(params=["framework", "flask"])
-def load_app(request: pytest.FixtureRequest) -> Any:
-    """The load-test app built on each implementation."""
-    return apps.create_app(request.param)
+@pytest.fixture(params=["framework", "flask", "raw"])
+def load_client(request: pytest.FixtureRequest) -> Client:
+    """A test client of the load-test app on each implementation, and of the raw floor."""
+    return Client(apps.create_app(request.param))
 
 
-def test_app_endpoints_answer_what_the_scenarios_check(load_app: Any) -> None:
-    client = load_app.test_client()
+def test_app_endpoints_answer_what_the_scenarios_check(load_client: Client) -> None:
+    client = load_client
     assert client.get("/hello").get_data(as_text=True) == apps.HELLO_BODY
     assert client.get("/json").get_json() == {
         "message": apps.JSON_MESSAGE,
@@ -702,7 +696,20 @@ def test_app_endpoints_answer_what_the_scenarios_check(load_app: Any) -> None:
     assert apps.TEMPLATE_TITLE_ESCAPED in template
     assert apps.TEMPLATE_TITLE not in template
     assert template.count("<li>") == apps.TEMPLATE_ITEMS
+    static = client.get(f"/static/{apps.STATIC_FILE}")
+    assert static.status_code == 200
+    assert static.get_data() == (apps.STATIC_FOLDER / apps.STATIC_FILE).read_bytes()
+    assert static.get_data(as_text=True).rstrip().endswith(apps.STATIC_MARKER)
     assert client.get("/missing").status_code == 404
+
+
+def test_app_session_ignores_a_forged_cookie(load_client: Client) -> None:
+    load_client.set_cookie("session", "41.forged")
+    assert load_client.get("/session").get_data(as_text=True) == apps.session_text(1)
+
+
+def test_raw_floor_is_what_the_app_module_serves_for_raw() -> None:
+    assert apps.create_app(apps.RAW_IMPL) is rawapp.app
 
 
 @pytest.mark.parametrize("impl", ["flask", "framework"])
@@ -729,9 +736,8 @@ from loadtests.scenarios import check, check_json
 
 class FakeResponse:
     def __init__(self, status, text, error=None):
-        self.status_code, self.text, self.error, self.outcome = status, text, error, None
-    def json(self):
-        return json.loads(self.text)
+        self.status_code, self.content, self.error = status, text.encode(), error
+        self.outcome = None
     def success(self):
         self.outcome = "success"
     def failure(self, message):
@@ -781,11 +787,11 @@ def test_scenario_checks_report_wrong_responses_as_failures() -> None:
 
 
 def test_run_end_to_end_against_werkzeug(tmp_path: Path) -> None:
-    """Serve framework with werkzeug and load it for 3 s with 5 users: all must succeed."""
+    """Serve framework with werkzeug and load it for 4 s with 5 users: all must succeed."""
     command = [
         sys.executable, "-m", "loadtests", "run", "--impl", "framework", "--server",
-        "werkzeug", "--users", "5", "--spawn-rate", "5", "--duration", "3s",
-        "--out", str(tmp_path),
+        "werkzeug", "--users", "5", "--spawn-rate", "5", "--duration", "4s", "--warmup", "0",
+        "--processes", "1", "--out", str(tmp_path),
     ]  # fmt: skip
     process = subprocess.Popen(
         command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -797,7 +803,7 @@ def test_run_end_to_end_against_werkzeug(tmp_path: Path) -> None:
             process.terminate()  # the runner stops its server and locust on SIGTERM
             process.communicate(timeout=30)
     assert process.returncode == 0, err
-    report = load_report(tmp_path / "framework-werkzeug.json")
+    report = load_report(tmp_path / "framework-werkzeug-mixed.json")
     assert report.complete
     assert report.total.requests > 0
     assert report.total.failures == 0
@@ -811,9 +817,39 @@ def test_run_end_to_end_against_werkzeug(tmp_path: Path) -> None:
         "/form",
         "/stream",
         "/template",
+        "/static/load.css",
         "/missing",
     }
     assert sum(entry.requests for entry in report.endpoints) == report.total.requests
+    # The runner's own count, per second, adds up to locust's.
+    assert sum(point.rps for point in report.timeline) == report.total.requests
+    assert report.measurement is not None
+    assert 0 < report.measurement.requests < report.total.requests
+    assert report.measurement.cpu_us_per_request is not None
+    assert report.measurement.cpu_us_per_request > 0
+    assert report.generator is not None and report.generator.processes == 1
+    assert report.machine is not None
     assert "Aggregated" in out
-    assert "s/3s]" in err  # at least one progress line
-    assert (tmp_path / "raw" / "framework-werkzeug.server.log").exists()
+    assert "us CPU per request" in out
+    assert "s/4s]" in err  # at least one progress line
+    raw = tmp_path / "raw"
+    assert (raw / "framework-werkzeug-mixed.server.log").exists()
+    assert (raw / "framework-werkzeug-mixed.html").read_text().lstrip().startswith("<!")
+
+
+def test_profile_without_py_spy_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(runner, "pyspy_path", lambda: None)
+    assert runner.main(["run", "--profile"]) == 2
+    assert capsys.readouterr().err == (
+        "python -m loadtests run: error: --profile needs py-spy (pip install py-spy)\n"
+    )
+
+
+def test_profiled_and_repeated_runs_have_names_of_their_own() -> None:
+    options = runner.validate_run(
+        parse_run_args("--impl", "raw", "--scenario", "hello", "--round", "2", "--profile")
+    )
+    assert options.name == "raw-werkzeug-hello-profiled-r2"
+    assert run_report("raw", round=2, profiled=True).name == "raw-gunicorn-hello-profiled-r2"
