@@ -39,6 +39,7 @@ from conformance import results
 from conformance.contract import FEATURES_BY_NAME, feature_of_name, features_needed
 from conformance.expectations import test_key
 from conformance.implementation import ImplementationLacksName
+from conformance.isolation import add_time_limit, isolate
 from conformance.profiles import register_profiles
 from conformance.run import (
     MESSAGE_LIMIT,
@@ -238,6 +239,8 @@ class ConformanceHooks:
             items[:] = kept
         for item in items:
             self._apply_features(item)
+            if item.stash.get(_LABEL_KEY, None) is not None:
+                add_time_limit(item, config)
 
     def _label(self, suite: list[pytest.Item]) -> list[CollectedTest]:
         """Stash each test's spec ID, rule, key and features; return what was collected."""
@@ -308,6 +311,18 @@ class ConformanceHooks:
         return True
 
     # -- running ----------------------------------------------------------------------
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+        """Run a conformance test isolated from the tests around it (see ``isolation``)."""
+        __tracebackhide__ = True
+        if item.stash.get(_LABEL_KEY, None) is None:
+            return (yield)
+        restore = isolate(item, self.run.modules.get(self.run.impl_name))
+        try:
+            return (yield)
+        finally:
+            restore()
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_runtest_makereport(

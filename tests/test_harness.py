@@ -1526,3 +1526,69 @@ def test_list_spec_joins_a_wrapped_rule(suite: pytest.Pytester) -> None:
         ["routing.wrapped*A rule that is long enough to wrap onto a second line."]
     )
     assert "not part of the rule" not in result.stdout.str()
+
+
+# -- isolation ------------------------------------------------------------------------
+
+LEAKY_IMPL = """
+import contextvars
+
+from fakeimpl import Flask
+
+_stack = contextvars.ContextVar("stack", default=())
+
+
+def push():
+    _stack.set((*_stack.get(), object()))
+
+
+def has_app_context():
+    return bool(_stack.get())
+
+
+def has_request_context():
+    return False
+"""
+
+LEAKY_SUITE = '''
+import threading
+import time
+
+import pytest
+
+
+@pytest.mark.spec("context.leak.pushes")
+def test_a_leaks(impl):
+    """Pushes a context and leaves it."""
+    impl.push()
+
+
+@pytest.mark.spec("context.leak.next-test")
+def test_b_is_clean(impl):
+    """The next test starts without it."""
+    assert not impl.has_app_context()
+
+
+@pytest.mark.spec("context.leak.thread")
+def test_c_thread(impl):
+    """Leaves a thread running."""
+    threading.Thread(target=time.sleep, args=(5,), name="left-behind").start()
+
+
+@pytest.mark.spec("context.leak.time-limit")
+def test_d_time_limit(request):
+    """Has a time limit."""
+    assert request.node.get_closest_marker("timeout").args == (120,)
+'''
+
+
+def test_a_leaked_context_fails_its_test_and_not_the_next(suite: pytest.Pytester) -> None:
+    suite.makepyfile(leakyimpl=LEAKY_IMPL, test_leaky=LEAKY_SUITE)
+    result = suite.runpytest("--impl", "leakyimpl", "-vv")
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*[[]context.leak.pushes[]]*the test left an application context pushed*",
+            "*[[]context.leak.thread[]]*the test left threads running: left-behind*",
+        ]
+    )
