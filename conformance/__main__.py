@@ -1,9 +1,10 @@
-"""Command line for conformance results: ``python -m conformance report|diff``.
+"""Command line for conformance results: ``python -m conformance report|diff|ecosystem``.
 
 - ``report RESULTS.json... [--out DIR]`` writes ``index.html`` and ``summary.md``
   (default folder ``reports/conformance``) and prints their paths.
 - ``diff OLD.json NEW.json`` lists newly failing, newly passing, added and removed
   tests; exits 1 if any test newly fails, else 0.
+- ``ecosystem --impl MODULE``: see :mod:`conformance.ecosystem`.
 
 Unusable input (a missing file, not JSON, not a results document) prints one
 error line and exits 2, like a usage error.
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from conformance.diff import diff_results, render_diff
+from conformance.ecosystem import cli as ecosystem_cli
 from conformance.report import write_report
 from conformance.results import ResultsError, load_results
 
@@ -48,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("old", type=Path, metavar="OLD.json")
     diff.add_argument("new", type=Path, metavar="NEW.json")
+    ecosystem_cli.add_command(commands)
     return parser
 
 
@@ -55,6 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
     parser = build_parser()
     arguments = parser.parse_args(argv)
+    if arguments.command == ecosystem_cli.COMMAND:
+        return ecosystem_cli.run(arguments)
     try:
         if arguments.command == "report":
             runs = [load_results(path) for path in arguments.results]

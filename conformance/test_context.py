@@ -133,6 +133,15 @@ def test_same_app_context_pushed_twice(impl: Any, app: Any) -> None:
     assert not impl.has_app_context()
 
 
+@pytest.mark.spec("context.app-context.new-attributes")
+def test_app_context_accepts_new_attributes(app: Any) -> None:
+    """The application context object accepts and keeps attributes it does not define
+    (extensions such as Flask-Babel keep their per-context state there)."""
+    with app.app_context() as ctx:
+        ctx.extension_state = {"locale": "de"}
+        assert ctx.extension_state == {"locale": "de"}
+
+
 @pytest.mark.spec("context.app-context.pop-wrong")
 def test_popping_wrong_app_context(app: Any) -> None:
     """Popping an app context that is not the top one raises AssertionError naming the mistake."""
@@ -353,6 +362,15 @@ def test_request_context_copy(app: Any) -> None:
         assert duplicate is not ctx
         assert duplicate.request is ctx.request
         assert duplicate.session is ctx.session
+
+
+@pytest.mark.spec("context.request-context.new-attributes")
+def test_request_context_accepts_new_attributes(app: Any) -> None:
+    """The request context object accepts and keeps attributes it does not define
+    (extensions such as Flask-Limiter and Flask-Babel keep their per-request state there)."""
+    with app.test_request_context("/") as ctx:
+        ctx.extension_state = {"limits": []}
+        assert ctx.extension_state == {"limits": []}
 
 
 @pytest.mark.spec("context.request-context.during-request")

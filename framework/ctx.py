@@ -172,7 +172,8 @@ class AppContext(_PushedContext):
     ``app.app_context()``; usable as a context manager. Pushes may nest.
     """
 
-    __slots__ = ("_pushes", "app", "g", "url_adapter")
+    # "__dict__": extensions keep their own state as new attributes on the context.
+    __slots__ = ("__dict__", "_pushes", "app", "g", "url_adapter")
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -217,6 +218,7 @@ class RequestContext(_PushedContext):
     """
 
     __slots__ = (
+        "__dict__",  # extensions keep their own state as new attributes on the context
         "_binding",
         "_one_off_after_request",
         "_pushes",
