@@ -13,6 +13,7 @@ import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from conformance.ecosystem.report import html_section as ecosystem_html_section
 from conformance.results import (
     ERROR,
     EXPECTED_FAILURE,
@@ -241,6 +242,7 @@ def render_html(runs: Sequence[RunResults]) -> str:
             if failures:
                 parts.append(f'<h4 id="{_anchor(index, area)}">{esc(area)}</h4>')
                 parts += [_html_failure(test) for test in failures]
+    parts.append(ecosystem_html_section())
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"
 

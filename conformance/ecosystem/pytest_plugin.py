@@ -1,10 +1,10 @@
 """The pytest plugin loaded into an extension's own test run (``-p flaskspec_ecosystem``).
 
 Copied into the run's support folder; it imports nothing from ``conformance``. It
-reads ``$FLASKSPEC_ECOSYSTEM_CONFIG`` (a JSON file naming fixtures whose tests are
-deselected, with reasons, and where to write the outcomes), deselects those tests,
-and writes one JSON document: every test's outcome and short message, and the
-deselected tests with their reasons.
+reads ``$FLASKSPEC_ECOSYSTEM_CONFIG`` (a JSON file naming the tests to deselect and
+the fixtures whose tests are deselected, with reasons, and where to write the
+outcomes), deselects those tests, and writes one JSON document: every test's outcome
+and short message, and the deselected tests with their reasons.
 """
 
 from __future__ import annotations
@@ -24,13 +24,14 @@ _deselected: dict[str, str] = {}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect the tests that use a fixture needing a service."""
+    """Deselect the tests named, and those using a fixture needing a service."""
     reasons: dict[str, str] = _config["deselect_fixtures"]
+    named: dict[str, str] = _config["deselect_tests"]
     kept, dropped = [], []
     for item in items:
         needing = [name for name in getattr(item, "fixturenames", ()) if name in reasons]
-        if needing:
-            _deselected[item.nodeid] = reasons[needing[0]]
+        if item.nodeid in named or needing:
+            _deselected[item.nodeid] = named.get(item.nodeid) or reasons[needing[0]]
             dropped.append(item)
         else:
             kept.append(item)

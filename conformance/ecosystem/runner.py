@@ -93,7 +93,11 @@ def run_suite(cache: Cache, extension: Extension, implementation: ModuleType) ->
     config_path = runs / f"{extension.name}.config.json"
     config_path.write_text(
         json.dumps(
-            {"deselect_fixtures": dict(extension.deselect_fixtures), "results": str(results_path)}
+            {
+                "deselect_fixtures": dict(extension.deselect_fixtures),
+                "deselect_tests": dict(extension.deselect_tests),
+                "results": str(results_path),
+            }
         ),
         encoding="utf-8",
     )
@@ -110,6 +114,8 @@ def run_suite(cache: Cache, extension: Extension, implementation: ModuleType) ->
         FLASKSPEC_ECOSYSTEM_CONFIG=str(config_path),
     )
     log_path = runs / f"{extension.name}.pytest.log"
+    # Named relative to the cache so that results stay the same from one machine to another.
+    log_name = log_path.relative_to(cache.root)
     with log_path.open("w", encoding="utf-8") as log:
         try:
             completed = subprocess.run(
@@ -122,13 +128,13 @@ def run_suite(cache: Cache, extension: Extension, implementation: ModuleType) ->
                 check=False,
             )
         except subprocess.TimeoutExpired:
-            return failed_run(f"timed out after {SUITE_TIMEOUT_SECONDS} s (log: {log_path})")
+            return failed_run(f"timed out after {SUITE_TIMEOUT_SECONDS} s (log: {log_name})")
     if not results_path.exists():
-        return failed_run(f"pytest exited with {completed.returncode} before the end ({log_path})")
+        return failed_run(f"pytest exited with {completed.returncode} early (log: {log_name})")
     document: dict[str, Any] = json.loads(results_path.read_text(encoding="utf-8"))
     problem = None
     if completed.returncode not in (0, 1):
-        problem = f"pytest exited with {completed.returncode} (log: {log_path})"
+        problem = f"pytest exited with {completed.returncode} (log: {log_name})"
     return SuiteRun(
         extension.name,
         name,
