@@ -61,7 +61,11 @@ def test_unknown_impl_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str])
 def _python_with_support(support: Path, code: str) -> subprocess.CompletedProcess[str]:
     environment = dict(os.environ, PYTHONPATH=str(support), FLASKSPEC_ECOSYSTEM_IMPL="framework")
     return subprocess.run(
-        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=False
+        [sys.executable, "-W", "error::ImportWarning", "-c", code],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -77,12 +81,15 @@ def test_shim_makes_flask_and_its_submodules_the_implementation(tmp_path: Path) 
         "import flask.globals, flask.sansio.app, flask.json.provider\n"
         "from flask.ctx import RequestContext\n"
         "from flask.globals import request_ctx\n"
+        "framework.Flask('probe').test_client()\n"
         "assert flask is framework\n"
         "assert flask.globals is framework.globals\n"
         "assert request_ctx is framework.globals.request_ctx\n"
         "assert flask.sansio.app is framework.app\n"
         "assert flask.json.provider is framework.json.provider\n"
         "assert RequestContext is framework.ctx.RequestContext\n"
+        "assert framework.app.__spec__.name == 'framework.app'\n"
+        "assert framework.globals.__spec__.name == 'framework.globals'\n"
         "try:\n"
         "    import flask.no_such_module\n"
         "except ModuleNotFoundError as exc:\n"

@@ -17,7 +17,8 @@ NEEDS_REDIS = "needs a Redis server (the suite has no in-process option)"
 NEEDS_MEMCACHED = "needs a Memcached server (the suite has no in-process option)"
 NEEDS_MONGODB = "needs a MongoDB server"
 NEEDS_POSTGRES = "needs a PostgreSQL server (the suite uses SQLite in memory elsewhere)"
-NEEDS_CLOUD = "needs a cloud storage emulator or account"
+NEEDS_AZURITE = "needs the Azurite storage emulator (a separate server)"
+NEEDS_POSTGIS = "needs a PostgreSQL server with PostGIS"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,7 +122,14 @@ EXTENSIONS: tuple[Extension, ...] = (
         version="2.5.1",
         kind="caching",
         why="the caching extension (view, memoize and template caching)",
-        test_requirements=("asgiref", "pytest-asyncio", "pytest-xprocess"),
+        # The Redis and Memcached client libraries (no server) for its backend-selection tests.
+        test_requirements=(
+            "asgiref",
+            "pytest-asyncio",
+            "pytest-xprocess",
+            "redis",
+            "python-memcached",
+        ),
         deselect_fixtures={"redis_server": NEEDS_REDIS, "memcache_server": NEEDS_MEMCACHED},
         # The suite turns warnings into errors, and pytest-asyncio warns when this is unset.
         pytest_args=("-o", "asyncio_default_fixture_loop_scope=function"),
@@ -161,6 +169,39 @@ EXTENSIONS: tuple[Extension, ...] = (
         kind="REST and OpenAPI",
         why="REST APIs with marshmallow schemas and an OpenAPI document",
         test_requirements=("marshmallow", "webargs==8.7.1", "apispec==6.10.0", "PyYAML"),
+    ),
+    Extension(
+        name="flask-admin",
+        distribution="Flask-Admin",
+        version="2.2.1",
+        kind="admin (with Flask-Babel)",
+        why="the admin interface; its suite also runs Flask-SQLAlchemy, Flask-Babel and WTForms",
+        test_requirements=(
+            "flask-sqlalchemy>=3",
+            "flask-sqlalchemy-lite",
+            "sqlalchemy>=2,<2.1",
+            "sqlalchemy_utils>=0.38.0",
+            "sqlalchemy-citext>=1.8.0",
+            "colour>=0.1.5",
+            "email_validator>=2",
+            "arrow>=0.14.0",
+            "peewee>=3.14.0",
+            "wtf-peewee>=3.0.4",
+            "pillow>=10.0.0",
+            "tablib>=3.0.0",
+            "flask-babel>=3.0.1",
+            "beautifulsoup4",
+            "boto3>=1.33",
+            "moto",
+        ),
+        test_paths=("flask_admin/tests",),
+        ignore_paths={
+            "flask_admin/tests/mongoengine": NEEDS_MONGODB,
+            "flask_admin/tests/pymongo": NEEDS_MONGODB,
+            "flask_admin/tests/geoa": NEEDS_POSTGIS,
+            "flask_admin/tests/sqla/test_postgres.py": NEEDS_POSTGRES,
+            "flask_admin/tests/fileadmin/test_fileadmin_azure.py": NEEDS_AZURITE,
+        },
     ),
 )
 

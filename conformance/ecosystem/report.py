@@ -72,14 +72,19 @@ def html_section(path: Path = DEFAULT_RESULTS) -> str:
                 f"</span></summary><p>{esc(note)}</p>"
                 f"<pre>{esc(difference['message'] or '(no message recorded)')}</pre></details>"
             )
-        if extension["deselected"]:
+        left_out = {
+            **extension["deselected"],
+            **{f"{path} (not collected)": why for path, why in extension["not_collected"].items()},
+        }
+        if left_out:
             items = "".join(
                 f"<li><code>{esc(test)}</code>: {esc(reason)}</li>"
-                for test, reason in extension["deselected"].items()
+                for test, reason in left_out.items()
             )
             parts.append(
                 f"<details><summary>{esc(extension['name'])}: "
-                f"{len(extension['deselected'])} deselected tests</summary><ul>{items}</ul>"
-                "</details>"
+                f"{len(extension['deselected'])} deselected tests"
+                f"{', some files not collected' if extension['not_collected'] else ''}"
+                f"</summary><ul>{items}</ul></details>"
             )
     return "\n".join(parts)

@@ -95,6 +95,7 @@ def build_document(
                 "kind": extension.kind,
                 "why": extension.why,
                 "deselected": dict(sorted(deselected.items())),
+                "not_collected": dict(extension.ignore_paths),
                 "runs": {name: _run_document(run) for name, run in result.runs.items()},
                 "differences": (
                     result.differences(implementation.name, reference.name)
@@ -183,15 +184,21 @@ def render_markdown(document: dict[str, Any]) -> str:
                 outcomes = ", ".join(f"{n}: {o}" for n, o in difference["outcomes"].items())
                 reason = f" — documented: {difference['known']}" if difference["known"] else ""
                 lines.append(f"- `{difference['test']}` ({outcomes}){reason}")
-    deselected = [extension for extension in document["extensions"] if extension["deselected"]]
-    if deselected:
+    left_out = [
+        extension
+        for extension in document["extensions"]
+        if extension["deselected"] or extension["not_collected"]
+    ]
+    if left_out:
         lines += ["", "## Deselected tests", ""]
-        for extension in deselected:
+        for extension in left_out:
             reasons: dict[str, int] = {}
             for reason in extension["deselected"].values():
                 reasons[reason] = reasons.get(reason, 0) + 1
             for reason, count in reasons.items():
                 lines.append(f"- {extension['name']}: {count} tests — {reason}")
+            for path, reason in extension["not_collected"].items():
+                lines.append(f"- {extension['name']}: `{path}` not collected — {reason}")
     return "\n".join(lines) + "\n"
 
 

@@ -47,6 +47,7 @@ class _AliasLoader(importlib.abc.Loader):
 
     def __init__(self, target: str) -> None:
         self.target = target
+        self.own_spec: importlib.machinery.ModuleSpec | None = None
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
         if self.target == IMPLEMENTATION + ".sansio" and not _has_module(self.target):
@@ -54,10 +55,16 @@ class _AliasLoader(importlib.abc.Loader):
             module = types.ModuleType(spec.name)
             module.__path__ = []
             return module
-        return importlib.import_module(self.target)
+        module = importlib.import_module(self.target)
+        self.own_spec = module.__spec__
+        return module
 
     def exec_module(self, module: types.ModuleType) -> None:
-        """Nothing to run: the module was imported under its own name."""
+        """Nothing to run: the module was imported under its own name. The import system
+        has just given it the ``flask.X`` spec; it gets its own back, or its relative
+        imports would warn that ``__package__`` differs from ``__spec__.parent``."""
+        if self.own_spec is not None:
+            module.__spec__ = self.own_spec
 
 
 class _AliasFinder(importlib.abc.MetaPathFinder):
