@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -140,6 +141,17 @@ def test_app_context_accepts_new_attributes(app: Any) -> None:
     with app.app_context() as ctx:
         ctx.extension_state = {"locale": "de"}
         assert ctx.extension_state == {"locale": "de"}
+
+
+@pytest.mark.spec("context.app-context.weak-reference")
+def test_app_context_weak_reference(app: Any) -> None:
+    """The application context object can be weakly referenced (extensions may key their
+    per-context state by it in a WeakKeyDictionary)."""
+    state: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+    with app.app_context() as ctx:
+        state[ctx] = "kept"
+        assert weakref.ref(ctx)() is ctx
+        assert state[ctx] == "kept"
 
 
 @pytest.mark.spec("context.app-context.pop-wrong")
@@ -371,6 +383,17 @@ def test_request_context_accepts_new_attributes(app: Any) -> None:
     with app.test_request_context("/") as ctx:
         ctx.extension_state = {"limits": []}
         assert ctx.extension_state == {"limits": []}
+
+
+@pytest.mark.spec("context.request-context.weak-reference")
+def test_request_context_weak_reference(app: Any) -> None:
+    """The request context object can be weakly referenced (extensions may key their
+    per-request state by it in a WeakKeyDictionary)."""
+    state: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+    with app.test_request_context("/") as ctx:
+        state[ctx] = "kept"
+        assert weakref.ref(ctx)() is ctx
+        assert state[ctx] == "kept"
 
 
 @pytest.mark.spec("context.request-context.during-request")

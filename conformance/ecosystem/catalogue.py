@@ -36,7 +36,8 @@ class Extension:
     why: str
     """Why it is on the list, in a few words."""
     test_requirements: tuple[str, ...]
-    """Requirements installed for its tests, besides pytest, Flask and the extension."""
+    """Requirements installed for its tests, besides pytest, Flask (with its ``async``
+    extra) and the extension."""
     test_paths: tuple[str, ...] = ("tests",)
     """Paths of its tests inside the unpacked sdist."""
     ignore_paths: Mapping[str, str] = dataclasses.field(default_factory=dict)
@@ -81,7 +82,7 @@ EXTENSIONS: tuple[Extension, ...] = (
         version="0.6.3",
         kind="login sessions",
         why="the login/session-user extension most Flask apps with users use",
-        test_requirements=("asgiref", "semantic-version"),
+        test_requirements=("semantic-version",),
     ),
     Extension(
         name="flask-httpauth",
@@ -89,7 +90,7 @@ EXTENSIONS: tuple[Extension, ...] = (
         version="4.8.1",
         kind="HTTP authentication",
         why="Basic/Digest/token authentication; widely used by APIs",
-        test_requirements=("asgiref",),
+        test_requirements=(),
     ),
     Extension(
         name="flask-jwt-extended",
@@ -124,7 +125,6 @@ EXTENSIONS: tuple[Extension, ...] = (
         why="the caching extension (view, memoize and template caching)",
         # The Redis and Memcached client libraries (no server) for its backend-selection tests.
         test_requirements=(
-            "asgiref",
             "pytest-asyncio",
             "pytest-xprocess",
             "redis",
@@ -141,7 +141,6 @@ EXTENSIONS: tuple[Extension, ...] = (
         kind="rate limiting",
         why="the rate-limiting extension; its in-memory storage needs no service",
         test_requirements=(
-            "asgiref",
             "flask-restful",
             "flask-restx",
             "hiro>0.1.6",

@@ -42,11 +42,12 @@ class SetupError(Exception):
 
 
 def reference_requirement() -> str:
-    """Flask pinned to the version this project tests against (the dev dependency)."""
+    """Flask pinned to the version this project tests against (the dev dependency), with
+    its ``async`` extra: the suites test async views."""
     try:
-        return f"flask=={importlib.metadata.version('flask')}"
+        return f"flask[async]=={importlib.metadata.version('flask')}"
     except importlib.metadata.PackageNotFoundError:
-        return "flask>=3.1,<3.2"
+        return "flask[async]>=3.1,<3.2"
 
 
 def implementation_requirements(module: ModuleType) -> list[str]:
