@@ -49,7 +49,7 @@ spec: $(STAMP)
 	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask
 	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework
 
-test: lint typecheck unit spec ecosystem-ci
+test: lint typecheck unit ecosystem-ci spec
 
 # Flask extensions' own test suites on framework and on flask (README "The ecosystem as a
 # test"); `ecosystem` writes reports/ecosystem/, `ecosystem-ci` runs two of them into the

@@ -191,7 +191,8 @@ EXTENSIONS: tuple[Extension, ...] = (
             "flask-babel>=3.0.1",
             "beautifulsoup4",
             "boto3>=1.33",
-            "moto",
+            "moto",  # its S3 tests use moto's in-process S3
+            "azure-storage-blob",  # imported by the file-admin tests; no server needed
         ),
         test_paths=("flask_admin/tests",),
         ignore_paths={
