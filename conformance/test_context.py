@@ -136,8 +136,8 @@ def test_same_app_context_pushed_twice(impl: Any, app: Any) -> None:
 
 @pytest.mark.spec("context.app-context.new-attributes")
 def test_app_context_accepts_new_attributes(app: Any) -> None:
-    """The application context object accepts and keeps attributes it does not define
-    (extensions such as Flask-Babel keep their per-context state there)."""
+    """The application context object accepts and keeps attributes it does not define,
+    as the request context does (extensions may keep per-context state there)."""
     with app.app_context() as ctx:
         ctx.extension_state = {"locale": "de"}
         assert ctx.extension_state == {"locale": "de"}
@@ -379,7 +379,7 @@ def test_request_context_copy(app: Any) -> None:
 @pytest.mark.spec("context.request-context.new-attributes")
 def test_request_context_accepts_new_attributes(app: Any) -> None:
     """The request context object accepts and keeps attributes it does not define
-    (extensions such as Flask-Limiter and Flask-Babel keep their per-request state there)."""
+    (Flask-Limiter keeps its per-request state there)."""
     with app.test_request_context("/") as ctx:
         ctx.extension_state = {"limits": []}
         assert ctx.extension_state == {"limits": []}

@@ -176,6 +176,8 @@ EXTENSIONS: tuple[Extension, ...] = (
         kind="admin (with Flask-Babel)",
         why="the admin interface; its suite also runs Flask-SQLAlchemy, Flask-Babel and WTForms",
         test_requirements=(
+            # WTForms 3.3 deprecates what 2.2.1 uses, and the suite turns warnings into errors.
+            "wtforms==3.2.1",
             "flask-sqlalchemy>=3",
             "flask-sqlalchemy-lite",
             "sqlalchemy>=2,<2.1",
