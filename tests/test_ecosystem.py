@@ -17,7 +17,7 @@ import framework
 from conformance import __main__ as cli
 from conformance.ecosystem import report
 from conformance.ecosystem.catalogue import EXTENSIONS, EXTENSIONS_BY_NAME, Extension
-from conformance.ecosystem.environment import PLUGIN_MODULE, Cache
+from conformance.ecosystem.environment import PLUGIN_MODULE, Cache, implementation_requirements
 from conformance.ecosystem.results import (
     ExtensionResult,
     RunLabel,
@@ -107,6 +107,19 @@ def test_support_for_flask_has_no_shim(tmp_path: Path) -> None:
 
     support = Cache(tmp_path).support(flask)
     assert sorted(path.name for path in support.iterdir()) == [f"{PLUGIN_MODULE}.py"]
+
+
+def test_implementation_requirements_are_its_runtime_ones() -> None:
+    """The framework's environments get its run-time requirements, not its extras';
+    flask's get none (Flask itself is installed)."""
+    import flask
+
+    requirements = implementation_requirements(framework)
+    assert any(requirement.startswith("werkzeug") for requirement in requirements)
+    assert not any(
+        requirement.startswith(("pytest", "locust", "flask")) for requirement in requirements
+    )
+    assert implementation_requirements(flask) == []
 
 
 SUITE = """

@@ -41,7 +41,10 @@ def add_command(commands: Any) -> None:
         COMMAND, help="run Flask extensions' own test suites on an implementation"
     )
     parser.add_argument(
-        "--impl", default="framework", metavar="MODULE", help="the implementation under test"
+        "--impl",
+        default="framework",
+        metavar="MODULE",
+        help="the implementation under test (default: framework)",
     )
     parser.add_argument(
         "--reference",
@@ -109,7 +112,10 @@ def run(arguments: argparse.Namespace) -> int:
             print(f"{label} on {module.__name__}: setting up and running", flush=True)
             suite = run_suite(cache, extension, module)
             runs[module.__name__] = suite
-            print(f"{label} on {module.__name__}: {suite.summary()} ({suite.duration:.0f} s)")
+            print(
+                f"{label} on {module.__name__}: {suite.summary()} ({suite.duration:.0f} s)",
+                flush=True,
+            )
         results.append(ExtensionResult(extension, runs))
     document = build_document(
         results,
