@@ -57,13 +57,29 @@ def implementation_requirements(module: ModuleType) -> list[str]:
     if top_level == REFERENCE:
         return []
     requirements: list[str] = []
-    for distribution in importlib.metadata.packages_distributions().get(top_level, []):
-        for text in importlib.metadata.requires(distribution) or []:
+    for distribution in _distributions_providing(module):
+        for text in distribution.requires or []:
             requirement = Requirement(text)
             if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
                 requirement.marker = None
                 requirements.append(str(requirement))
     return requirements
+
+
+def _distributions_providing(module: ModuleType) -> list[importlib.metadata.Distribution]:
+    """The installed distributions that provide ``module``'s top-level package: by their
+    file lists, or for an editable install, by the project folder holding the package."""
+    top_level = module.__name__.split(".", 1)[0]
+    names = importlib.metadata.packages_distributions().get(top_level, [])
+    if names:
+        return [importlib.metadata.distribution(name) for name in names]
+    location = _package_location(module)
+    found = []
+    for distribution in importlib.metadata.distributions():
+        url = json.loads(distribution.read_text("direct_url.json") or "{}").get("url", "")
+        if url.startswith("file://") and location.is_relative_to(Path(url[len("file://") :])):
+            found.append(distribution)
+    return found
 
 
 def _run(command: list[str], what: str, log: Path | None = None) -> None:
