@@ -196,7 +196,8 @@ def render_markdown(document: dict[str, Any]) -> str:
             for reason in extension["deselected"].values():
                 reasons[reason] = reasons.get(reason, 0) + 1
             for reason, count in reasons.items():
-                lines.append(f"- {extension['name']}: {count} tests — {reason}")
+                tests = "test" if count == 1 else "tests"
+                lines.append(f"- {extension['name']}: {count} {tests} — {reason}")
             for path, reason in extension["not_collected"].items():
                 lines.append(f"- {extension['name']}: `{path}` not collected — {reason}")
     return "\n".join(lines) + "\n"
