@@ -12,7 +12,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conformance.ecosystem.results import FORMAT, JSON_NAME, counts_text, run_names
+from conformance.ecosystem.results import (
+    FORMAT,
+    JSON_NAME,
+    counts_text,
+    deselected_text,
+    differences_text,
+    run_names,
+)
 
 DEFAULT_RESULTS = Path("reports/ecosystem") / JSON_NAME
 
@@ -54,8 +61,8 @@ def html_section(path: Path = DEFAULT_RESULTS) -> str:
                 f"<td>{esc(counts_text(runs[name]) if name in runs else '—')}</td>"
                 for name, _ in names
             ),
-            f'<td class="num">{len(extension["deselected"])}</td>',
-            f'<td class="num">{len(extension["differences"]) if len(names) > 1 else "—"}</td>',
+            f'<td class="num">{esc(deselected_text(extension))}</td>',
+            f'<td class="num">{esc(differences_text(extension)) if len(names) > 1 else "—"}</td>',
         ]
         parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</tbody></table>")

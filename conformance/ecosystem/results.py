@@ -139,6 +139,20 @@ def counts_text(run: dict[str, Any]) -> str:
     return f"{text} (did not complete: {run['problem']})" if run["problem"] else text
 
 
+def deselected_text(extension: dict[str, Any]) -> str:
+    """The number of deselected tests, and of test files or folders not collected."""
+    text = str(len(extension["deselected"]))
+    not_collected = len(extension["not_collected"])
+    return f"{text} + {not_collected} paths not collected" if not_collected else text
+
+
+def differences_text(extension: dict[str, Any]) -> str:
+    """The number of differences, saying how many are documented ones."""
+    differences = extension["differences"]
+    known = sum(1 for difference in differences if difference["known"])
+    return str(len(differences)) + (f" ({known} documented)" if known else "")
+
+
 def run_names(document: dict[str, Any]) -> list[tuple[str, str]]:
     """The (module name, column label) of the document's runs, implementation first."""
     labels: list[tuple[str, str]] = []
@@ -163,9 +177,6 @@ def render_markdown(document: dict[str, Any]) -> str:
         "| " + " | ".join("---" for _ in header) + " |",
     ]
     for extension in document["extensions"]:
-        differences = extension["differences"]
-        known = sum(1 for difference in differences if difference["known"])
-        difference_text = str(len(differences)) + (f" ({known} documented)" if known else "")
         cells = [
             f"{extension['distribution']} {extension['version']}",
             extension["kind"],
@@ -173,8 +184,8 @@ def render_markdown(document: dict[str, Any]) -> str:
                 counts_text(extension["runs"][name]) if name in extension["runs"] else "—"
                 for name, _ in names
             ),
-            str(len(extension["deselected"])),
-            difference_text if len(names) > 1 else "—",
+            deselected_text(extension),
+            differences_text(extension) if len(names) > 1 else "—",
         ]
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     for extension in document["extensions"]:
