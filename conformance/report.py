@@ -13,7 +13,7 @@ import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from conformance.ecosystem.report import html_section as ecosystem_html_section
+from conformance.ecosystem.report import with_ecosystem_section
 from conformance.results import (
     ERROR,
     EXPECTED_FAILURE,
@@ -242,7 +242,6 @@ def render_html(runs: Sequence[RunResults]) -> str:
             if failures:
                 parts.append(f'<h4 id="{_anchor(index, area)}">{esc(area)}</h4>')
                 parts += [_html_failure(test) for test in failures]
-    parts.append(ecosystem_html_section())
     parts += ["</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
@@ -309,6 +308,6 @@ def write_report(runs: Sequence[RunResults], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / HTML_NAME
     markdown_path = out_dir / MARKDOWN_NAME
-    html_path.write_text(render_html(runs), encoding="utf-8")
+    html_path.write_text(with_ecosystem_section(render_html(runs), out_dir), encoding="utf-8")
     markdown_path.write_text(render_markdown(runs), encoding="utf-8")
     return [html_path, markdown_path]

@@ -279,3 +279,16 @@ def test_html_section_is_empty_without_results(tmp_path: Path) -> None:
     other = tmp_path / "other.json"
     other.write_text('{"format": "something else"}', encoding="utf-8")
     assert report.html_section(other) == ""
+
+
+def test_report_page_gets_the_section_from_the_sibling_folder(tmp_path: Path) -> None:
+    """A report written into ``X/conformance`` gets the section when ``X/ecosystem`` holds
+    results, before ``</body>``; otherwise the page is unchanged."""
+    page = "<html><body><h1>Report</h1>\n</body></html>"
+    report_dir = tmp_path / "conformance"
+    assert report.with_ecosystem_section(page, report_dir) == page
+    document = _document({"tests/test_a.py::test_one": "passed"})
+    write_results(document, tmp_path / "ecosystem")  # type: ignore[arg-type]
+    with_section = report.with_ecosystem_section(page, report_dir)
+    assert with_section.startswith('<html><body><h1>Report</h1>\n<h2 id="ecosystem">')
+    assert with_section.endswith("</body></html>")

@@ -1,8 +1,9 @@
 """The ecosystem results as a section of the HTML conformance report.
 
-:func:`html_section` reads ``reports/ecosystem/results.json`` (written by
-``python -m conformance ecosystem``) and returns the section, or an empty string when
-there are no ecosystem results, so the report can call it unconditionally.
+:func:`with_ecosystem_section` adds the section to a report page written into a folder
+(``reports/conformance``) whose sibling ``ecosystem/`` holds the results of ``python -m
+conformance ecosystem`` (``reports/ecosystem/results.json``); without them the page is
+unchanged, so the report can call it unconditionally.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from conformance.ecosystem.results import (
     run_names,
 )
 
-DEFAULT_RESULTS = Path("reports/ecosystem") / JSON_NAME
+RESULTS_FOLDER = "ecosystem"
+"""The folder beside the report's folder that holds the ecosystem results."""
 
 
 def load_document(path: Path) -> dict[str, Any] | None:
@@ -35,7 +37,14 @@ def load_document(path: Path) -> dict[str, Any] | None:
     return document
 
 
-def html_section(path: Path = DEFAULT_RESULTS) -> str:
+def with_ecosystem_section(page: str, report_dir: Path) -> str:
+    """Return the report ``page`` with the ecosystem section before ``</body>`` when
+    ``report_dir``'s sibling ``ecosystem/`` holds results; else ``page`` unchanged."""
+    section = html_section(report_dir.parent / RESULTS_FOLDER / JSON_NAME)
+    return page.replace("</body>", f"{section}\n</body>", 1) if section else page
+
+
+def html_section(path: Path) -> str:
     """Return the HTML section for the ecosystem results at ``path`` ("" if none)."""
     document = load_document(path)
     if document is None:
