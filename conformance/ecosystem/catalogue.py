@@ -208,6 +208,3 @@ EXTENSIONS: tuple[Extension, ...] = (
 )
 
 EXTENSIONS_BY_NAME: dict[str, Extension] = {extension.name: extension for extension in EXTENSIONS}
-
-CI_EXTENSIONS: tuple[str, ...] = ("flask-cors", "flask-login")
-"""The two extensions ``make test`` runs (small, quick suites leaning on the contexts)."""
