@@ -15,13 +15,14 @@ REPORTS := reports/conformance
 WORKERS ?= 2
 PY_SOURCES := framework conformance loadtests tests examples
 
-.PHONY: conformance reports run-spec test lint typecheck unit spec bench load clean help
+.PHONY: conformance reports run-spec test lint typecheck unit spec bench load clean help ecosystem ecosystem-ci
 
 help:
 	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(BUILD_REPORTS)/"
 	@echo "make reports      the same, written to the committed $(REPORTS)/"
 	@echo "make test         set up .venv, then ruff, mypy and every test"
 	@echo "make bench        in-process speed ratios, written to reports/bench.txt"
+	@echo "make ecosystem    Flask extensions' own test suites on framework and flask, in reports/ecosystem/"
 	@echo "make load         server CPU/request and capacity: framework, flask, raw; reports/load/"
 
 $(PY):
@@ -57,7 +58,18 @@ unit: $(STAMP)
 
 spec: conformance
 
-test: lint typecheck unit spec
+test: lint typecheck unit ecosystem-ci spec
+
+# Flask extensions' own test suites on framework and on flask (README "The ecosystem as a
+# test"); `ecosystem` writes reports/ecosystem/, `ecosystem-ci` runs two of them into the
+# git-ignored cache, which it fills itself from PyPI.
+ECOSYSTEM_CACHE := .cache/ecosystem
+ecosystem: $(STAMP)
+	$(PY) -m conformance ecosystem --impl framework --cache $(ECOSYSTEM_CACHE) --out reports/ecosystem
+
+ecosystem-ci: $(STAMP)
+	$(PY) -m conformance ecosystem --impl framework --extension flask-cors --extension flask-login \
+		--cache $(ECOSYSTEM_CACHE) --out $(ECOSYSTEM_CACHE)/report
 
 # In-process speed ratios (framework vs flask vs raw WSGI), kept in reports/.
 bench: $(STAMP)

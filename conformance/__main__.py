@@ -1,4 +1,4 @@
-"""Command line of the suite: ``python -m conformance check-impl|contract|report|diff``.
+"""Command line of the suite: ``python -m conformance check-impl|contract|report|diff|ecosystem``.
 
 - ``check-impl MODULE [--without FEATURE]`` checks a module against the contract and
   prints, per feature, what is present and what is missing; exits 1 when a
@@ -9,6 +9,7 @@
   (default folder ``conformance-report`` in the current folder) and prints their paths.
 - ``diff OLD.json NEW.json`` lists newly failing, newly passing, added and removed
   tests; exits 1 if any test newly fails, else 0.
+- ``ecosystem --impl MODULE``: see :mod:`conformance.ecosystem`.
 
 Unusable input (a missing file, not JSON, not a results document) prints one
 error line and exits 2, like a usage error.
@@ -29,6 +30,7 @@ from conformance.implementation import (
     implementation_version,
     import_implementation,
 )
+from conformance.ecosystem import cli as ecosystem_cli
 from conformance.report import write_report
 from conformance.results import ResultsError, load_results
 
@@ -73,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("old", type=Path, metavar="OLD.json")
     diff.add_argument("new", type=Path, metavar="NEW.json")
+    ecosystem_cli.add_command(commands)
     return parser
 
 
@@ -85,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command == "contract":
         sys.stdout.write(render_contract())
         return EXIT_OK
+    if arguments.command == ecosystem_cli.COMMAND:
+        return ecosystem_cli.run(arguments)
     try:
         if arguments.command == "report":
             runs = [load_results(path) for path in arguments.results]

@@ -17,6 +17,7 @@ import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from conformance.ecosystem.report import with_ecosystem_section
 from conformance.results import (
     ERROR,
     EXPECTED_FAILURE,
@@ -447,6 +448,6 @@ def write_report(runs: Sequence[RunResults], out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / HTML_NAME
     markdown_path = out_dir / MARKDOWN_NAME
-    html_path.write_text(render_html(runs), encoding="utf-8")
+    html_path.write_text(with_ecosystem_section(render_html(runs), out_dir), encoding="utf-8")
     markdown_path.write_text(render_markdown(runs), encoding="utf-8")
     return [html_path, markdown_path]

@@ -67,6 +67,19 @@ def fake_main(monkeypatch: pytest.MonkeyPatch) -> Callable[[str | None], types.M
     return install
 
 
+# --- the app class -----------------------------------------------------------------------
+
+
+@pytest.mark.spec("app.class.app-base")
+def test_app_module_exports_app_base_class(impl: Any, app: Any) -> None:
+    """The app module exports ``App``, a class every application is an instance of
+    (extensions such as Flask-SQLAlchemy-Lite and Flask-Admin import it to type apps)."""
+    base = impl.app.App
+    assert isinstance(base, type)
+    assert issubclass(impl.Flask, base)
+    assert isinstance(app, base)
+
+
 # --- names -------------------------------------------------------------------------------
 
 

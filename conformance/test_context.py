@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextvars
 import re
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -132,6 +133,26 @@ def test_same_app_context_pushed_twice(impl: Any, app: Any) -> None:
     finally:
         ctx.pop()
     assert not impl.has_app_context()
+
+
+@pytest.mark.spec("context.app-context.new-attributes")
+def test_app_context_accepts_new_attributes(app: Any) -> None:
+    """The application context object accepts and keeps attributes it does not define,
+    as the request context does (extensions may keep per-context state there)."""
+    with app.app_context() as ctx:
+        ctx.extension_state = {"locale": "de"}
+        assert ctx.extension_state == {"locale": "de"}
+
+
+@pytest.mark.spec("context.app-context.weak-reference")
+def test_app_context_weak_reference(app: Any) -> None:
+    """The application context object can be weakly referenced (extensions may key their
+    per-context state by it in a WeakKeyDictionary)."""
+    state: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+    with app.app_context() as ctx:
+        state[ctx] = "kept"
+        assert weakref.ref(ctx)() is ctx
+        assert state[ctx] == "kept"
 
 
 @pytest.mark.spec("context.app-context.pop-wrong")
@@ -354,6 +375,26 @@ def test_request_context_copy(app: Any) -> None:
         assert duplicate is not ctx
         assert duplicate.request is ctx.request
         assert duplicate.session is ctx.session
+
+
+@pytest.mark.spec("context.request-context.new-attributes")
+def test_request_context_accepts_new_attributes(app: Any) -> None:
+    """The request context object accepts and keeps attributes it does not define
+    (Flask-Limiter keeps its per-request state there)."""
+    with app.test_request_context("/") as ctx:
+        ctx.extension_state = {"limits": []}
+        assert ctx.extension_state == {"limits": []}
+
+
+@pytest.mark.spec("context.request-context.weak-reference")
+def test_request_context_weak_reference(app: Any) -> None:
+    """The request context object can be weakly referenced (extensions may key their
+    per-request state by it in a WeakKeyDictionary)."""
+    state: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+    with app.test_request_context("/") as ctx:
+        state[ctx] = "kept"
+        assert weakref.ref(ctx)() is ctx
+        assert state[ctx] == "kept"
 
 
 @pytest.mark.spec("context.request-context.during-request")

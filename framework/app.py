@@ -1223,3 +1223,8 @@ class Flask(Scaffold):
             self.ensure_sync(teardown)(exc)
         if signals.appcontext_tearing_down.receivers:
             signals.appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+
+
+# Flask's IO-free base of its app class, which extensions import (``flask.sansio.app.App``,
+# also ``flask.app.App``) to annotate and check apps; here the app class is its own base.
+App = Flask

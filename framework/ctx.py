@@ -172,7 +172,8 @@ class AppContext(_PushedContext):
     ``app.app_context()``; usable as a context manager. Pushes may nest.
     """
 
-    __slots__ = ("_pushes", "app", "g", "url_adapter")
+    # Extensions keep their own state as new attributes on the context, or keyed by it.
+    __slots__ = ("__dict__", "__weakref__", "_pushes", "app", "g", "url_adapter")
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -217,6 +218,9 @@ class RequestContext(_PushedContext):
     """
 
     __slots__ = (
+        # Extensions keep their own state as new attributes on the context, or keyed by it.
+        "__dict__",
+        "__weakref__",
         "_binding",
         "_one_off_after_request",
         "_pushes",
