@@ -25,12 +25,12 @@ from pathlib import Path
 from conformance.contract import ContractError, check_feature_names, preflight
 from conformance.contract_doc import render_contract
 from conformance.diff import diff_results, render_diff
+from conformance.ecosystem import cli as ecosystem_cli
 from conformance.implementation import (
     ImplementationError,
     implementation_version,
     import_implementation,
 )
-from conformance.ecosystem import cli as ecosystem_cli
 from conformance.report import write_report
 from conformance.results import ResultsError, load_results
 

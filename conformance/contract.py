@@ -100,6 +100,7 @@ FEATURES: tuple[Feature, ...] = (
             "stream_with_context",
             "ctx.AppContext",
             "ctx.RequestContext",
+            "app.App",
         ),
     ),
     Feature(
