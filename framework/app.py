@@ -39,7 +39,8 @@ from .globals import _cv_app, _cv_request, g, request, request_ctx, session
 from .helpers import get_debug_flag, get_flashed_messages, get_load_dotenv
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .logging import create_logger
-from .routing import Map, RequestBinding, bind_request, is_plain_map, replaces_map_methods
+from .overrides import keeps_default
+from .routing import AdapterBinding, Binding, Map, bind
 from .scaffold import Scaffold, default_endpoint, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import DispatchingJinjaLoader, Environment
@@ -331,8 +332,6 @@ class Flask(Scaffold):
         self.url_map = self.url_map_class(host_matching=host_matching)
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
-        # (url_map, whether requests can be bound lazily): see _bind_request.
-        self._plain_binding: tuple[WerkzeugMap, bool] | None = None
 
         if self.has_static_folder:
             assert bool(static_host) == host_matching, (
@@ -722,7 +721,7 @@ class Flask(Scaffold):
         """
         if request is not None:
             server_name, subdomain = self._prepare_binding(request)
-            return bind_request(self.url_map, request.environ, server_name, subdomain)
+            return bind(self.url_map, request.environ, server_name, subdomain).adapter
 
         server_name = self.config["SERVER_NAME"]
         if server_name is not None:
@@ -752,26 +751,16 @@ class Flask(Scaffold):
             return self.config["SERVER_NAME"], self.url_map.default_subdomain or ""
         return self.config["SERVER_NAME"], None
 
-    def _bind_request(self, request: Request) -> RequestBinding | MapAdapter:
-        """Return what the request context matches with: a lazy binding when the app
-        and its map bind the standard way, else ``create_url_adapter``'s adapter."""
-        url_map = self.url_map
-        plain = self._plain_binding
-        if plain is None or plain[0] is not url_map:
-            plain = self._plain_binding = (
-                url_map,
-                type(self).create_url_adapter is Flask.create_url_adapter and is_plain_map(url_map),
-            )
-        # Methods replaced on the instances themselves (as tests and extensions do)
-        # must be called: check for them on every request (a few dict lookups).
-        if (
-            plain[1]
-            and "create_url_adapter" not in self.__dict__
-            and not replaces_map_methods(url_map)
-        ):
+    def _bind_request(self, request: Request) -> Binding | None:
+        """Return what the request context matches with and builds URLs through: the
+        URL map's binding (see :func:`framework.routing.bind`), or, when
+        ``create_url_adapter`` is replaced (by a subclass or on the app), the adapter
+        it returns (None when it returns None)."""
+        if keeps_default(self, Flask, "create_url_adapter"):
             server_name, subdomain = self._prepare_binding(request)
-            return RequestBinding(url_map, request.environ, server_name, subdomain)
-        return self.create_url_adapter(request)  # type: ignore[return-value]
+            return bind(self.url_map, request.environ, server_name, subdomain)
+        adapter = self.create_url_adapter(request)
+        return None if adapter is None else AdapterBinding(adapter)
 
     def url_for(
         self,
@@ -912,7 +901,7 @@ class Flask(Scaffold):
         if (
             isinstance(body, HTTPException)
             and body.response is None
-            and type(body).__call__ is HTTPException.__call__
+            and keeps_default(type(body), HTTPException, "__call__")
             and environ["REQUEST_METHOD"] != "HEAD"
         ):
             # The error page werkzeug would produce by running the exception as a WSGI

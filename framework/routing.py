@@ -36,18 +36,20 @@ from werkzeug.routing.matcher import StateMachineMatcher
 from werkzeug.wsgi import get_host
 
 from .matcher import CompiledMatcher
+from .overrides import keeps_default
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
 __all__ = [
+    "AdapterBinding",
+    "Binding",
     "Map",
     "MapAdapter",
     "RequestBinding",
     "Rule",
+    "bind",
     "bind_request",
-    "is_plain_map",
-    "replaces_map_methods",
 ]
 
 # How many distinct hosts the binding cache remembers before it starts over; the
@@ -183,16 +185,46 @@ def _normalise_host(
     return f"{host}{port_sep}{port}", subdomain, scheme, warning
 
 
+class Binding(t.Protocol):
+    """A request's binding to a URL map, whatever the strategy behind it: what the
+    request context matches the request with and builds URLs through."""
+
+    @property
+    def adapter(self) -> MapAdapter:
+        """The werkzeug ``MapAdapter`` bound to the request."""
+        ...
+
+    def match(self) -> tuple[Rule, dict[str, t.Any]]:
+        """Return the matched rule and its view arguments; raise werkzeug's routing
+        exceptions (``NotFound``, ``MethodNotAllowed``, ``RequestRedirect``...)."""
+        ...
+
+
+class AdapterBinding:
+    """werkzeug's own strategy: a ``MapAdapter`` built up front (by the map's
+    ``bind_to_environ``, or by an app's own ``create_url_adapter``)."""
+
+    __slots__ = ("adapter",)
+
+    def __init__(self, adapter: MapAdapter) -> None:
+        self.adapter = adapter
+
+    def match(self) -> tuple[Rule, dict[str, t.Any]]:
+        """Return ``adapter.match(return_rule=True)``."""
+        return t.cast("tuple[Rule, dict[str, t.Any]]", self.adapter.match(return_rule=True))
+
+
 class RequestBinding:
-    """One request's binding to a URL map: the host part is resolved (and validated)
-    on creation; the werkzeug ``MapAdapter`` is built only if something needs it.
+    """The fast strategy: one request's binding to a URL map whose host part is
+    resolved (and validated) on creation; the werkzeug ``MapAdapter`` is built only
+    if something needs it.
 
     :meth:`match` answers repeated requests for the same URL from a memo of earlier
     answers (kept on the map, dropped when the map changes, and only for rules whose
     variables use werkzeug's built-in converters); everything else is matched anew.
     """
 
-    __slots__ = ("environ", "scheme", "server_name", "subdomain", "url_map")
+    __slots__ = ("_adapter", "environ", "scheme", "server_name", "subdomain", "url_map")
 
     def __init__(
         self,
@@ -227,9 +259,18 @@ class RequestBinding:
             warnings.warn(warning, stacklevel=3)
         self.url_map = url_map
         self.environ = environ
+        self._adapter: MapAdapter | None = None
 
+    @property
     def adapter(self) -> MapAdapter:
-        """Return the ``MapAdapter`` werkzeug's ``bind_to_environ`` would build."""
+        """The ``MapAdapter`` werkzeug's ``bind_to_environ`` would build, built on first
+        use."""
+        adapter = self._adapter
+        if adapter is None:
+            adapter = self._adapter = self._build_adapter()
+        return adapter
+
+    def _build_adapter(self) -> MapAdapter:
         environ = self.environ
         path_info = _decode(environ.get("PATH_INFO"))
         return MapAdapter(
@@ -243,9 +284,9 @@ class RequestBinding:
             _decode(environ.get("QUERY_STRING")),
         )
 
-    def match(self, adapter: MapAdapter | None = None) -> tuple[Rule, dict[str, t.Any]]:
-        """Return the matched rule and its view arguments, as ``adapter.match`` (built
-        on demand) would; raise its routing exceptions the same way."""
+    def match(self) -> tuple[Rule, dict[str, t.Any]]:
+        """Return the matched rule and its view arguments, as ``adapter.match`` would;
+        raise its routing exceptions the same way."""
         url_map = self.url_map
         environ = self.environ
         path_info = _decode(environ.get("PATH_INFO"))
@@ -272,10 +313,9 @@ class RequestBinding:
         if hit is not None:
             return hit[0], dict(hit[1])
 
-        found = self._match_directly(*key) if adapter is None else None
+        found = self._match_directly(*key) if self._adapter is None else None
         if found is None:  # a redirect, or an adapter already exists: let it answer
-            adapter = adapter or self.adapter()
-            found = t.cast("tuple[Rule, dict[str, t.Any]]", adapter.match(return_rule=True))
+            found = AdapterBinding.match(self)  # type: ignore[arg-type]
         rule, view_args = found
         if not rule.alias and rule.redirect_to is None and _values_are_shareable(rule):
             # The same key always yields the same answer (including "no redirect") until
@@ -312,6 +352,29 @@ class RequestBinding:
         return rule, view_args  # type: ignore[return-value]  # the matcher's dict
 
 
+def bind(
+    url_map: _WerkzeugMap,
+    environ: WSGIEnvironment,
+    server_name: str | None = None,
+    subdomain: str | None = None,
+) -> Binding:
+    """Bind ``url_map`` to the request in ``environ``, as
+    ``url_map.bind_to_environ(environ, server_name, subdomain)`` does: the one place
+    choosing the strategy. A :class:`Map` binding and matching the standard way gets a
+    :class:`RequestBinding`; any other map (one whose ``bind_to_environ``, ``bind`` or
+    ``add`` is overridden by its class or on the instance, or another matcher) is
+    bound through its own methods."""
+    if (
+        isinstance(url_map, Map)
+        and keeps_default(url_map, Map, *_STOOD_IN_FOR)
+        and isinstance(url_map._matcher, StateMachineMatcher)
+    ):
+        return RequestBinding(url_map, environ, server_name, subdomain)
+    return AdapterBinding(
+        url_map.bind_to_environ(environ, server_name=server_name, subdomain=subdomain)
+    )
+
+
 def bind_request(
     url_map: _WerkzeugMap,
     environ: WSGIEnvironment,
@@ -319,39 +382,10 @@ def bind_request(
     subdomain: str | None = None,
 ) -> MapAdapter:
     """Return ``url_map.bind_to_environ(environ, server_name, subdomain)``, computing the
-    host part once per distinct host. A map whose ``bind_to_environ`` or ``bind`` is
-    overridden (by its class or on the instance) is bound through its own methods."""
-    if not _binds_plainly(type(url_map)) or replaces_map_methods(url_map):
-        return url_map.bind_to_environ(environ, server_name=server_name, subdomain=subdomain)
-    return RequestBinding(url_map, environ, server_name, subdomain).adapter()
+    host part once per distinct host (see :func:`bind`)."""
+    return bind(url_map, environ, server_name, subdomain).adapter
 
 
-# The map methods RequestBinding stands in for.
-_STOOD_IN_FOR = frozenset(("bind", "bind_to_environ", "add"))
-
-
-def _binds_plainly(map_class: type[_WerkzeugMap]) -> bool:
-    return (
-        map_class.bind_to_environ is _WerkzeugMap.bind_to_environ
-        and map_class.bind is _WerkzeugMap.bind
-    )
-
-
-def is_plain_map(url_map: _WerkzeugMap) -> bool:
-    """Return whether ``url_map``'s class is :class:`Map` (or a subclass) binding and
-    matching as werkzeug's own does, so :class:`RequestBinding` can stand in for its
-    methods. Methods replaced on the instance are checked by
-    :func:`replaces_map_methods`, which callers ask on every request."""
-    map_class = type(url_map)
-    return (
-        isinstance(url_map, Map)
-        and _binds_plainly(map_class)
-        and map_class.add is Map.add
-        and isinstance(url_map._matcher, StateMachineMatcher)
-    )
-
-
-def replaces_map_methods(url_map: _WerkzeugMap) -> bool:
-    """Return whether one of the methods :class:`RequestBinding` stands in for was
-    replaced on the map instance itself (as tests and extensions sometimes do)."""
-    return not url_map.__dict__.keys().isdisjoint(_STOOD_IN_FOR)
+# The map methods RequestBinding stands in for: binding, and counting the rules added
+# (which keeps the match memo current).
+_STOOD_IN_FOR = ("bind", "bind_to_environ", "add")

@@ -18,6 +18,7 @@ from werkzeug.datastructures import CallbackDict
 from werkzeug.sansio.response import Response as _WerkzeugResponse
 
 from .json.tag import TaggedJSONSerializer
+from .overrides import keeps_default
 from .signing import SessionTokenSerializer
 
 if t.TYPE_CHECKING:
@@ -226,7 +227,7 @@ _serializers: dict[t.Hashable, URLSafeTimedSerializer] = {}
 def _vary_on_cookie(response: Response) -> None:
     """Add ``Cookie`` to the response's ``Vary`` header, as ``response.vary.add`` does;
     a response without the header gets it set directly, skipping the parse."""
-    if type(response).vary is _WerkzeugResponse.vary and "Vary" not in response.headers:
+    if keeps_default(type(response), _WerkzeugResponse, "vary") and "Vary" not in response.headers:
         response.headers["Vary"] = "Cookie"
     else:
         response.vary.add("Cookie")

@@ -20,6 +20,8 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import bytes_to_int, int_to_bytes
 from itsdangerous.signer import HMACAlgorithm
 
+from .overrides import keeps_default
+
 __all__ = ["SessionTokenSerializer"]
 
 # How many derived keys are remembered before the cache starts over.
@@ -86,10 +88,7 @@ class SessionTokenSerializer(URLSafeTimedSerializer):
         fallback signers, a binary serializer or serializer arguments)."""
         if self.fallback_signers or self.serializer_kwargs or not self.is_text_serializer:
             return None
-        if (
-            type(self).dump_payload is not URLSafeTimedSerializer.dump_payload
-            or type(self).load_payload is not URLSafeTimedSerializer.load_payload
-        ):
+        if not keeps_default(type(self), URLSafeTimedSerializer, "dump_payload", "load_payload"):
             return None
         signer = self.make_signer()
         if (

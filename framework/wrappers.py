@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from . import json
 from .globals import _cv_app
+from .overrides import keeps_default
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -300,7 +301,7 @@ _CALL_METHODS = ("get_wsgi_headers", "get_app_iter", "get_wsgi_response", "iter_
 
 
 def _overrides(cls: type, names: tuple[str, ...]) -> bool:
-    return any(getattr(cls, name) is not getattr(_WerkzeugResponse, name) for name in names)
+    return not keeps_default(cls, _WerkzeugResponse, *names)
 
 
 def _text_plan(cls: type[Response], mimetype: str | None) -> _TextPlan | None:
@@ -366,12 +367,11 @@ _error_pages: dict[tuple[t.Any, ...], Response] = {}
 
 
 def _is_standard_error_page(cls: type[HTTPException]) -> bool:
-    return (
-        cls.get_response is HTTPException.get_response
-        and cls.get_body is HTTPException.get_body
-        and cls.get_headers is HTTPException.get_headers
-        and cls.get_description is HTTPException.get_description
-    )
+    return keeps_default(cls, HTTPException, *_ERROR_PAGE_METHODS)
+
+
+# The methods that build an HTTP exception's error page.
+_ERROR_PAGE_METHODS = ("get_response", "get_body", "get_headers", "get_description")
 
 
 def error_page_response(

@@ -13,6 +13,8 @@ from datetime import date
 
 from werkzeug.http import http_date
 
+from ..overrides import keeps_default
+
 if t.TYPE_CHECKING:
     from ..app import Flask
     from ..wrappers import Response
@@ -222,8 +224,7 @@ class DefaultJSONProvider(JSONProvider):
         compact = self.compact
         pretty = compact is False or (compact is None and self._app.debug)
         if (
-            type(self).dumps is DefaultJSONProvider.dumps
-            and "dumps" not in self.__dict__
+            keeps_default(self, DefaultJSONProvider, "dumps")
             and json.dumps is _STDLIB_DUMPS  # json.dumps itself may be patched in tests
         ):
             body = self._response_encode(pretty)(obj)
