@@ -15,6 +15,7 @@ from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from . import json
+from .debughelpers import attach_enctype_error_multidict
 from .globals import _cv_app
 from .overrides import keeps_default
 
@@ -147,8 +148,6 @@ class Request(_WerkzeugRequest):
         # one up then explains the missing enctype instead of raising a bare KeyError.
         files_were_possible = self.mimetype == "multipart/form-data" or bool(self.files)
         if not files_were_possible and _current_app_debug():
-            from .debughelpers import attach_enctype_error_multidict
-
             attach_enctype_error_multidict(self)
 
     def close(self) -> None:
