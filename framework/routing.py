@@ -35,6 +35,7 @@ from werkzeug.routing.exceptions import (
 from werkzeug.routing.matcher import StateMachineMatcher
 from werkzeug.wsgi import get_host
 
+from .caches import BoundedCache
 from .matcher import CompiledMatcher
 from .overrides import keeps_default
 
@@ -52,9 +53,15 @@ __all__ = [
     "bind_request",
 ]
 
-# How many distinct hosts the binding cache remembers before it starts over; the
-# Host header is client-controlled, so the cache must stay bounded.
+# The binding cache, per distinct host: the Host header is client-controlled, so the
+# cache keeps at most this many hosts and bytes, and no host part longer than a DNS
+# name may be (253 characters, plus port and the other environ values).
 _CACHE_LIMIT = 256
+_CACHE_BYTES = 128 * 1024
+_CACHE_KEY_LENGTH = 320
+# Estimated bytes of one entry besides its text: the key and result tuples, the
+# strings' headers and the dict slot (measured on CPython 3.11: about 600).
+_CACHE_ENTRY_COST = 800
 
 
 class Map(_WerkzeugMap):
@@ -102,14 +109,31 @@ class Map(_WerkzeugMap):
 # their lifetime to the map's.
 _CACHE_ATTRIBUTE = "_framework_bind_cache"
 _MEMO_ATTRIBUTE = "_framework_match_memo"
-# How many (domain, path, method) answers the match memo keeps before starting over.
-_MEMO_LIMIT = 4096
+# The match memo: at most this many answers and bytes, for URLs (domain and path) of
+# at most this many characters; longer URLs are matched anew every time.
+_MEMO_LIMIT = 1024
+_MEMO_BYTES = 512 * 1024
+_MEMO_KEY_LENGTH = 256
+# Estimated bytes of one answer besides its text: the key and answer tuples, the view
+# arguments' dict and the dict slot (measured on CPython 3.11: about 500). The text
+# counts twice: once in the key, once in the view arguments taken from it.
+_MEMO_ENTRY_COST = 640
 
 _HostResult = tuple[str, str | None, str, str | None]
 # (map version, {(domain, path, method, websocket): (rule, view arguments)})
 _Memo = tuple[
-    tuple[int, bool, bool, bool], dict[tuple[str, str, str, bool], tuple[Rule, dict[str, t.Any]]]
+    tuple[int, bool, bool, bool],
+    BoundedCache[tuple[str, str, str, bool], tuple[Rule, dict[str, t.Any]]],
 ]
+
+
+def _text_length(key: tuple[t.Any, ...]) -> int:
+    """The number of characters of text in ``key`` (nested tuples included)."""
+    return sum(
+        len(part) if isinstance(part, str) else _text_length(part)
+        for part in key
+        if isinstance(part, (str, tuple))
+    )
 
 
 # Converters whose values depend only on the URL text and are immutable (str, int,
@@ -247,13 +271,20 @@ class RequestBinding:
             if "HTTP_UPGRADE" in environ
             else None,
         )
-        cache: dict[t.Any, _HostResult] | None = url_map.__dict__.get(_CACHE_ATTRIBUTE)
-        if cache is None or len(cache) >= _CACHE_LIMIT:
-            cache = {}
+        cache: BoundedCache[t.Any, _HostResult] | None = url_map.__dict__.get(_CACHE_ATTRIBUTE)
+        if cache is None:
+            cache = BoundedCache(
+                max_entries=_CACHE_LIMIT, max_bytes=_CACHE_BYTES, max_key_length=_CACHE_KEY_LENGTH
+            )
             setattr(url_map, _CACHE_ATTRIBUTE, cache)
         result = cache.get(key)
         if result is None:
-            result = cache[key] = _normalise_host(url_map, environ, server_name, subdomain)
+            result = _normalise_host(url_map, environ, server_name, subdomain)
+            key_length = _text_length(key)
+            # The result repeats the host (server name, mismatch warning): 3x the text.
+            cache.remember(
+                key, result, key_length=key_length, cost=_CACHE_ENTRY_COST + 3 * key_length
+            )
         self.server_name, self.subdomain, self.scheme, warning = result
         if warning is not None:
             warnings.warn(warning, stacklevel=3)
@@ -306,8 +337,13 @@ class RequestBinding:
             url_map.redirect_defaults,
         )
         memo: _Memo | None = url_map.__dict__.get(_MEMO_ATTRIBUTE)
-        if memo is None or memo[0] != version or len(memo[1]) >= _MEMO_LIMIT:
-            memo = (version, {})
+        if memo is None or memo[0] != version:
+            memo = (
+                version,
+                BoundedCache(
+                    max_entries=_MEMO_LIMIT, max_bytes=_MEMO_BYTES, max_key_length=_MEMO_KEY_LENGTH
+                ),
+            )
             setattr(url_map, _MEMO_ATTRIBUTE, memo)
         hit = memo[1].get(key)
         if hit is not None:
@@ -321,7 +357,13 @@ class RequestBinding:
             # The same key always yields the same answer (including "no redirect") until
             # the map changes: a rule without variables gives its defaults, and the
             # built-in converters turn the same text into equal immutable values.
-            memo[1][key] = (rule, dict(view_args))
+            key_length = len(domain) + len(key[1])
+            memo[1].remember(
+                key,
+                (rule, dict(view_args)),
+                key_length=key_length,
+                cost=_MEMO_ENTRY_COST + 2 * key_length,
+            )
         return rule, view_args
 
     def _match_directly(

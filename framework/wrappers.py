@@ -15,6 +15,7 @@ from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
 from . import json
+from .caches import BoundedCache
 from .debughelpers import attach_enctype_error_multidict
 from .globals import _cv_app
 from .overrides import keeps_default
@@ -291,7 +292,14 @@ class _TextPlan(t.NamedTuple):
     status_code: int
 
 
-_text_plans: dict[tuple[t.Any, ...], _TextPlan | None] = {}
+# Plans by response class and mimetype: mimetypes usually come from code, but a view
+# may take one from the request, so the cache is bounded like any request-derived one.
+_text_plans: BoundedCache[tuple[t.Any, ...], _TextPlan | None] = BoundedCache(
+    max_entries=256, max_bytes=256 * 1024, max_key_length=128
+)
+# Estimated bytes of one plan besides the mimetype: key, plan, header tuples (about 900
+# on CPython 3.11); the mimetype counts twice (key and Content-Type header).
+_TEXT_PLAN_COST = 1200
 
 # The werkzeug methods the shortcuts stand in for: a subclass overriding any of
 # them gets the full path.
@@ -341,9 +349,10 @@ def _text_plan(cls: type[Response], mimetype: str | None) -> _TextPlan | None:
             ("Content-Length", "1")
         ]:
             plan = _TextPlan(header_items[:-1], probe._status, probe._status_code)
-    if len(_text_plans) < 1024:  # mimetypes come from code, but stay bounded anyway
-        _text_plans[key] = plan
-    return plan
+    mimetype_length = len(mimetype or "")
+    return _text_plans.remember(
+        key, plan, key_length=mimetype_length, cost=_TEXT_PLAN_COST + 2 * mimetype_length
+    )
 
 
 class _PlainCallRegistry(dict[type, bool]):
@@ -361,8 +370,13 @@ _HEADERS_HAVE_LIST = isinstance(getattr(Headers(), "_list", None), list)
 # Error pages of HTTP exceptions that build them the standard way, with their class's
 # description, depend only on the class and code: each is built once through werkzeug
 # and then copied.
-_ERROR_PAGE_LIMIT = 256
-_error_pages: dict[tuple[t.Any, ...], Response] = {}
+# The descriptions are class attributes (code, not requests); the pages stay bounded in
+# bytes all the same. An entry costs its body and description plus about 2 KB of
+# response object, headers and key.
+_error_pages: BoundedCache[tuple[t.Any, ...], Response] = BoundedCache(
+    max_entries=256, max_bytes=512 * 1024, max_key_length=16 * 1024
+)
+_ERROR_PAGE_COST = 2048
 
 
 def _is_standard_error_page(cls: type[HTTPException]) -> bool:
@@ -395,14 +409,19 @@ def error_page_response(
     key = (type(error), error.code, type(error).description, response_class)
     page = _error_pages.get(key)
     if page is None:
-        page = response_class.force_type(error.get_response(environ))  # type: ignore[assignment]
-        if len(_error_pages) >= _ERROR_PAGE_LIMIT:
-            _error_pages.clear()
-        _error_pages[key] = page  # type: ignore[assignment]
+        built: Response = response_class.force_type(error.get_response(environ))  # type: ignore[assignment]
+        description_length = len(type(error).description)  # type: ignore[arg-type]
+        body_length = len(built.get_data())
+        page = _error_pages.remember(
+            key,
+            built,
+            key_length=description_length,
+            cost=_ERROR_PAGE_COST + description_length + body_length,
+        )
     copy = response_class.__new__(response_class)
     copy.__dict__.update(page.__dict__)
     copy.headers = headers = Headers()
-    headers._list = list(page.headers._list)  # type: ignore[union-attr]
+    headers._list = list(page.headers._list)
     copy._on_close = []
-    copy.response = list(page.response)  # type: ignore[union-attr]
+    copy.response = list(page.response)  # type: ignore[assignment]
     return copy
