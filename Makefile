@@ -12,7 +12,7 @@ REPORTS := reports/conformance
 WORKERS ?= 2
 PY_SOURCES := framework conformance loadtests tests examples
 
-.PHONY: conformance test lint typecheck unit spec bench load clean help
+.PHONY: conformance test test-lowest lint typecheck unit spec bench load clean help
 
 help:
 	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(REPORTS)/"
@@ -48,7 +48,24 @@ spec: $(STAMP)
 	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask
 	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework
 
-test: lint typecheck unit spec
+test: lint typecheck unit spec test-lowest
+
+# The lowest werkzeug pyproject.toml allows, in a venv of its own: the unit tests and the
+# framework's spec run there too (the load-test harness, locust, is not about werkzeug).
+# Below the werkzeug the shortcuts are tested on, framework/gate.py keeps them off.
+LOWEST_VENV := .venv-lowest
+LOWEST_PY := $(LOWEST_VENV)/bin/python
+LOWEST_WERKZEUG := $(shell sed -n 's/.*"werkzeug>=\([0-9.]*\)".*/\1/p' pyproject.toml)
+
+$(LOWEST_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(LOWEST_VENV)
+	$(LOWEST_PY) -m pip install --quiet --upgrade pip
+	$(LOWEST_PY) -m pip install --quiet -e '.[test]' 'werkzeug==$(LOWEST_WERKZEUG)'
+	@touch $@
+
+test-lowest: $(LOWEST_VENV)/.installed
+	$(LOWEST_PY) -m pytest tests -q -n $(WORKERS) --ignore=tests/test_loadtests.py
+	$(LOWEST_PY) -m pytest conformance -q -n $(WORKERS) --impl framework --reference flask
 
 # In-process speed ratios (framework vs flask vs raw WSGI), kept in reports/.
 bench: $(STAMP)
@@ -62,4 +79,4 @@ load: $(STAMP)
 	$(PY) -m loadtests compare reports/load/framework-gunicorn.json reports/load/flask-gunicorn.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(LOWEST_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

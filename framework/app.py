@@ -46,26 +46,10 @@ if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
     from .sessions import SessionMixin
-    from .testing import FlaskClient, FlaskCliRunner
     from .typing import (
         AfterRequestCallable,
         ResponseReturnValue,
-        ShellContextProcessorCallable,
-        TeardownCallable,
-        TemplateFilterCallable,
-        TemplateGlobalCallable,
-        TemplateTestCallable,
     )
-
-T_shell_context_processor = t.TypeVar(
-    "T_shell_context_processor", bound="ShellContextProcessorCallable"
-)
-T_teardown = t.TypeVar("T_teardown", bound="TeardownCallable")
-T_template_filter = t.TypeVar("T_template_filter", bound="TemplateFilterCallable")
-T_template_global = t.TypeVar("T_template_global", bound="TemplateGlobalCallable")
-T_template_test = t.TypeVar("T_template_test", bound="TemplateTestCallable")
-
-_AUTOESCAPE_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
 
 
 def _split_return_value(rv: t.Any) -> tuple[t.Any, t.Any, t.Any]:

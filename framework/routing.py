@@ -35,6 +35,7 @@ from werkzeug.routing.exceptions import (
 from werkzeug.routing.matcher import StateMachineMatcher
 from werkzeug.wsgi import get_host
 
+from . import gate
 from .caches import BoundedCache
 from .matcher import CompiledMatcher
 from .overrides import keeps_default
@@ -95,7 +96,8 @@ class Map(_WerkzeugMap):
             sort_key=sort_key,
             host_matching=host_matching,
         )
-        self._matcher = CompiledMatcher(merge_slashes)
+        if gate.OPEN:  # otherwise werkzeug's own matcher stays
+            self._matcher = CompiledMatcher(merge_slashes)
         for rulefactory in rules or ():
             self.add(rulefactory)
 
@@ -402,12 +404,13 @@ def bind(
 ) -> Binding:
     """Bind ``url_map`` to the request in ``environ``, as
     ``url_map.bind_to_environ(environ, server_name, subdomain)`` does: the one place
-    choosing the strategy. A :class:`Map` binding and matching the standard way gets a
-    :class:`RequestBinding`; any other map (one whose ``bind_to_environ``, ``bind`` or
-    ``add`` is overridden by its class or on the instance, or another matcher) is
-    bound through its own methods."""
+    choosing the strategy. While :data:`framework.gate.OPEN`, a :class:`Map` binding
+    and matching the standard way gets a :class:`RequestBinding`; any other map (one
+    whose ``bind_to_environ``, ``bind`` or ``add`` is overridden by its class or on
+    the instance, or another matcher) is bound through its own methods."""
     if (
-        isinstance(url_map, Map)
+        gate.OPEN
+        and isinstance(url_map, Map)
         and keeps_default(url_map, Map, *_STOOD_IN_FOR)
         and isinstance(url_map._matcher, StateMachineMatcher)
     ):

@@ -14,7 +14,7 @@ from werkzeug.utils import cached_property
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
-from . import json
+from . import gate, json
 from .caches import BoundedCache
 from .debughelpers import attach_enctype_error_multidict
 from .globals import _cv_app
@@ -153,7 +153,7 @@ class Request(_WerkzeugRequest):
 
     def close(self) -> None:
         """Close the uploaded files the request parsed, if it parsed any."""
-        if "files" in self.__dict__:  # skips werkzeug's walk over no files
+        if not gate.OPEN or "files" in self.__dict__:  # skips werkzeug's walk over no files
             super().close()
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> t.Any:
@@ -266,6 +266,7 @@ class Response(_WerkzeugResponse):
         body = self.response
         if (
             type(body) is list
+            and _SHORTCUTS
             and not self._on_close
             and _PLAIN_CALL_CLASSES[type(self)]
             and self._status_code >= 200
@@ -329,11 +330,7 @@ def _text_plan(cls: type[Response], mimetype: str | None) -> _TextPlan | None:
     except KeyError:
         pass
     plan = None
-    if (
-        _HEADERS_HAVE_LIST
-        and not _overrides(cls, _INIT_METHODS)
-        and cls.automatically_set_content_length
-    ):
+    if _SHORTCUTS and not _overrides(cls, _INIT_METHODS) and cls.automatically_set_content_length:
         probe = cls.__new__(cls)
         _WerkzeugResponse.__init__(probe, "x", mimetype=mimetype)
         header_items = list(probe.headers)
@@ -364,7 +361,8 @@ class _PlainCallRegistry(dict[type, bool]):
 
 
 _PLAIN_CALL_CLASSES = _PlainCallRegistry()
-_HEADERS_HAVE_LIST = isinstance(getattr(Headers(), "_list", None), list)
+# Whether the shortcuts may use werkzeug's private response and header names.
+_SHORTCUTS = gate.OPEN
 
 
 # Error pages of HTTP exceptions that build them the standard way, with their class's
@@ -398,7 +396,7 @@ def error_page_response(
     # given per instance (abort(400, description=...)) may carry client input of any
     # size, and one computed by a property (BadRequestKeyError's) varies per instance.
     if not (
-        _HEADERS_HAVE_LIST
+        _SHORTCUTS
         and "description" not in error.__dict__
         and type(type(error).description) is str
         and _is_standard_error_page(type(error))

@@ -13,6 +13,7 @@ from datetime import date
 
 from werkzeug.http import http_date
 
+from .. import gate
 from ..overrides import keeps_default
 
 if t.TYPE_CHECKING:
@@ -86,7 +87,7 @@ def _reusing_c_encoder(encoder: json.JSONEncoder) -> t.Callable[[t.Any], str]:
     ``encoder.encode`` where the C encoder is missing or does not give the same text
     for a probe value.
     """
-    make_c_encoder = getattr(json.encoder, "c_make_encoder", None)
+    make_c_encoder = gate.c_make_encoder  # None when the gate is closed
     if make_c_encoder is None or encoder.indent is not None:
         return encoder.encode
     encode_string = (
