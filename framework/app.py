@@ -33,7 +33,7 @@ from .debughelpers import FormDataRoutingRedirect, explain_ignored_app_run
 from .files import FileAccess
 from .globals import _cv_app, _cv_request, g, request, request_ctx, session
 from .helpers import get_debug_flag, get_flashed_messages, get_load_dotenv
-from .overrides import keeps_default
+from .overrides import DefaultsByClass
 from .packages import find_package  # noqa: F401  (imported from here by callers)
 from .routing import AdapterBinding, Binding, bind
 from .sansio.app import App
@@ -345,7 +345,7 @@ class Flask(App, FileAccess):
         URL map's binding (see :func:`framework.routing.bind`), or, when
         ``create_url_adapter`` is replaced (by a subclass or on the app), the adapter
         it returns (None when it returns None)."""
-        if keeps_default(self, Flask, "create_url_adapter"):
+        if _PLAIN_BINDING.kept_by(self):
             server_name, subdomain = self._prepare_binding(request)
             return bind(self.url_map, request.environ, server_name, subdomain)
         adapter = self.create_url_adapter(request)
@@ -490,7 +490,7 @@ class Flask(App, FileAccess):
         if (
             isinstance(body, HTTPException)
             and body.response is None
-            and keeps_default(type(body), HTTPException, "__call__")
+            and _PLAIN_EXCEPTION_CALL.kept_by_class(type(body))
             and environ["REQUEST_METHOD"] != "HEAD"
         ):
             # The error page werkzeug would produce by running the exception as a WSGI
@@ -756,3 +756,8 @@ class Flask(App, FileAccess):
             self.ensure_sync(teardown)(exc)
         if signals.appcontext_tearing_down.receivers:
             signals.appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+
+
+# The app's and HTTP exceptions' methods the shortcuts above stand in for.
+_PLAIN_BINDING = DefaultsByClass(Flask, "create_url_adapter")
+_PLAIN_EXCEPTION_CALL = DefaultsByClass(HTTPException, "__call__")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typing as t
 
-__all__ = ["keeps_default"]
+__all__ = ["DefaultsByClass", "keeps_default"]
 
 # The value of an attribute no class in the MRO defines.
 _MISSING: t.Any = object()
@@ -56,3 +56,39 @@ def keeps_default(target: object, origin: type, *names: str) -> bool:
         ):
             return False
     return True
+
+
+class DefaultsByClass:
+    """:func:`keeps_default` for a hot path: the class half of the answer is worked out
+    once per class (classes are set up before they serve requests), the instance half
+    (a value assigned on the instance itself) is checked on every call."""
+
+    __slots__ = ("_answers", "names", "origin")
+
+    def __init__(self, origin: type, *names: str) -> None:
+        self.origin = origin
+        self.names = names
+        self._answers: dict[type, bool] = {}
+
+    def kept_by(self, target: object) -> bool:
+        """Return ``keeps_default(target, origin, *names)`` for an instance ``target``."""
+        cls = type(target)
+        try:
+            kept = self._answers[cls]
+        except KeyError:
+            kept = self._answers[cls] = keeps_default(cls, self.origin, *self.names)
+        if not kept:
+            return False
+        try:
+            own = target.__dict__
+        except AttributeError:
+            return True
+        return not own or own.keys().isdisjoint(self.names)
+
+    def kept_by_class(self, cls: type) -> bool:
+        """Return ``keeps_default(cls, origin, *names)``, remembered per class."""
+        try:
+            return self._answers[cls]
+        except KeyError:
+            kept = self._answers[cls] = keeps_default(cls, self.origin, *self.names)
+            return kept

@@ -38,7 +38,7 @@ from werkzeug.wsgi import get_host
 from . import gate
 from .caches import BoundedCache
 from .matcher import CompiledMatcher
-from .overrides import keeps_default
+from .overrides import DefaultsByClass
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
@@ -411,7 +411,7 @@ def bind(
     if (
         gate.OPEN
         and isinstance(url_map, Map)
-        and keeps_default(url_map, Map, *_STOOD_IN_FOR)
+        and _PLAIN_MAPS.kept_by(url_map)
         and isinstance(url_map._matcher, StateMachineMatcher)
     ):
         return RequestBinding(url_map, environ, server_name, subdomain)
@@ -434,3 +434,4 @@ def bind_request(
 # The map methods RequestBinding stands in for: binding, and counting the rules added
 # (which keeps the match memo current).
 _STOOD_IN_FOR = ("bind", "bind_to_environ", "add")
+_PLAIN_MAPS = DefaultsByClass(Map, *_STOOD_IN_FOR)

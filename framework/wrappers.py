@@ -18,7 +18,7 @@ from . import gate, json
 from .caches import BoundedCache
 from .debughelpers import attach_enctype_error_multidict
 from .globals import _cv_app
-from .overrides import keeps_default
+from .overrides import DefaultsByClass, keeps_default
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -377,12 +377,11 @@ _error_pages: BoundedCache[tuple[t.Any, ...], Response] = BoundedCache(
 _ERROR_PAGE_COST = 2048
 
 
-def _is_standard_error_page(cls: type[HTTPException]) -> bool:
-    return keeps_default(cls, HTTPException, *_ERROR_PAGE_METHODS)
-
-
 # The methods that build an HTTP exception's error page.
-_ERROR_PAGE_METHODS = ("get_response", "get_body", "get_headers", "get_description")
+_STANDARD_ERROR_PAGES = DefaultsByClass(
+    HTTPException, "get_response", "get_body", "get_headers", "get_description"
+)
+_is_standard_error_page = _STANDARD_ERROR_PAGES.kept_by_class
 
 
 def error_page_response(

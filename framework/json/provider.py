@@ -14,7 +14,7 @@ from datetime import date
 from werkzeug.http import http_date
 
 from .. import gate
-from ..overrides import keeps_default
+from ..overrides import DefaultsByClass
 
 if t.TYPE_CHECKING:
     from ..app import Flask
@@ -225,7 +225,7 @@ class DefaultJSONProvider(JSONProvider):
         compact = self.compact
         pretty = compact is False or (compact is None and self._app.debug)
         if (
-            keeps_default(self, DefaultJSONProvider, "dumps")
+            _PLAIN_DUMPS.kept_by(self)
             and json.dumps is _STDLIB_DUMPS  # json.dumps itself may be patched in tests
         ):
             body = self._response_encode(pretty)(obj)
@@ -253,3 +253,7 @@ class DefaultJSONProvider(JSONProvider):
         encode = encoder.encode if pretty else _reusing_c_encoder(encoder)
         self.__dict__["_cached_encoder"] = (settings, encode)
         return encode
+
+
+# The provider method whose output the kept encoders reproduce.
+_PLAIN_DUMPS = DefaultsByClass(DefaultJSONProvider, "dumps")
