@@ -15,7 +15,7 @@ REPORTS := reports/conformance
 WORKERS ?= 2
 PY_SOURCES := framework conformance loadtests tests examples
 
-.PHONY: conformance reports run-spec test lint typecheck unit spec bench load clean help ecosystem ecosystem-ci
+.PHONY: conformance reports run-spec test test-lowest lint typecheck unit spec bench load clean help ecosystem ecosystem-ci
 
 help:
 	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(BUILD_REPORTS)/"
@@ -58,7 +58,7 @@ unit: $(STAMP)
 
 spec: conformance
 
-test: lint typecheck unit ecosystem-ci spec
+test: lint typecheck unit ecosystem-ci spec test-lowest
 
 # Flask extensions' own test suites on framework and on flask (README "The ecosystem as a
 # test"); `ecosystem` writes reports/ecosystem/, `ecosystem-ci` runs two of them into the
@@ -70,6 +70,23 @@ ecosystem: $(STAMP)
 ecosystem-ci: $(STAMP)
 	$(PY) -m conformance ecosystem --impl framework --extension flask-cors --extension flask-login \
 		--cache $(ECOSYSTEM_CACHE) --out $(ECOSYSTEM_CACHE)/report
+
+# The lowest werkzeug pyproject.toml allows, in a venv of its own: the unit tests and the
+# framework's spec run there too (the load-test harness, locust, is not about werkzeug).
+# Below the werkzeug the shortcuts are tested on, framework/gate.py keeps them off.
+LOWEST_VENV := .venv-lowest
+LOWEST_PY := $(LOWEST_VENV)/bin/python
+LOWEST_WERKZEUG := $(shell sed -n 's/.*"werkzeug>=\([0-9.]*\)".*/\1/p' pyproject.toml)
+
+$(LOWEST_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(LOWEST_VENV)
+	$(LOWEST_PY) -m pip install --quiet --upgrade pip
+	$(LOWEST_PY) -m pip install --quiet -e '.[test]' 'werkzeug==$(LOWEST_WERKZEUG)'
+	@touch $@
+
+test-lowest: $(LOWEST_VENV)/.installed
+	$(LOWEST_PY) -m pytest tests -q -n $(WORKERS) --ignore=tests/test_loadtests.py
+	$(LOWEST_PY) -m pytest conformance -q -n $(WORKERS) --impl framework --reference flask
 
 # In-process speed ratios (framework vs flask vs raw WSGI), kept in reports/.
 bench: $(STAMP)
@@ -98,4 +115,4 @@ load: $(STAMP)
 	$(PY) -m loadtests compare reports/load/*.json
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(LOWEST_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

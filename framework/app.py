@@ -3,106 +3,53 @@
 from __future__ import annotations
 
 import collections.abc as cabc
-import importlib.util
-import logging
 import os
-import pathlib
 import sys
 import typing as t
 import weakref
-from datetime import timedelta
-from functools import partial
-from inspect import iscoroutinefunction
 from itertools import chain
 from types import TracebackType
 
+from werkzeug import serving
 from werkzeug.datastructures import Headers
 from werkzeug.exceptions import (
-    Aborter,
-    BadRequest,
     BadRequestKeyError,
     HTTPException,
     InternalServerError,
 )
 from werkzeug.routing import BuildError, MapAdapter, RequestRedirect, Rule
-from werkzeug.routing import Map as WerkzeugMap
 from werkzeug.sansio.utils import get_host
 from werkzeug.urls import quote as _url_quote
-from werkzeug.utils import cached_property
 from werkzeug.utils import redirect as _werkzeug_redirect
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import signals
-from .config import DEFAULT_CONFIG, Config, ConfigAttribute
-from .ctx import AppContext, RequestContext, _AppCtxGlobals
+from .cli import AppGroup
+from .cli.envfiles import load_dotenv as _load_dotenv
+from .cli.run import show_server_banner
+from .coroutines import _coroutine_functions, is_coroutine_function  # noqa: F401
+from .ctx import AppContext, RequestContext
+from .debughelpers import FormDataRoutingRedirect, explain_ignored_app_run
+from .files import FileAccess
 from .globals import _cv_app, _cv_request, g, request, request_ctx, session
 from .helpers import get_debug_flag, get_flashed_messages, get_load_dotenv
-from .json.provider import DefaultJSONProvider, JSONProvider
-from .logging import create_logger
-from .routing import Map, RequestBinding, bind_request, is_plain_map, replaces_map_methods
-from .scaffold import Scaffold, default_endpoint, setupmethod
+from .overrides import DefaultsByClass
+from .packages import find_package  # noqa: F401  (imported from here by callers)
+from .routing import AdapterBinding, Binding, bind
+from .sansio.app import App
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import DispatchingJinjaLoader, Environment
+from .testing import EnvironBuilder, FlaskClient, FlaskCliRunner
 from .wrappers import Request, Response, blueprint_lineage, error_page_response
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
-    from .blueprints import Blueprint
     from .sessions import SessionMixin
-    from .testing import FlaskClient, FlaskCliRunner
     from .typing import (
         AfterRequestCallable,
-        ErrorHandlerCallable,
         ResponseReturnValue,
-        RouteCallable,
-        ShellContextProcessorCallable,
-        TeardownCallable,
-        TemplateFilterCallable,
-        TemplateGlobalCallable,
-        TemplateTestCallable,
     )
-
-T_shell_context_processor = t.TypeVar(
-    "T_shell_context_processor", bound="ShellContextProcessorCallable"
-)
-T_teardown = t.TypeVar("T_teardown", bound="TeardownCallable")
-T_template_filter = t.TypeVar("T_template_filter", bound="TemplateFilterCallable")
-T_template_global = t.TypeVar("T_template_global", bound="TemplateGlobalCallable")
-T_template_test = t.TypeVar("T_template_test", bound="TemplateTestCallable")
-
-_AUTOESCAPE_EXTENSIONS = (".html", ".htm", ".xml", ".xhtml", ".svg")
-
-
-# Whether a function is a coroutine function, remembered per function object:
-# id -> (weak reference, answer). The weak reference drops the entry when the
-# function dies (per-request callables such as bound methods of view instances must
-# not be kept) and guards against a reused id.
-_coroutine_functions: dict[int, tuple[weakref.ref[t.Any], bool]] = {}
-
-
-def _forget_function(reference: weakref.ref[t.Any], *, key: int) -> None:
-    entry = _coroutine_functions.get(key)
-    if entry is not None and entry[0] is reference:
-        del _coroutine_functions[key]
-
-
-def _is_coroutine_function(func: t.Callable[..., t.Any]) -> bool:
-    """Return ``inspect.iscoroutinefunction(func)``, cached per underlying function."""
-    target = getattr(func, "__func__", func)  # a bound method answers as its function
-    key = id(target)
-    entry = _coroutine_functions.get(key)
-    if entry is not None and entry[0]() is target:
-        return entry[1]
-    answer = iscoroutinefunction(func)
-    if target is not func and answer != iscoroutinefunction(target):
-        return answer  # a method wrapper that changes the answer: do not cache
-    try:
-        reference = weakref.ref(target, partial(_forget_function, key=key))
-    except TypeError:  # not weak-referenceable: decide every time
-        return answer
-    _coroutine_functions[key] = (reference, answer)
-    return answer
 
 
 def _split_return_value(rv: t.Any) -> tuple[t.Any, t.Any, t.Any]:
@@ -141,23 +88,6 @@ def _bad_return_type_message(body: object) -> str:
     )
 
 
-def _session_lifetime(value: timedelta | int | None) -> timedelta | None:
-    """Read ``PERMANENT_SESSION_LIFETIME``, a ``timedelta`` or a number of seconds.
-
-    Raises ``TypeError`` (or ``OverflowError``), as ``timedelta`` does, with a message
-    naming the setting and its value.
-    """
-    if value is None or isinstance(value, timedelta):
-        return value
-    try:
-        return timedelta(seconds=value)
-    except (TypeError, OverflowError) as e:
-        raise type(e)(
-            "PERMANENT_SESSION_LIFETIME must be a timedelta or a number of seconds,"
-            f" not {value!r} ({e})."
-        ) from None
-
-
 # Characters left as they are in the ``#anchor`` part of a built URL.
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
@@ -193,65 +123,7 @@ def _resolve_relative_endpoint(endpoint: str, blueprint: str | None) -> str:
     return endpoint[1:] if blueprint is None else blueprint + endpoint
 
 
-def _find_package_path(import_name: str) -> str:
-    """Return the folder holding the top-level package or module of ``import_name``."""
-    root_name = import_name.partition(".")[0]
-    try:
-        spec = importlib.util.find_spec(root_name)
-    except (ImportError, ValueError):
-        return os.getcwd()
-    if spec is None:
-        return os.getcwd()
-    if spec.submodule_search_locations:
-        if spec.origin is None or spec.origin == "namespace":
-            # A namespace package: the folder of the part holding the submodule.
-            try:
-                sub_spec = importlib.util.find_spec(import_name)
-            except (ImportError, ValueError):
-                sub_spec = None
-            locations = list(spec.submodule_search_locations)
-            if sub_spec is not None and sub_spec.origin:
-                origin = os.path.abspath(sub_spec.origin)
-                for location in locations:
-                    if origin.startswith(os.path.abspath(location) + os.sep):
-                        return os.path.dirname(os.path.abspath(location))
-            return os.path.dirname(os.path.abspath(locations[0]))
-        # A regular package: the folder containing the package folder.
-        return os.path.dirname(os.path.dirname(os.path.abspath(spec.origin)))
-    if spec.origin is None or spec.origin in {"built-in", "frozen"}:
-        return os.getcwd()
-    return os.path.dirname(os.path.abspath(spec.origin))
-
-
-def find_package(import_name: str) -> tuple[str | None, str]:
-    """Return ``(prefix, folder)`` for ``import_name``: its folder, and the prefix it is
-    installed under, or None when it is not installed.
-
-    Code under ``sys.prefix`` is installed there; code in a ``site-packages`` folder
-    elsewhere (a user or virtualenv install) is installed under that folder's base.
-    """
-    folder = _find_package_path(import_name)
-    prefix = os.path.abspath(sys.prefix)
-    if os.path.commonpath([folder, prefix]) == prefix:
-        return prefix, folder
-    return _site_packages_base(pathlib.PurePath(folder)), folder
-
-
-def _site_packages_base(folder: pathlib.PurePath) -> str | None:
-    """Return the installation base of a ``site-packages`` folder, for the layouts
-    ``BASE/site-packages``, ``BASE/Lib/site-packages`` and
-    ``BASE/lib/pythonX.Y/site-packages``; None for any other folder."""
-    if folder.name.lower() != "site-packages":
-        return None
-    lib_or_version = folder.parent
-    if lib_or_version.name.lower() == "lib":
-        return str(lib_or_version.parent)
-    if lib_or_version.parent.name.lower() == "lib":
-        return str(lib_or_version.parent.parent)
-    return str(lib_or_version)
-
-
-class Flask(Scaffold):
+class Flask(App, FileAccess):
     """The WSGI application: create one per app, usually with ``Flask(__name__)``.
 
     ``import_name`` locates the app's resources: its root path (the folder of the
@@ -261,23 +133,6 @@ class Flask(Scaffold):
 
     request_class: type[Request] = Request
     response_class: type[Response] = Response
-    aborter_class = Aborter
-    jinja_environment = Environment
-    app_ctx_globals_class = _AppCtxGlobals
-    config_class = Config
-    testing = ConfigAttribute[bool]("TESTING")
-    secret_key = ConfigAttribute["str | bytes | None"]("SECRET_KEY")
-    permanent_session_lifetime = ConfigAttribute[timedelta](
-        "PERMANENT_SESSION_LIFETIME",
-        get_converter=_session_lifetime,  # type: ignore[arg-type]
-    )
-    json_provider_class: type[JSONProvider] = DefaultJSONProvider
-    jinja_options: dict[str, t.Any] = {}
-    url_rule_class = Rule
-    url_map_class: type[WerkzeugMap] = Map
-    test_client_class: type[FlaskClient] | None = None
-    test_cli_runner_class: type[FlaskCliRunner] | None = None
-    default_config = DEFAULT_CONFIG
     session_interface: SessionInterface = SecureCookieSessionInterface()
 
     def __init__(
@@ -294,46 +149,16 @@ class Flask(Scaffold):
         root_path: str | None = None,
     ) -> None:
         super().__init__(
-            import_name=import_name,
-            static_folder=static_folder,
+            import_name,
             static_url_path=static_url_path,
+            static_folder=static_folder,
+            host_matching=host_matching,
+            subdomain_matching=subdomain_matching,
             template_folder=template_folder,
+            instance_path=instance_path,
+            instance_relative_config=instance_relative_config,
             root_path=root_path,
         )
-        if instance_path is None:
-            instance_path = self.auto_find_instance_path()
-        elif not os.path.isabs(instance_path):
-            raise ValueError(
-                "If an instance path is provided it must be absolute."
-                " A relative path was given instead."
-            )
-        #: The absolute path of the instance folder (it need not exist).
-        self.instance_path = instance_path
-        #: The configuration, seeded with ``default_config``.
-        self.config = self.make_config(instance_relative_config)
-        #: The callable ``abort`` raises through.
-        self.aborter = self.make_aborter()
-        #: The JSON provider: ``dumps``, ``loads`` and ``response`` for this app.
-        self.json: JSONProvider = self.json_provider_class(self)
-        #: Functions called when ``url_for`` cannot build a URL.
-        self.url_build_error_handlers: list[
-            t.Callable[[Exception, str, dict[str, t.Any]], str]
-        ] = []
-        #: Functions called when the application context is popped.
-        self.teardown_appcontext_funcs: list[TeardownCallable] = []
-        #: Functions whose dicts add names to ``flask shell``.
-        self.shell_context_processors: list[ShellContextProcessorCallable] = []
-        #: Registered blueprints by their (dotted) name.
-        self.blueprints: dict[str, Blueprint] = {}
-        #: Per-extension state, keyed by the extension's name.
-        self.extensions: dict[str, t.Any] = {}
-        #: The URL rules of the app.
-        self.url_map = self.url_map_class(host_matching=host_matching)
-        self.subdomain_matching = subdomain_matching
-        self._got_first_request = False
-        # (url_map, whether requests can be bound lazily): see _bind_request.
-        self._plain_binding: tuple[WerkzeugMap, bool] | None = None
-
         if self.has_static_folder:
             assert bool(static_host) == host_matching, (
                 "Invalid static_host/host_matching combination"
@@ -346,64 +171,10 @@ class Flask(Scaffold):
                 host=static_host,
                 view_func=lambda **kw: app_ref().send_static_file(**kw),  # type: ignore[union-attr]
             )
-        self.cli.name = self.name
+        #: The click command group for the app's commands (``framework COMMAND``).
+        self.cli = AppGroup(self.name)
 
-    def _ensure_still_in_setup(self, f_name: str) -> None:
-        if self._got_first_request:
-            raise AssertionError(
-                f"The setup method '{f_name}' can no longer be called"
-                " on the application. It has already handled its first"
-                " request, any changes will not be applied"
-                " consistently.\n"
-                "Make sure all imports, decorators, functions, etc."
-                " needed to set up the application are done before"
-                " running it."
-            )
-
-    # -- identity and set-up ----------------------------------------------------
-
-    @cached_property
-    def name(self) -> str:
-        """The app's name: the import name, or the script's base name for ``__main__``."""
-        if self.import_name != "__main__":
-            return self.import_name
-        script = getattr(sys.modules["__main__"], "__file__", None)
-        return "__main__" if script is None else pathlib.PurePath(script).stem
-
-    @cached_property
-    def logger(self) -> logging.Logger:
-        """The ``logging`` logger named after the app, with a default handler when
-        logging is not configured."""
-        return create_logger(self)
-
-    @property
-    def debug(self) -> bool:
-        """Whether debug mode is on: the ``DEBUG`` config key."""
-        return self.config["DEBUG"]
-
-    @debug.setter
-    def debug(self, value: bool) -> None:
-        self.config["DEBUG"] = value
-        if self.config["TEMPLATES_AUTO_RELOAD"] is None:
-            self.jinja_env.auto_reload = value
-
-    def make_config(self, instance_relative: bool = False) -> Config:
-        """Return the app's config: ``default_config`` plus ``DEBUG`` from ``FLASK_DEBUG``,
-        rooted at the instance path when ``instance_relative``."""
-        root = self.instance_path if instance_relative else self.root_path
-        return self.config_class(root, {**self.default_config, "DEBUG": get_debug_flag()})
-
-    def make_aborter(self) -> Aborter:
-        """Return the ``Aborter`` (an ``aborter_class``) that ``abort`` uses for this app."""
-        return self.aborter_class()
-
-    def auto_find_instance_path(self) -> str:
-        """Return ``instance`` beside the app's module or package, or
-        ``PREFIX/var/NAME-instance`` for an installed package."""
-        install_prefix, folder = find_package(self.import_name)
-        if install_prefix is not None:
-            return os.path.join(install_prefix, "var", f"{self.name}-instance")
-        return os.path.join(folder, "instance")
+    # -- files and templates ----------------------------------------------------
 
     def open_instance_resource(
         self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
@@ -411,13 +182,6 @@ class Flask(Scaffold):
         """Open ``resource`` relative to the instance folder, in any mode."""
         text_encoding = None if "b" in mode else encoding
         return open(os.path.join(self.instance_path, resource), mode, encoding=text_encoding)
-
-    # -- templates --------------------------------------------------------------
-
-    @cached_property
-    def jinja_env(self) -> Environment:
-        """The app's Jinja environment, created on first use."""
-        return self.create_jinja_environment()
 
     def create_jinja_environment(self) -> Environment:
         """Create the Jinja environment from ``jinja_options``, with autoescaping,
@@ -448,13 +212,6 @@ class Flask(Scaffold):
         """Return the loader that searches the app's templates, then each blueprint's."""
         return DispatchingJinjaLoader(self)
 
-    def select_jinja_autoescape(self, filename: str | None) -> bool:
-        """Return whether autoescaping applies to the template ``filename``: true for
-        ``.html .htm .xml .xhtml .svg`` and for templates from strings."""
-        if filename is None:
-            return True
-        return filename.endswith(_AUTOESCAPE_EXTENSIONS)
-
     def update_template_context(self, context: dict[str, t.Any]) -> None:
         """Add the context processors' values to ``context``: the app's, then the
         current blueprints' (outermost first); values passed explicitly win."""
@@ -465,87 +222,13 @@ class Flask(Scaffold):
             context.update(self.ensure_sync(processor)())
         context.update(explicit)
 
-    @setupmethod
-    def template_filter(
-        self, name: str | None = None
-    ) -> t.Callable[[T_template_filter], T_template_filter]:
-        """Decorate a function to register it as a template filter named ``name``
-        (default: the function's name). Returns the function."""
-
-        def decorator(f: T_template_filter) -> T_template_filter:
-            self.add_template_filter(f, name=name)
-            return f
-
-        return decorator
-
-    @setupmethod
-    def add_template_filter(self, f: TemplateFilterCallable, name: str | None = None) -> None:
-        """Register ``f`` as a template filter named ``name`` (default: its name)."""
-        self.jinja_env.filters[name or f.__name__] = f
-
-    @setupmethod
-    def template_test(
-        self, name: str | None = None
-    ) -> t.Callable[[T_template_test], T_template_test]:
-        """Decorate a function to register it as a template test named ``name``
-        (default: the function's name). Returns the function."""
-
-        def decorator(f: T_template_test) -> T_template_test:
-            self.add_template_test(f, name=name)
-            return f
-
-        return decorator
-
-    @setupmethod
-    def add_template_test(self, f: TemplateTestCallable, name: str | None = None) -> None:
-        """Register ``f`` as a template test named ``name`` (default: its name)."""
-        self.jinja_env.tests[name or f.__name__] = f
-
-    @setupmethod
-    def template_global(
-        self, name: str | None = None
-    ) -> t.Callable[[T_template_global], T_template_global]:
-        """Decorate a function to make it a template global named ``name``
-        (default: the function's name). Returns the function."""
-
-        def decorator(f: T_template_global) -> T_template_global:
-            self.add_template_global(f, name=name)
-            return f
-
-        return decorator
-
-    @setupmethod
-    def add_template_global(self, f: TemplateGlobalCallable, name: str | None = None) -> None:
-        """Make ``f`` a template global named ``name`` (default: its name)."""
-        self.jinja_env.globals[name or f.__name__] = f
-
-    # -- shell, CLI, testing, running -------------------------------------------
-
-    @setupmethod
-    def shell_context_processor(self, f: T_shell_context_processor) -> T_shell_context_processor:
-        """Register ``f``, returning a dict, to add names to the ``shell`` command."""
-        self.shell_context_processors.append(f)
-        return f
-
-    def make_shell_context(self) -> dict[str, t.Any]:
-        """Return the names the interactive shell starts with: ``app``, ``g`` and those
-        of the shell context processors."""
-        names: dict[str, t.Any] = {"app": self, "g": g}
-        for processor in self.shell_context_processors:
-            names.update(processor())
-        return names
-
     def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> FlaskClient:
         """Return a test client for the app (``test_client_class``, else ``FlaskClient``)."""
-        from .testing import FlaskClient
-
         cls = self.test_client_class or FlaskClient
         return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
 
     def test_cli_runner(self, **kwargs: t.Any) -> FlaskCliRunner:
         """Return a click test runner that invokes commands with this app."""
-        from .testing import FlaskCliRunner
-
         cls = self.test_cli_runner_class or FlaskCliRunner
         return cls(self, **kwargs)
 
@@ -565,14 +248,10 @@ class Flask(Scaffold):
         command, which serves the app itself.
         """
         if os.environ.get("FLASK_RUN_FROM_CLI") == "true":
-            from .debughelpers import explain_ignored_app_run
-
             explain_ignored_app_run()
             return
 
         if get_load_dotenv(load_dotenv):
-            from .cli import load_dotenv as _load_dotenv
-
             _load_dotenv()
             if "FLASK_DEBUG" in os.environ:
                 self.debug = get_debug_flag()
@@ -587,13 +266,9 @@ class Flask(Scaffold):
         ):
             options.setdefault(option, default)
 
-        from werkzeug.serving import run_simple
-
-        from .cli import show_server_banner
-
         show_server_banner(self.debug, self.name)
         try:
-            run_simple(*address, self, **options)
+            serving.run_simple(*address, self, **options)
         finally:
             # The server has stopped: the app may be set up (and run) again.
             self._got_first_request = False
@@ -605,91 +280,6 @@ class Flask(Scaffold):
         if port is None or port == "":
             port = int(configured_port) if configured_port else 5000
         return host or configured_host or "127.0.0.1", int(port)
-
-    # -- registration -------------------------------------------------------------
-
-    @setupmethod
-    def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
-        """Register ``blueprint`` on the app; ``options`` (``url_prefix``, ``subdomain``,
-        ``url_defaults``, ``name``, ``cli_group``) override the blueprint's own."""
-        blueprint.register(self, options)
-
-    def iter_blueprints(self) -> t.ValuesView[Blueprint]:
-        """Return the registered blueprints in registration order."""
-        return self.blueprints.values()
-
-    @setupmethod
-    def add_url_rule(
-        self,
-        rule: str,
-        endpoint: str | None = None,
-        view_func: RouteCallable | None = None,
-        provide_automatic_options: bool | None = None,
-        **options: t.Any,
-    ) -> None:
-        """Register the URL ``rule`` for ``endpoint`` (default: the view's name) and,
-        if given, ``view_func`` as its view.
-
-        ``methods`` defaults to the view's ``methods`` attribute, else ``GET``; ``HEAD``
-        follows ``GET`` and ``OPTIONS`` is answered automatically unless disabled.
-        Raises ``AssertionError`` when another function already owns ``endpoint``.
-        """
-        if endpoint is None:
-            endpoint = default_endpoint(view_func)
-        methods, automatic_options = self._rule_methods(
-            view_func, options.pop("methods", None), provide_automatic_options
-        )
-        url_rule = self.url_rule_class(rule, methods=methods, endpoint=endpoint, **options)
-        url_rule.provide_automatic_options = automatic_options  # type: ignore[attr-defined]
-        self.url_map.add(url_rule)
-
-        if view_func is None:
-            return
-        claimed_by = self.view_functions.setdefault(endpoint, view_func)
-        if claimed_by != view_func:
-            raise AssertionError(
-                f"View function mapping is overwriting an existing endpoint function: {endpoint}"
-            )
-
-    def _rule_methods(
-        self,
-        view_func: RouteCallable | None,
-        methods: t.Iterable[str] | None,
-        automatic_options: bool | None,
-    ) -> tuple[set[str], bool]:
-        """Return the methods a new rule accepts and whether it answers OPTIONS by itself.
-
-        Explicit ``methods`` win over the view's ``methods`` attribute, then ``GET``; the
-        view's ``required_methods`` are always added. Automatic OPTIONS is decided by the
-        argument, then the view's attribute, then ``PROVIDE_AUTOMATIC_OPTIONS`` (only
-        when OPTIONS is not already among the methods).
-        """
-        if methods is None:
-            methods = getattr(view_func, "methods", None) or ("GET",)
-        if isinstance(methods, str):
-            raise TypeError(
-                "Allowed methods must be a list of strings, for"
-                ' example: @app.route(..., methods=["POST"])'
-            )
-        accepted = {method.upper() for method in methods}
-        if automatic_options is None:
-            automatic_options = getattr(view_func, "provide_automatic_options", None)
-        if automatic_options is None:
-            # Decided on the listed methods alone, before the required ones join.
-            automatic_options = bool(
-                "OPTIONS" not in accepted and self.config["PROVIDE_AUTOMATIC_OPTIONS"]
-            )
-            if automatic_options:
-                accepted.add("OPTIONS")
-        accepted.update(getattr(view_func, "required_methods", ()))
-        return accepted, automatic_options
-
-    @setupmethod
-    def teardown_appcontext(self, f: T_teardown) -> T_teardown:
-        """Register ``f`` to run when the application context is popped, with the
-        unhandled exception or None; runs in reverse registration order. Returns ``f``."""
-        self.teardown_appcontext_funcs.append(f)
-        return f
 
     # -- contexts ---------------------------------------------------------------
 
@@ -704,8 +294,6 @@ class Flask(Scaffold):
     def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
         """Return a request context for a request built from werkzeug's
         ``EnvironBuilder`` arguments (``path``, ``method``, ``data``, ``json``...)."""
-        from .testing import EnvironBuilder
-
         builder = EnvironBuilder(self, *args, **kwargs)
         try:
             return self.request_context(builder.get_environ())
@@ -722,7 +310,7 @@ class Flask(Scaffold):
         """
         if request is not None:
             server_name, subdomain = self._prepare_binding(request)
-            return bind_request(self.url_map, request.environ, server_name, subdomain)
+            return bind(self.url_map, request.environ, server_name, subdomain).adapter
 
         server_name = self.config["SERVER_NAME"]
         if server_name is not None:
@@ -752,26 +340,16 @@ class Flask(Scaffold):
             return self.config["SERVER_NAME"], self.url_map.default_subdomain or ""
         return self.config["SERVER_NAME"], None
 
-    def _bind_request(self, request: Request) -> RequestBinding | MapAdapter:
-        """Return what the request context matches with: a lazy binding when the app
-        and its map bind the standard way, else ``create_url_adapter``'s adapter."""
-        url_map = self.url_map
-        plain = self._plain_binding
-        if plain is None or plain[0] is not url_map:
-            plain = self._plain_binding = (
-                url_map,
-                type(self).create_url_adapter is Flask.create_url_adapter and is_plain_map(url_map),
-            )
-        # Methods replaced on the instances themselves (as tests and extensions do)
-        # must be called: check for them on every request (a few dict lookups).
-        if (
-            plain[1]
-            and "create_url_adapter" not in self.__dict__
-            and not replaces_map_methods(url_map)
-        ):
+    def _bind_request(self, request: Request) -> Binding | None:
+        """Return what the request context matches with and builds URLs through: the
+        URL map's binding (see :func:`framework.routing.bind`), or, when
+        ``create_url_adapter`` is replaced (by a subclass or on the app), the adapter
+        it returns (None when it returns None)."""
+        if _PLAIN_BINDING.kept_by(self):
             server_name, subdomain = self._prepare_binding(request)
-            return RequestBinding(url_map, request.environ, server_name, subdomain)
-        return self.create_url_adapter(request)  # type: ignore[return-value]
+            return bind(self.url_map, request.environ, server_name, subdomain)
+        adapter = self.create_url_adapter(request)
+        return None if adapter is None else AdapterBinding(adapter)
 
     def url_for(
         self,
@@ -912,7 +490,7 @@ class Flask(Scaffold):
         if (
             isinstance(body, HTTPException)
             and body.response is None
-            and type(body).__call__ is HTTPException.__call__
+            and _PLAIN_EXCEPTION_CALL.kept_by_class(type(body))
             and environ["REQUEST_METHOD"] != "HEAD"
         ):
             # The error page werkzeug would produce by running the exception as a WSGI
@@ -940,7 +518,7 @@ class Flask(Scaffold):
     def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         """Return ``func`` itself, or for a coroutine function a synchronous wrapper
         that runs it to completion (``async_to_sync``)."""
-        if _is_coroutine_function(func):
+        if is_coroutine_function(func):
             return self.async_to_sync(func)
         return func
 
@@ -1056,8 +634,6 @@ class Flask(Scaffold):
             and request.method not in _BODILESS_METHODS
         )
         if loses_body and self.debug:
-            from .debughelpers import FormDataRoutingRedirect
-
             raise FormDataRoutingRedirect(request)
         raise error
 
@@ -1105,48 +681,11 @@ class Flask(Scaffold):
 
     # -- errors -------------------------------------------------------------------
 
-    def _find_error_handler(
-        self, e: Exception, blueprints: list[str]
-    ) -> ErrorHandlerCallable | None:
-        """Return the handler for ``e``: handlers for its status code before
-        code-less ones, blueprints (innermost first) before the app, and within each
-        the most specific class along the exception's MRO."""
-        spec = self.error_handler_spec
-        if not spec:
-            return None
-        exc_class, code = self._handler_key(type(e))
-        codes = (None,) if code is None else (code, None)
-        scopes = [scope for scope in (*blueprints, None) if scope in spec]
-        for handlers in (spec[scope].get(c) for c in codes for scope in scopes):
-            if handlers:
-                handler = next((handlers[k] for k in exc_class.__mro__ if k in handlers), None)
-                if handler is not None:
-                    return handler
-        return None
-
     def _error_handler_for(self, e: Exception) -> t.Callable[[Exception], t.Any] | None:
         """The handler registered for ``e`` in the current request's scopes, ready to
         call (made synchronous), or None."""
         handler = self._find_error_handler(e, request.blueprints)
         return None if handler is None else self.ensure_sync(handler)
-
-    def trap_http_exception(self, e: Exception) -> bool:
-        """Return whether the HTTP exception ``e`` should propagate like any other
-        exception instead of becoming an error response (``TRAP_HTTP_EXCEPTIONS``,
-        ``TRAP_BAD_REQUEST_ERRORS``, and key errors in debug mode)."""
-        config = self.config
-        if config["TRAP_HTTP_EXCEPTIONS"]:
-            return True
-        trap_bad_requests = config["TRAP_BAD_REQUEST_ERRORS"]
-        if trap_bad_requests is None:
-            # Unset: only a missing form/args key is trapped, and only in debug mode.
-            return bool(self.debug) and isinstance(e, BadRequestKeyError)
-        return bool(trap_bad_requests) and isinstance(e, BadRequest)
-
-    def should_ignore_error(self, error: BaseException | None) -> bool:
-        """Return whether ``error`` should be hidden from the teardown functions
-        (never, by default)."""
-        return False
 
     def handle_http_exception(self, e: HTTPException) -> HTTPException | ResponseReturnValue:
         """Return the registered handler's response for the HTTP exception ``e``, or
@@ -1172,12 +711,6 @@ class Flask(Scaffold):
         if handler is None:
             raise
         return handler(e)
-
-    def _exceptions_propagate(self) -> bool:
-        """Whether unhandled exceptions leave the app instead of becoming a 500:
-        ``PROPAGATE_EXCEPTIONS``, or when unset, testing or debug mode."""
-        setting = self.config["PROPAGATE_EXCEPTIONS"]
-        return bool(self.testing or self.debug) if setting is None else bool(setting)
 
     def handle_exception(self, e: Exception) -> Response:
         """Handle an exception nothing else handled: send ``got_request_exception``,
@@ -1225,6 +758,6 @@ class Flask(Scaffold):
             signals.appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 
 
-# Flask's IO-free base of its app class, which extensions import (``flask.sansio.app.App``,
-# also ``flask.app.App``) to annotate and check apps; here the app class is its own base.
-App = Flask
+# The app's and HTTP exceptions' methods the shortcuts above stand in for.
+_PLAIN_BINDING = DefaultsByClass(Flask, "create_url_adapter")
+_PLAIN_EXCEPTION_CALL = DefaultsByClass(HTTPException, "__call__")

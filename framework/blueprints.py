@@ -12,9 +12,10 @@ import typing as t
 from collections import defaultdict
 from functools import wraps
 
+from .cli import AppGroup
+from .files import FileAccess
 from .scaffold import (
     HOOK_REGISTRIES,
-    Scaffold,
     T_after_request,
     T_before_request,
     T_error_handler,
@@ -145,7 +146,7 @@ class BlueprintSetupState:
         return _join_paths(prefix, rule) if rule else prefix
 
 
-class Blueprint(Scaffold):
+class Blueprint(FileAccess):
     """A group of routes, hooks, handlers, templates and static files that
     ``app.register_blueprint(bp)`` adds to an application.
 
@@ -187,7 +188,8 @@ class Blueprint(Scaffold):
         self.subdomain = subdomain
         self.url_values_defaults: dict[str, t.Any] = {} if url_defaults is None else url_defaults
         self.cli_group = cli_group
-        self.cli.name = name
+        #: The click command group for the blueprint's commands.
+        self.cli = AppGroup(name)
         #: Functions called with a :class:`BlueprintSetupState` on each registration.
         self.deferred_functions: list[DeferredSetupFunction] = []
         # Blueprints registered on this one, with their registration options.

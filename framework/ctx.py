@@ -12,13 +12,14 @@ from werkzeug.exceptions import HTTPException
 
 from . import signals
 from .globals import _cv_app, _cv_request
-from .routing import RequestBinding
+from .routing import AdapterBinding
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
     from werkzeug.routing import MapAdapter
 
     from .app import Flask
+    from .routing import Binding
     from .sessions import SessionMixin
     from .typing import AfterRequestCallable
     from .wrappers import Request
@@ -225,7 +226,6 @@ class RequestContext(_PushedContext):
         "_one_off_after_request",
         "_pushes",
         "_session",
-        "_url_adapter",
         "app",
         "flashes",
         "request",
@@ -243,17 +243,13 @@ class RequestContext(_PushedContext):
             request = app.request_class(environ)
         request.json_module = app.json
         self.request: Request = request
-        self._url_adapter: MapAdapter | None = None
-        self._binding: RequestBinding | None = None
+        # How the request is matched and URLs are built: one binding, whatever its
+        # strategy (see framework.routing.bind); None when binding failed.
+        self._binding: Binding | None = None
         try:
-            binding = app._bind_request(request)
+            self._binding = app._bind_request(request)
         except HTTPException as e:
             request.routing_exception = e
-        else:
-            if isinstance(binding, RequestBinding):
-                self._binding = binding
-            else:
-                self._url_adapter = binding
         self.flashes: list[tuple[str, str]] | None = None
         self._session: SessionMixin | None = session
         # after_this_request functions: run once, on this request's response.
@@ -284,27 +280,19 @@ class RequestContext(_PushedContext):
     def url_adapter(self) -> MapAdapter | None:
         """The URL adapter bound to this request (built on first use), or None when
         binding failed."""
-        adapter = self._url_adapter
-        if adapter is None and self._binding is not None:
-            adapter = self._url_adapter = self._binding.adapter()
-        return adapter
+        binding = self._binding
+        return None if binding is None else binding.adapter
 
     @url_adapter.setter
     def url_adapter(self, adapter: MapAdapter | None) -> None:
-        self._url_adapter = adapter
-        self._binding = None
+        self._binding = None if adapter is None else AdapterBinding(adapter)
 
     def match_request(self) -> None:
         """Match the request's URL against the app's rules, storing the rule and its
         arguments on the request, or the routing exception when nothing matched."""
         request = self.request
         try:
-            if self._binding is not None:
-                request.url_rule, request.view_args = self._binding.match(self._url_adapter)
-            else:
-                rule, view_args = self.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
-                request.url_rule = rule
-                request.view_args = t.cast("dict[str, t.Any]", view_args)
+            request.url_rule, request.view_args = self._binding.match()  # type: ignore[union-attr]
         except HTTPException as e:
             request.routing_exception = e
 
@@ -331,7 +319,7 @@ class RequestContext(_PushedContext):
         self._pushes.append((_cv_request.set(self), own_app_ctx))
         if self._session is None:
             self._session = self._open_session()
-        if self._binding is not None or self._url_adapter is not None:
+        if self._binding is not None:
             self.match_request()
 
     def pop(self, exc: BaseException | None = _NOT_GIVEN) -> None:

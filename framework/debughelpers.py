@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typing as t
 
+import click
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.serving import is_running_from_reloader
 
 if t.TYPE_CHECKING:
     from .wrappers import Request
@@ -85,9 +87,6 @@ class FormDataRoutingRedirect(AssertionError):
 
 def explain_ignored_app_run() -> None:
     """Say that ``app.run()`` is ignored when the app is served by the ``run`` command."""
-    import click
-    from werkzeug.serving import is_running_from_reloader
-
     if not is_running_from_reloader():
         click.secho(
             " * Ignoring a call to app.run() that would block the current"

@@ -22,13 +22,16 @@ from werkzeug.routing.converters import ValidationError
 from werkzeug.routing.exceptions import NoMatch, RequestAliasRedirect, RequestPath
 from werkzeug.routing.matcher import SlashRequired, State, StateMachineMatcher
 
+from . import gate
+
 if t.TYPE_CHECKING:
     from werkzeug.routing import Rule
 
 __all__ = ["CompiledMatcher"]
 
-# The prefix werkzeug gives the regex groups that hold converter values.
-_CONVERTER_GROUP_PREFIX = "__werkzeug_"
+# The prefix werkzeug gives the regex groups that hold converter values (checked by the
+# gate; framework.routing installs this matcher only while the gate is open).
+_CONVERTER_GROUP_PREFIX = gate.CONVERTER_GROUP_PREFIX
 _REPEATED_SLASHES = re.compile("/{2,}")
 
 _Match = t.Callable[[str], "re.Match[str] | None"]

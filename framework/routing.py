@@ -35,24 +35,34 @@ from werkzeug.routing.exceptions import (
 from werkzeug.routing.matcher import StateMachineMatcher
 from werkzeug.wsgi import get_host
 
+from . import gate
+from .caches import BoundedCache
 from .matcher import CompiledMatcher
+from .overrides import DefaultsByClass
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
 __all__ = [
+    "AdapterBinding",
+    "Binding",
     "Map",
     "MapAdapter",
     "RequestBinding",
     "Rule",
+    "bind",
     "bind_request",
-    "is_plain_map",
-    "replaces_map_methods",
 ]
 
-# How many distinct hosts the binding cache remembers before it starts over; the
-# Host header is client-controlled, so the cache must stay bounded.
+# The binding cache, per distinct host: the Host header is client-controlled, so the
+# cache keeps at most this many hosts and bytes, and no host part longer than a DNS
+# name may be (253 characters, plus port and the other environ values).
 _CACHE_LIMIT = 256
+_CACHE_BYTES = 128 * 1024
+_CACHE_KEY_LENGTH = 320
+# Estimated bytes of one entry besides its text: the key and result tuples, the
+# strings' headers and the dict slot (measured on CPython 3.11: about 600).
+_CACHE_ENTRY_COST = 800
 
 
 class Map(_WerkzeugMap):
@@ -86,7 +96,8 @@ class Map(_WerkzeugMap):
             sort_key=sort_key,
             host_matching=host_matching,
         )
-        self._matcher = CompiledMatcher(merge_slashes)
+        if gate.OPEN:  # otherwise werkzeug's own matcher stays
+            self._matcher = CompiledMatcher(merge_slashes)
         for rulefactory in rules or ():
             self.add(rulefactory)
 
@@ -100,14 +111,31 @@ class Map(_WerkzeugMap):
 # their lifetime to the map's.
 _CACHE_ATTRIBUTE = "_framework_bind_cache"
 _MEMO_ATTRIBUTE = "_framework_match_memo"
-# How many (domain, path, method) answers the match memo keeps before starting over.
-_MEMO_LIMIT = 4096
+# The match memo: at most this many answers and bytes, for URLs (domain and path) of
+# at most this many characters; longer URLs are matched anew every time.
+_MEMO_LIMIT = 1024
+_MEMO_BYTES = 512 * 1024
+_MEMO_KEY_LENGTH = 256
+# Estimated bytes of one answer besides its text: the key and answer tuples, the view
+# arguments' dict and the dict slot (measured on CPython 3.11: about 500). The text
+# counts twice: once in the key, once in the view arguments taken from it.
+_MEMO_ENTRY_COST = 640
 
 _HostResult = tuple[str, str | None, str, str | None]
 # (map version, {(domain, path, method, websocket): (rule, view arguments)})
 _Memo = tuple[
-    tuple[int, bool, bool, bool], dict[tuple[str, str, str, bool], tuple[Rule, dict[str, t.Any]]]
+    tuple[int, bool, bool, bool],
+    BoundedCache[tuple[str, str, str, bool], tuple[Rule, dict[str, t.Any]]],
 ]
+
+
+def _text_length(key: tuple[t.Any, ...]) -> int:
+    """The number of characters of text in ``key`` (nested tuples included)."""
+    return sum(
+        len(part) if isinstance(part, str) else _text_length(part)
+        for part in key
+        if isinstance(part, (str, tuple))
+    )
 
 
 # Converters whose values depend only on the URL text and are immutable (str, int,
@@ -183,16 +211,46 @@ def _normalise_host(
     return f"{host}{port_sep}{port}", subdomain, scheme, warning
 
 
+class Binding(t.Protocol):
+    """A request's binding to a URL map, whatever the strategy behind it: what the
+    request context matches the request with and builds URLs through."""
+
+    @property
+    def adapter(self) -> MapAdapter:
+        """The werkzeug ``MapAdapter`` bound to the request."""
+        ...
+
+    def match(self) -> tuple[Rule, dict[str, t.Any]]:
+        """Return the matched rule and its view arguments; raise werkzeug's routing
+        exceptions (``NotFound``, ``MethodNotAllowed``, ``RequestRedirect``...)."""
+        ...
+
+
+class AdapterBinding:
+    """werkzeug's own strategy: a ``MapAdapter`` built up front (by the map's
+    ``bind_to_environ``, or by an app's own ``create_url_adapter``)."""
+
+    __slots__ = ("adapter",)
+
+    def __init__(self, adapter: MapAdapter) -> None:
+        self.adapter = adapter
+
+    def match(self) -> tuple[Rule, dict[str, t.Any]]:
+        """Return ``adapter.match(return_rule=True)``."""
+        return t.cast("tuple[Rule, dict[str, t.Any]]", self.adapter.match(return_rule=True))
+
+
 class RequestBinding:
-    """One request's binding to a URL map: the host part is resolved (and validated)
-    on creation; the werkzeug ``MapAdapter`` is built only if something needs it.
+    """The fast strategy: one request's binding to a URL map whose host part is
+    resolved (and validated) on creation; the werkzeug ``MapAdapter`` is built only
+    if something needs it.
 
     :meth:`match` answers repeated requests for the same URL from a memo of earlier
     answers (kept on the map, dropped when the map changes, and only for rules whose
     variables use werkzeug's built-in converters); everything else is matched anew.
     """
 
-    __slots__ = ("environ", "scheme", "server_name", "subdomain", "url_map")
+    __slots__ = ("_adapter", "environ", "scheme", "server_name", "subdomain", "url_map")
 
     def __init__(
         self,
@@ -215,21 +273,37 @@ class RequestBinding:
             if "HTTP_UPGRADE" in environ
             else None,
         )
-        cache: dict[t.Any, _HostResult] | None = url_map.__dict__.get(_CACHE_ATTRIBUTE)
-        if cache is None or len(cache) >= _CACHE_LIMIT:
-            cache = {}
+        cache: BoundedCache[t.Any, _HostResult] | None = url_map.__dict__.get(_CACHE_ATTRIBUTE)
+        if cache is None:
+            cache = BoundedCache(
+                max_entries=_CACHE_LIMIT, max_bytes=_CACHE_BYTES, max_key_length=_CACHE_KEY_LENGTH
+            )
             setattr(url_map, _CACHE_ATTRIBUTE, cache)
         result = cache.get(key)
         if result is None:
-            result = cache[key] = _normalise_host(url_map, environ, server_name, subdomain)
+            result = _normalise_host(url_map, environ, server_name, subdomain)
+            key_length = _text_length(key)
+            # The result repeats the host (server name, mismatch warning): 3x the text.
+            cache.remember(
+                key, result, key_length=key_length, cost=_CACHE_ENTRY_COST + 3 * key_length
+            )
         self.server_name, self.subdomain, self.scheme, warning = result
         if warning is not None:
             warnings.warn(warning, stacklevel=3)
         self.url_map = url_map
         self.environ = environ
+        self._adapter: MapAdapter | None = None
 
+    @property
     def adapter(self) -> MapAdapter:
-        """Return the ``MapAdapter`` werkzeug's ``bind_to_environ`` would build."""
+        """The ``MapAdapter`` werkzeug's ``bind_to_environ`` would build, built on first
+        use."""
+        adapter = self._adapter
+        if adapter is None:
+            adapter = self._adapter = self._build_adapter()
+        return adapter
+
+    def _build_adapter(self) -> MapAdapter:
         environ = self.environ
         path_info = _decode(environ.get("PATH_INFO"))
         return MapAdapter(
@@ -243,9 +317,9 @@ class RequestBinding:
             _decode(environ.get("QUERY_STRING")),
         )
 
-    def match(self, adapter: MapAdapter | None = None) -> tuple[Rule, dict[str, t.Any]]:
-        """Return the matched rule and its view arguments, as ``adapter.match`` (built
-        on demand) would; raise its routing exceptions the same way."""
+    def match(self) -> tuple[Rule, dict[str, t.Any]]:
+        """Return the matched rule and its view arguments, as ``adapter.match`` would;
+        raise its routing exceptions the same way."""
         url_map = self.url_map
         environ = self.environ
         path_info = _decode(environ.get("PATH_INFO"))
@@ -265,23 +339,33 @@ class RequestBinding:
             url_map.redirect_defaults,
         )
         memo: _Memo | None = url_map.__dict__.get(_MEMO_ATTRIBUTE)
-        if memo is None or memo[0] != version or len(memo[1]) >= _MEMO_LIMIT:
-            memo = (version, {})
+        if memo is None or memo[0] != version:
+            memo = (
+                version,
+                BoundedCache(
+                    max_entries=_MEMO_LIMIT, max_bytes=_MEMO_BYTES, max_key_length=_MEMO_KEY_LENGTH
+                ),
+            )
             setattr(url_map, _MEMO_ATTRIBUTE, memo)
         hit = memo[1].get(key)
         if hit is not None:
             return hit[0], dict(hit[1])
 
-        found = self._match_directly(*key) if adapter is None else None
+        found = self._match_directly(*key) if self._adapter is None else None
         if found is None:  # a redirect, or an adapter already exists: let it answer
-            adapter = adapter or self.adapter()
-            found = t.cast("tuple[Rule, dict[str, t.Any]]", adapter.match(return_rule=True))
+            found = AdapterBinding.match(self)  # type: ignore[arg-type]
         rule, view_args = found
         if not rule.alias and rule.redirect_to is None and _values_are_shareable(rule):
             # The same key always yields the same answer (including "no redirect") until
             # the map changes: a rule without variables gives its defaults, and the
             # built-in converters turn the same text into equal immutable values.
-            memo[1][key] = (rule, dict(view_args))
+            key_length = len(domain) + len(key[1])
+            memo[1].remember(
+                key,
+                (rule, dict(view_args)),
+                key_length=key_length,
+                cost=_MEMO_ENTRY_COST + 2 * key_length,
+            )
         return rule, view_args
 
     def _match_directly(
@@ -312,6 +396,30 @@ class RequestBinding:
         return rule, view_args  # type: ignore[return-value]  # the matcher's dict
 
 
+def bind(
+    url_map: _WerkzeugMap,
+    environ: WSGIEnvironment,
+    server_name: str | None = None,
+    subdomain: str | None = None,
+) -> Binding:
+    """Bind ``url_map`` to the request in ``environ``, as
+    ``url_map.bind_to_environ(environ, server_name, subdomain)`` does: the one place
+    choosing the strategy. While :data:`framework.gate.OPEN`, a :class:`Map` binding
+    and matching the standard way gets a :class:`RequestBinding`; any other map (one
+    whose ``bind_to_environ``, ``bind`` or ``add`` is overridden by its class or on
+    the instance, or another matcher) is bound through its own methods."""
+    if (
+        gate.OPEN
+        and isinstance(url_map, Map)
+        and _PLAIN_MAPS.kept_by(url_map)
+        and isinstance(url_map._matcher, StateMachineMatcher)
+    ):
+        return RequestBinding(url_map, environ, server_name, subdomain)
+    return AdapterBinding(
+        url_map.bind_to_environ(environ, server_name=server_name, subdomain=subdomain)
+    )
+
+
 def bind_request(
     url_map: _WerkzeugMap,
     environ: WSGIEnvironment,
@@ -319,39 +427,11 @@ def bind_request(
     subdomain: str | None = None,
 ) -> MapAdapter:
     """Return ``url_map.bind_to_environ(environ, server_name, subdomain)``, computing the
-    host part once per distinct host. A map whose ``bind_to_environ`` or ``bind`` is
-    overridden (by its class or on the instance) is bound through its own methods."""
-    if not _binds_plainly(type(url_map)) or replaces_map_methods(url_map):
-        return url_map.bind_to_environ(environ, server_name=server_name, subdomain=subdomain)
-    return RequestBinding(url_map, environ, server_name, subdomain).adapter()
+    host part once per distinct host (see :func:`bind`)."""
+    return bind(url_map, environ, server_name, subdomain).adapter
 
 
-# The map methods RequestBinding stands in for.
-_STOOD_IN_FOR = frozenset(("bind", "bind_to_environ", "add"))
-
-
-def _binds_plainly(map_class: type[_WerkzeugMap]) -> bool:
-    return (
-        map_class.bind_to_environ is _WerkzeugMap.bind_to_environ
-        and map_class.bind is _WerkzeugMap.bind
-    )
-
-
-def is_plain_map(url_map: _WerkzeugMap) -> bool:
-    """Return whether ``url_map``'s class is :class:`Map` (or a subclass) binding and
-    matching as werkzeug's own does, so :class:`RequestBinding` can stand in for its
-    methods. Methods replaced on the instance are checked by
-    :func:`replaces_map_methods`, which callers ask on every request."""
-    map_class = type(url_map)
-    return (
-        isinstance(url_map, Map)
-        and _binds_plainly(map_class)
-        and map_class.add is Map.add
-        and isinstance(url_map._matcher, StateMachineMatcher)
-    )
-
-
-def replaces_map_methods(url_map: _WerkzeugMap) -> bool:
-    """Return whether one of the methods :class:`RequestBinding` stands in for was
-    replaced on the map instance itself (as tests and extensions sometimes do)."""
-    return not url_map.__dict__.keys().isdisjoint(_STOOD_IN_FOR)
+# The map methods RequestBinding stands in for: binding, and counting the rules added
+# (which keeps the match memo current).
+_STOOD_IN_FOR = ("bind", "bind_to_environ", "add")
+_PLAIN_MAPS = DefaultsByClass(Map, *_STOOD_IN_FOR)

@@ -1,7 +1,10 @@
 """The base class of applications and blueprints.
 
 Both collect the same things through decorators: views, request hooks, template
-context processors, URL value callbacks and error handlers. Every collection is a
+context processors, URL value callbacks and error handlers. The scaffold does no IO
+and knows nothing of the command line: serving and reading files is
+:class:`framework.files.FileAccess`'s part, the command groups the app's and the
+blueprint's. Every collection is a
 dict keyed by scope: ``None`` for the object itself, a dotted blueprint name for a
 blueprint's entries once copied into an application. Both also locate a static
 folder and a templates folder relative to their ``root_path``.
@@ -12,15 +15,13 @@ from __future__ import annotations
 import os
 import typing as t
 from collections import defaultdict
-from datetime import timedelta
 from functools import wraps
 
 from jinja2 import BaseLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException, default_exceptions
 from werkzeug.utils import cached_property
 
-from .cli import AppGroup
-from .helpers import get_root_path, send_from_directory
+from .helpers import get_root_path
 from .templating import _default_template_ctx_processor
 from .typing import (
     AfterRequestCallable,
@@ -33,9 +34,6 @@ from .typing import (
     URLDefaultCallable,
     URLValuePreprocessorCallable,
 )
-
-if t.TYPE_CHECKING:
-    from .wrappers import Response
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 T_after_request = t.TypeVar("T_after_request", bound=AfterRequestCallable[t.Any])
@@ -98,7 +96,6 @@ class Scaffold:
     """
 
     name: str
-    cli: AppGroup
 
     #: Scope -> functions run before the view; a non-None result replaces it.
     before_request_funcs: dict[AppOrBlueprintKey, list[BeforeRequestCallable]]
@@ -134,8 +131,6 @@ class Scaffold:
         self.static_url_path = static_url_path
         #: The templates folder, relative to ``root_path``, or None.
         self.template_folder = template_folder
-        #: The click command group for commands registered on this object.
-        self.cli = AppGroup()
         #: Endpoint name -> view function.
         self.view_functions: dict[str, RouteCallable] = {}
         #: Scope -> status code or None -> exception class -> handler.
@@ -188,45 +183,12 @@ class Scaffold:
     def static_url_path(self, value: str | None) -> None:
         self._static_url_setting = None if value is None else value.rstrip("/")
 
-    def get_send_file_max_age(self, filename: str | None) -> int | None:
-        """Return the cache max age for a sent file: the current app's
-        ``SEND_FILE_MAX_AGE_DEFAULT`` (a ``timedelta`` is turned into seconds)."""
-        from .globals import current_app
-
-        max_age = current_app.config["SEND_FILE_MAX_AGE_DEFAULT"]
-        if isinstance(max_age, timedelta):
-            return int(max_age.total_seconds())
-        return t.cast("int | None", max_age)
-
-    def send_static_file(self, filename: str) -> Response:
-        """Serve ``filename`` from the static folder (the view of the static route).
-
-        Raises ``RuntimeError`` when no static folder is configured.
-        """
-        folder = self.static_folder
-        if folder is None:
-            raise RuntimeError("'static_folder' must be set to serve static_files.")
-        return send_from_directory(folder, filename, max_age=self.get_send_file_max_age(filename))
-
     @cached_property
     def jinja_loader(self) -> BaseLoader | None:
         """A loader for the templates folder, or None without one."""
         if self.template_folder is None:
             return None
         return FileSystemLoader(os.path.join(self.root_path, self.template_folder))
-
-    def open_resource(
-        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
-    ) -> t.IO[t.AnyStr]:
-        """Open ``resource``, a path relative to ``root_path``, for reading and return
-        the file object; ``encoding`` is used in text mode.
-
-        Raises ``ValueError`` for a mode other than ``r``, ``rt`` or ``rb``.
-        """
-        if mode not in ("r", "rt", "rb"):
-            raise ValueError("Resources can only be opened for reading.")
-        text_encoding = None if mode == "rb" else encoding
-        return open(os.path.join(self.root_path, resource), mode, encoding=text_encoding)
 
     # -- routes -----------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections.abc as cabc
 import hashlib
 import typing as t
+import weakref
 from datetime import datetime, timezone
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -18,6 +19,7 @@ from werkzeug.datastructures import CallbackDict
 from werkzeug.sansio.response import Response as _WerkzeugResponse
 
 from .json.tag import TaggedJSONSerializer
+from .overrides import keeps_default
 from .signing import SessionTokenSerializer
 
 if t.TYPE_CHECKING:
@@ -217,16 +219,18 @@ def _sha1_resolved_late(string: bytes = b"") -> t.Any:
 session_json_serializer = TaggedJSONSerializer()
 
 
-# How many serializers (one per secret-key set and settings) are remembered before
-# the cache starts over.
-_CACHE_LIMIT = 64
-_serializers: dict[t.Hashable, URLSafeTimedSerializer] = {}
+# The serializer each live app signs with, and the settings it was built from: one per
+# app, so a rotated secret key replaces the serializer (and its derived keys) holding
+# the old one instead of being kept beside it. Entries go with their apps.
+_serializers: weakref.WeakKeyDictionary[t.Any, tuple[t.Hashable, URLSafeTimedSerializer]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _vary_on_cookie(response: Response) -> None:
     """Add ``Cookie`` to the response's ``Vary`` header, as ``response.vary.add`` does;
     a response without the header gets it set directly, skipping the parse."""
-    if type(response).vary is _WerkzeugResponse.vary and "Vary" not in response.headers:
+    if keeps_default(type(response), _WerkzeugResponse, "vary") and "Vary" not in response.headers:
         response.headers["Vary"] = "Cookie"
     else:
         response.vary.add("Cookie")
@@ -264,7 +268,8 @@ class SecureCookieSessionInterface(SessionInterface):
             return None
         fallbacks = app.config.get("SECRET_KEY_FALLBACKS")
         keys: list[t.Any] = [*fallbacks, secret_key] if fallbacks else [secret_key]
-        # Serializers are stateless, so one is built per set of settings and reused.
+        # Serializers are stateless, so one is built per app and set of settings and
+        # reused while they last.
         try:
             cache_key: t.Hashable = (
                 tuple(keys),
@@ -273,11 +278,12 @@ class SecureCookieSessionInterface(SessionInterface):
                 self.key_derivation,
                 self.digest_method,
             )
-            cached = _serializers.get(cache_key)
-        except TypeError:  # unhashable settings: build every time
+            cached = _serializers.get(app)
+            hash(cache_key)
+        except TypeError:  # unhashable settings, or an app without weak references
             cache_key, cached = None, None
-        if cached is not None:
-            return cached
+        if cached is not None and cached[0] == cache_key:
+            return cached[1]
         serializer = SessionTokenSerializer(
             keys,  # itsdangerous signs with the last key and accepts any of them
             salt=self.salt,
@@ -288,9 +294,7 @@ class SecureCookieSessionInterface(SessionInterface):
             },
         )
         if cache_key is not None:
-            if len(_serializers) >= _CACHE_LIMIT:
-                _serializers.clear()
-            _serializers[cache_key] = serializer
+            _serializers[app] = (cache_key, serializer)
         return serializer
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:

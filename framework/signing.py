@@ -20,17 +20,32 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import bytes_to_int, int_to_bytes
 from itsdangerous.signer import HMACAlgorithm
 
+from .caches import BoundedCache
+from .overrides import keeps_default
+
+# Estimated bytes of one derived key: the key tuple, the 20-64 byte digest, the slot.
+_DERIVED_KEY_COST = 400
+
 __all__ = ["SessionTokenSerializer"]
 
-# How many derived keys are remembered before the cache starts over.
-_CACHE_LIMIT = 64
+
+def _derived_key_cache() -> BoundedCache[tuple[t.Any, ...], bytes]:
+    """A cache of derived keys for one serializer's secret keys: a few salts (given per
+    call, so bounded in number and length) times its keys."""
+    return BoundedCache(max_entries=32, max_bytes=32 * 1024, max_key_length=256)
 
 
 class _DerivedKeyCachingSigner(TimestampSigner):
     """itsdangerous's timestamp signer, deriving each signing key once: the derivation
-    (an HMAC of the secret key and salt) otherwise runs on every sign and verify."""
+    (an HMAC of the secret key and salt) otherwise runs on every sign and verify.
 
-    _derived: t.ClassVar[dict[tuple[t.Any, ...], bytes]] = {}
+    The derived keys are kept by the serializer that makes the signer (see
+    :meth:`SessionTokenSerializer.make_signer`), so they go when it goes: a rotated
+    secret key is not kept alive by a cache."""
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._derived = _derived_key_cache()
 
     def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
         """Return the signing key derived from ``secret_key`` (default: the newest)."""
@@ -44,10 +59,10 @@ class _DerivedKeyCachingSigner(TimestampSigner):
         except TypeError:  # unhashable digest method
             return super().derive_key(secret_key)
         derived = super().derive_key(secret_key)
-        if len(self._derived) >= _CACHE_LIMIT:
-            self._derived.clear()
-        self._derived[key] = derived
-        return derived
+        salt_length = len(self.salt)
+        return self._derived.remember(
+            key, derived, key_length=salt_length, cost=_DERIVED_KEY_COST + salt_length
+        )
 
 
 class _FastPath(t.NamedTuple):
@@ -77,8 +92,17 @@ class SessionTokenSerializer(URLSafeTimedSerializer):
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         kwargs.setdefault("signer", _DerivedKeyCachingSigner)
+        self._derived_keys = _derived_key_cache()
         super().__init__(*args, **kwargs)
         self._fast = self._plan_fast_path()
+
+    def make_signer(self, salt: str | bytes | None = None) -> t.Any:
+        """Return itsdangerous's signer for ``salt``, sharing this serializer's derived
+        keys when it is the caching signer."""
+        signer = super().make_signer(salt)
+        if isinstance(signer, _DerivedKeyCachingSigner):
+            signer._derived = self._derived_keys
+        return signer
 
     def _plan_fast_path(self) -> _FastPath | None:
         """Return the fast path's keys, or None when the settings need itsdangerous's
@@ -86,10 +110,7 @@ class SessionTokenSerializer(URLSafeTimedSerializer):
         fallback signers, a binary serializer or serializer arguments)."""
         if self.fallback_signers or self.serializer_kwargs or not self.is_text_serializer:
             return None
-        if (
-            type(self).dump_payload is not URLSafeTimedSerializer.dump_payload
-            or type(self).load_payload is not URLSafeTimedSerializer.load_payload
-        ):
+        if not keeps_default(type(self), URLSafeTimedSerializer, "dump_payload", "load_payload"):
             return None
         signer = self.make_signer()
         if (

@@ -14,8 +14,11 @@ from werkzeug.utils import cached_property
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
-from . import json
+from . import gate, json
+from .caches import BoundedCache
+from .debughelpers import attach_enctype_error_multidict
 from .globals import _cv_app
+from .overrides import DefaultsByClass, keeps_default
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -146,13 +149,11 @@ class Request(_WerkzeugRequest):
         # one up then explains the missing enctype instead of raising a bare KeyError.
         files_were_possible = self.mimetype == "multipart/form-data" or bool(self.files)
         if not files_were_possible and _current_app_debug():
-            from .debughelpers import attach_enctype_error_multidict
-
             attach_enctype_error_multidict(self)
 
     def close(self) -> None:
         """Close the uploaded files the request parsed, if it parsed any."""
-        if "files" in self.__dict__:  # skips werkzeug's walk over no files
+        if not gate.OPEN or "files" in self.__dict__:  # skips werkzeug's walk over no files
             super().close()
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> t.Any:
@@ -265,6 +266,7 @@ class Response(_WerkzeugResponse):
         body = self.response
         if (
             type(body) is list
+            and _SHORTCUTS
             and not self._on_close
             and _PLAIN_CALL_CLASSES[type(self)]
             and self._status_code >= 200
@@ -291,7 +293,14 @@ class _TextPlan(t.NamedTuple):
     status_code: int
 
 
-_text_plans: dict[tuple[t.Any, ...], _TextPlan | None] = {}
+# Plans by response class and mimetype: mimetypes usually come from code, but a view
+# may take one from the request, so the cache is bounded like any request-derived one.
+_text_plans: BoundedCache[tuple[t.Any, ...], _TextPlan | None] = BoundedCache(
+    max_entries=256, max_bytes=256 * 1024, max_key_length=128
+)
+# Estimated bytes of one plan besides the mimetype: key, plan, header tuples (about 900
+# on CPython 3.11); the mimetype counts twice (key and Content-Type header).
+_TEXT_PLAN_COST = 1200
 
 # The werkzeug methods the shortcuts stand in for: a subclass overriding any of
 # them gets the full path.
@@ -300,7 +309,7 @@ _CALL_METHODS = ("get_wsgi_headers", "get_app_iter", "get_wsgi_response", "iter_
 
 
 def _overrides(cls: type, names: tuple[str, ...]) -> bool:
-    return any(getattr(cls, name) is not getattr(_WerkzeugResponse, name) for name in names)
+    return not keeps_default(cls, _WerkzeugResponse, *names)
 
 
 def _text_plan(cls: type[Response], mimetype: str | None) -> _TextPlan | None:
@@ -321,11 +330,7 @@ def _text_plan(cls: type[Response], mimetype: str | None) -> _TextPlan | None:
     except KeyError:
         pass
     plan = None
-    if (
-        _HEADERS_HAVE_LIST
-        and not _overrides(cls, _INIT_METHODS)
-        and cls.automatically_set_content_length
-    ):
+    if _SHORTCUTS and not _overrides(cls, _INIT_METHODS) and cls.automatically_set_content_length:
         probe = cls.__new__(cls)
         _WerkzeugResponse.__init__(probe, "x", mimetype=mimetype)
         header_items = list(probe.headers)
@@ -341,9 +346,10 @@ def _text_plan(cls: type[Response], mimetype: str | None) -> _TextPlan | None:
             ("Content-Length", "1")
         ]:
             plan = _TextPlan(header_items[:-1], probe._status, probe._status_code)
-    if len(_text_plans) < 1024:  # mimetypes come from code, but stay bounded anyway
-        _text_plans[key] = plan
-    return plan
+    mimetype_length = len(mimetype or "")
+    return _text_plans.remember(
+        key, plan, key_length=mimetype_length, cost=_TEXT_PLAN_COST + 2 * mimetype_length
+    )
 
 
 class _PlainCallRegistry(dict[type, bool]):
@@ -355,23 +361,27 @@ class _PlainCallRegistry(dict[type, bool]):
 
 
 _PLAIN_CALL_CLASSES = _PlainCallRegistry()
-_HEADERS_HAVE_LIST = isinstance(getattr(Headers(), "_list", None), list)
+# Whether the shortcuts may use werkzeug's private response and header names.
+_SHORTCUTS = gate.OPEN
 
 
 # Error pages of HTTP exceptions that build them the standard way, with their class's
 # description, depend only on the class and code: each is built once through werkzeug
 # and then copied.
-_ERROR_PAGE_LIMIT = 256
-_error_pages: dict[tuple[t.Any, ...], Response] = {}
+# The descriptions are class attributes (code, not requests); the pages stay bounded in
+# bytes all the same. An entry costs its body and description plus about 2 KB of
+# response object, headers and key.
+_error_pages: BoundedCache[tuple[t.Any, ...], Response] = BoundedCache(
+    max_entries=256, max_bytes=512 * 1024, max_key_length=16 * 1024
+)
+_ERROR_PAGE_COST = 2048
 
 
-def _is_standard_error_page(cls: type[HTTPException]) -> bool:
-    return (
-        cls.get_response is HTTPException.get_response
-        and cls.get_body is HTTPException.get_body
-        and cls.get_headers is HTTPException.get_headers
-        and cls.get_description is HTTPException.get_description
-    )
+# The methods that build an HTTP exception's error page.
+_STANDARD_ERROR_PAGES = DefaultsByClass(
+    HTTPException, "get_response", "get_body", "get_headers", "get_description"
+)
+_is_standard_error_page = _STANDARD_ERROR_PAGES.kept_by_class
 
 
 def error_page_response(
@@ -385,7 +395,7 @@ def error_page_response(
     # given per instance (abort(400, description=...)) may carry client input of any
     # size, and one computed by a property (BadRequestKeyError's) varies per instance.
     if not (
-        _HEADERS_HAVE_LIST
+        _SHORTCUTS
         and "description" not in error.__dict__
         and type(type(error).description) is str
         and _is_standard_error_page(type(error))
@@ -396,14 +406,19 @@ def error_page_response(
     key = (type(error), error.code, type(error).description, response_class)
     page = _error_pages.get(key)
     if page is None:
-        page = response_class.force_type(error.get_response(environ))  # type: ignore[assignment]
-        if len(_error_pages) >= _ERROR_PAGE_LIMIT:
-            _error_pages.clear()
-        _error_pages[key] = page  # type: ignore[assignment]
+        built: Response = response_class.force_type(error.get_response(environ))  # type: ignore[assignment]
+        description_length = len(type(error).description)  # type: ignore[arg-type]
+        body_length = len(built.get_data())
+        page = _error_pages.remember(
+            key,
+            built,
+            key_length=description_length,
+            cost=_ERROR_PAGE_COST + description_length + body_length,
+        )
     copy = response_class.__new__(response_class)
     copy.__dict__.update(page.__dict__)
     copy.headers = headers = Headers()
-    headers._list = list(page.headers._list)  # type: ignore[union-attr]
+    headers._list = list(page.headers._list)
     copy._on_close = []
-    copy.response = list(page.response)  # type: ignore[union-attr]
+    copy.response = list(page.response)  # type: ignore[assignment]
     return copy

@@ -71,7 +71,8 @@ def _python_with_support(support: Path, code: str) -> subprocess.CompletedProces
 
 def test_shim_makes_flask_and_its_submodules_the_implementation(tmp_path: Path) -> None:
     """With the support folder first on the path, ``flask`` and ``flask.X`` are the
-    implementation's modules, and ``flask.sansio.X`` is ``framework.X``."""
+    implementation's modules, and ``flask.sansio.X`` is ``framework.sansio.X`` where that
+    exists, else ``framework.X``."""
     support = Cache(tmp_path).support(framework)
     assert (support / "flask" / "__init__.py").exists()
     assert (support / f"{PLUGIN_MODULE}.py").exists()
@@ -85,7 +86,9 @@ def test_shim_makes_flask_and_its_submodules_the_implementation(tmp_path: Path) 
         "assert flask is framework\n"
         "assert flask.globals is framework.globals\n"
         "assert request_ctx is framework.globals.request_ctx\n"
-        "assert flask.sansio.app is framework.app\n"
+        "import framework.sansio.app, flask.sansio.scaffold, framework.scaffold\n"
+        "assert flask.sansio.app is framework.sansio.app\n"
+        "assert flask.sansio.scaffold is framework.scaffold\n"
         "assert flask.json.provider is framework.json.provider\n"
         "assert RequestContext is framework.ctx.RequestContext\n"
         "assert framework.app.__spec__.name == 'framework.app'\n"

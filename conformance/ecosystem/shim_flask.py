@@ -6,7 +6,7 @@ an extension's test run (it imports nothing from ``conformance``). Importing ``f
 imports the implementation named by ``$FLASKSPEC_ECOSYSTEM_IMPL`` and puts it in
 ``sys.modules`` as ``flask``; a finder then answers ``flask.X`` with ``<impl>.X``, and
 ``flask.sansio.X`` with ``<impl>.sansio.X`` or, when the implementation has no
-``sansio`` package, with ``<impl>.X``. So ``flask.globals.request_ctx`` and
+such module, with ``<impl>.X``. So ``flask.globals.request_ctx`` and
 ``framework.globals.request_ctx`` are the same object, as the extension expects.
 """
 
@@ -27,7 +27,9 @@ IMPLEMENTATION = os.environ["FLASKSPEC_ECOSYSTEM_IMPL"]
 def _target_name(fullname: str) -> str:
     """The implementation module standing for ``fullname`` (``flask...``)."""
     parts = fullname.split(".")[1:]
-    if parts[:1] == ["sansio"] and len(parts) > 1 and not _has_module(IMPLEMENTATION + ".sansio"):
+    # flask.sansio.X: the implementation's own sansio.X where it has one, else its flat X.
+    sansio = parts[:1] == ["sansio"] and len(parts) > 1
+    if sansio and not _has_module(".".join([IMPLEMENTATION, *parts])):
         parts = parts[1:]
     return ".".join([IMPLEMENTATION, *parts])
 

@@ -13,6 +13,9 @@ from datetime import date
 
 from werkzeug.http import http_date
 
+from .. import gate
+from ..overrides import DefaultsByClass
+
 if t.TYPE_CHECKING:
     from ..app import Flask
     from ..wrappers import Response
@@ -84,7 +87,7 @@ def _reusing_c_encoder(encoder: json.JSONEncoder) -> t.Callable[[t.Any], str]:
     ``encoder.encode`` where the C encoder is missing or does not give the same text
     for a probe value.
     """
-    make_c_encoder = getattr(json.encoder, "c_make_encoder", None)
+    make_c_encoder = gate.c_make_encoder  # None when the gate is closed
     if make_c_encoder is None or encoder.indent is not None:
         return encoder.encode
     encode_string = (
@@ -222,8 +225,7 @@ class DefaultJSONProvider(JSONProvider):
         compact = self.compact
         pretty = compact is False or (compact is None and self._app.debug)
         if (
-            type(self).dumps is DefaultJSONProvider.dumps
-            and "dumps" not in self.__dict__
+            _PLAIN_DUMPS.kept_by(self)
             and json.dumps is _STDLIB_DUMPS  # json.dumps itself may be patched in tests
         ):
             body = self._response_encode(pretty)(obj)
@@ -251,3 +253,7 @@ class DefaultJSONProvider(JSONProvider):
         encode = encoder.encode if pretty else _reusing_c_encoder(encoder)
         self.__dict__["_cached_encoder"] = (settings, encode)
         return encode
+
+
+# The provider method whose output the kept encoders reproduce.
+_PLAIN_DUMPS = DefaultsByClass(DefaultJSONProvider, "dumps")

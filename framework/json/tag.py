@@ -31,6 +31,7 @@ from uuid import UUID
 from markupsafe import Markup
 from werkzeug.http import http_date, parse_date
 
+from ..overrides import keeps_default
 from . import dumps, loads
 
 __all__ = [
@@ -345,7 +346,7 @@ class TaggedJSONSerializer:
     def dumps(self, value: t.Any) -> str:
         """Return ``value`` tagged and encoded as compact JSON (by the current app's JSON
         provider inside an app context)."""
-        if type(self).tag is TaggedJSONSerializer.tag and all(
+        if keeps_default(self, TaggedJSONSerializer, "tag") and all(
             type(handler) in _DEFAULT_HANDLER_CLASSES for handler in self.order
         ):
             tagged = self._tag_with_default_handlers(value)

@@ -1,0 +1,1 @@
+"""The parts of the framework that do no IO: :mod:`framework.sansio.app`."""
