@@ -6,8 +6,9 @@ Four streams, one per thing a client controls (:data:`STREAMS`):
 * ``long-paths``: unique long paths to a ``<path:...>`` rule;
 * ``unique-hosts``: a unique long ``Host`` header on every request;
 * ``unique-cookies``: many unique cookies, and a session cookie that does not verify;
-* ``large-sessions``: a unique, validly signed session close to the size limit, which
-  the view changes, so that it is verified, decoded, encoded and signed again.
+* ``large-sessions``: a unique, validly signed session just under browsers' 4 KB
+  cookie limit (or the size asked for, if smaller), which the view changes, so that it
+  is verified, decoded, encoded and signed again.
 
 :func:`add_hostile_routes` adds the routes they target to any app (the soak adds them
 to the load-test app); :class:`HostileStreams` builds the requests (in-process
@@ -19,12 +20,14 @@ line and header limits of waitress (256 KiB of headers) and of gunicorn with
 
 from __future__ import annotations
 
+import base64
 import importlib
+import random
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
-from loadtests.inprocess import Answer, Probe, expect, make_environ
+from loadtests.inprocess import Answer, Check, Probe, expect, make_environ
 
 STREAMS = ("long-paths", "unique-hosts", "unique-cookies", "large-sessions")
 DEFAULT_SIZE = 8 * 1024
@@ -40,6 +43,9 @@ SESSION_BLOB_KEY = "blob"
 SESSION_COUNT_KEY = "count"
 SECRET_KEY = "hostile-stream secret, not for production"
 COOKIE_VALUE_LENGTH = 120
+SESSION_COOKIE_LIMIT = 4093
+"""The largest cookie werkzeug sets without warning that browsers may ignore it: the
+large sessions stay just under it, so that the app's answer is a cookie browsers keep."""
 
 
 def add_hostile_routes(app: Any, impl: ModuleType) -> None:
@@ -151,14 +157,17 @@ class HostileStreams:
         return Probe("unique-cookies", environ, expect(200, str(len(cookies)).encode()))
 
     def _large_session(self, n: int) -> Probe:
-        # base64 makes the signed cookie about 4/3 of the JSON it carries.
-        blob = self._filler(n, self.size * 3 // 4 - 64, "sessiondata")
+        # Random text, so that the compression itsdangerous tries does not shrink it: the
+        # signed cookie is then about as long as the blob.
+        length = min(self.size, SESSION_COOKIE_LIMIT) - 200
+        random_text = base64.urlsafe_b64encode(random.Random(n).randbytes(length))
+        blob = f"{self.tag}{n:x}-" + random_text.decode()[:length]
         token = self._serializer.dumps({SESSION_BLOB_KEY: blob, SESSION_COUNT_KEY: n})
         environ = make_environ(SESSION_PATH, headers={"Cookie": f"session={token}"})
         return Probe("large-sessions", environ, _session_check(len(blob)))
 
 
-def _session_check(blob_length: int) -> Any:
+def _session_check(blob_length: int) -> Check:
     """Return a check that the large session was read (its blob's length is answered)
     and written back (a new session cookie is set)."""
     plain = expect(200, str(blob_length).encode())

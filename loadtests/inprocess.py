@@ -11,7 +11,9 @@ check of the answer.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,3 +123,26 @@ def expect(status: int, body: bytes | None = None, *, contains: bytes | None = N
         return None
 
     return check
+
+
+def send_probes(
+    app: WSGIApp,
+    probes: Iterator[Probe],
+    count: int,
+    kinds: Counter[str],
+    failures: Counter[str],
+) -> None:
+    """Send ``count`` requests from ``probes`` to ``app``, counting each kind in ``kinds``
+    and each wrong answer in ``failures`` as ``"<kind>: <what was wrong>"``.
+
+    An exception from the app counts as a wrong answer (a server would answer 500 and
+    go on).
+    """
+    for probe in itertools.islice(probes, count):
+        kinds[probe.kind] += 1
+        try:
+            problem = probe.check(call_wsgi(app, probe.environ))
+        except Exception as exc:
+            problem = f"raised {type(exc).__name__}"
+        if problem is not None:
+            failures[f"{probe.kind}: {problem}"] += 1

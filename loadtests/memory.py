@@ -7,19 +7,51 @@ memory ``tracemalloc`` traces (Python allocations still alive since tracing bega
 the peak between samples). Growth is measured against the baseline at the worst
 sample, so a cache that fills up and then starts over still counts at its fullest.
 
+Before the baseline, free C-heap memory is handed back to the operating system
+(:func:`release_free_memory`): otherwise a leak can fill memory freed earlier (by a
+previous test in the same process, say) without the RSS moving.
+
 tracemalloc's own bookkeeping grows with the number of live traced blocks; it is
 subtracted from the RSS so that tracing does not count as growth of the app.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import os
+import resource
+import sys
 import tracemalloc
 from dataclasses import dataclass, field
 
-import psutil
-
 MB = 1024 * 1024
+
+
+def current_rss() -> int:
+    """Return this process's resident set size in bytes.
+
+    On Linux it is read from ``/proc/self/statm``; elsewhere only the peak RSS is
+    available (``getrusage``), which still shows growth, never a fall.
+    """
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024  # bytes on macOS, KiB else
+
+
+def release_free_memory() -> None:
+    """Hand the C heap's free memory back to the operating system (glibc's
+    ``malloc_trim``; elsewhere nothing), so that memory freed before a baseline is not
+    silently reused by a leak afterwards, which would hide the leak from the RSS."""
+    try:
+        libc = ctypes.CDLL(None)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 @dataclass(frozen=True)
@@ -50,10 +82,10 @@ class MemoryWatch:
     """
 
     trace: bool = True
-    baseline: MemorySample | None = None
-    samples: list[MemorySample] = field(default_factory=list)
-    _process: psutil.Process = field(default_factory=psutil.Process, repr=False)
+    baseline: MemorySample | None = field(default=None, repr=False)
+    samples: list[MemorySample] = field(default_factory=list, repr=False)
     _started_tracing: bool = field(default=False, repr=False)
+    _baseline_snapshot: tracemalloc.Snapshot | None = field(default=None, repr=False)
 
     def start_tracing(self) -> None:
         """Start tracemalloc (if tracing and not already on); call before the warm-up."""
@@ -71,7 +103,21 @@ class MemoryWatch:
         """Collect garbage and record the baseline the growth is measured from."""
         self.baseline = self._measure(requests, collect=True)
         self.samples = []
+        if self.trace and tracemalloc.is_tracing():
+            self._baseline_snapshot = tracemalloc.take_snapshot()
         return self.baseline
+
+    def top_growth(self, limit: int = 3) -> list[str]:
+        """Return the ``limit`` source lines whose live allocations grew most since the
+        baseline, as ``file:line +N KiB`` (empty when not tracing)."""
+        if self._baseline_snapshot is None or not tracemalloc.is_tracing():
+            return []
+        now = tracemalloc.take_snapshot()
+        lines = []
+        for stat in now.compare_to(self._baseline_snapshot, "lineno")[:limit]:
+            frame = stat.traceback[0]
+            lines.append(f"{frame.filename}:{frame.lineno} {stat.size_diff / 1024:+.0f} KiB")
+        return lines
 
     def sample(self, requests: int) -> MemorySample:
         """Record and return a sample after ``requests`` requests (no collection first,
@@ -83,7 +129,8 @@ class MemoryWatch:
     def _measure(self, requests: int, *, collect: bool) -> MemorySample:
         if collect:
             gc.collect()
-        rss = self._process.memory_info().rss
+            release_free_memory()
+        rss = current_rss()
         if self.trace and tracemalloc.is_tracing():
             traced, peak = tracemalloc.get_traced_memory()
             rss -= tracemalloc.get_tracemalloc_memory()

@@ -36,7 +36,7 @@ from conformance.implementation import (
 )
 from loadtests.apps import create_app
 from loadtests.hostile import DEFAULT_SIZE, MIN_SIZE, STREAMS, HostileStreams, add_hostile_routes
-from loadtests.inprocess import Probe, call_wsgi
+from loadtests.inprocess import Probe, send_probes
 from loadtests.memory import MB, MemoryWatch
 from loadtests.mixed import SCHEDULE, MixedScenario
 from loadtests.runner import OneLineErrorParser
@@ -152,7 +152,7 @@ def run_soak(
     probes = soak_probes(app, hostile_size)
     watch.start_tracing()
     try:
-        _send(app, probes, warmup, Counter(), result.failures)
+        send_probes(app, probes, warmup, Counter(), result.failures)
         baseline = watch.take_baseline()
         print(
             f"soak {impl_name}: {requests} requests after a warm-up of {warmup}; "
@@ -164,7 +164,7 @@ def run_soak(
         done = 0
         for tenth in range(1, SAMPLES + 1):
             target = requests * tenth // SAMPLES
-            _send(app, probes, target - done, result.kinds, result.failures)
+            send_probes(app, probes, target - done, result.kinds, result.failures)
             done = target
             sample = watch.sample(done)
             print(
@@ -180,20 +180,6 @@ def run_soak(
     finally:
         watch.stop_tracing()
     return result
-
-
-def _send(
-    app: Any, probes: Iterator[Probe], count: int, kinds: Counter[str], failures: Counter[str]
-) -> None:
-    """Send ``count`` requests from ``probes``, counting their kinds and wrong answers."""
-    for probe in itertools.islice(probes, count):
-        kinds[probe.kind] += 1
-        try:
-            problem = probe.check(call_wsgi(app, probe.environ))
-        except Exception as exc:  # the server would answer 500 and go on: so do we
-            problem = f"raised {type(exc).__name__}"
-        if problem is not None:
-            failures[f"{probe.kind}: {problem}"] += 1
 
 
 def _request_count(text: str) -> int:
@@ -294,4 +280,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(f"soak {args.impl}: ok: {summary}")
     return 0
-
