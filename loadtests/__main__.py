@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import sys
 
-from loadtests import soak
+from loadtests import faults, soak
 from loadtests.runner import main
 
 # Commands with their own parser: the rest belong to the runner's.
-COMMANDS = {"soak": soak.main}
+COMMANDS = {"soak": soak.main, "faults": faults.main}
 
 if __name__ == "__main__":
     argv = sys.argv[1:]
