@@ -12,13 +12,15 @@ REPORTS := reports/conformance
 WORKERS ?= 2
 PY_SOURCES := framework conformance loadtests tests examples
 
-.PHONY: conformance test lint typecheck unit spec bench load clean help
+.PHONY: conformance test lint typecheck unit spec bench load soak faults clean help
 
 help:
 	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(REPORTS)/"
 	@echo "make test         set up .venv, then ruff, mypy and every test"
 	@echo "make bench        in-process speed ratios, written to reports/bench.txt"
 	@echo "make load         locust against gunicorn for both implementations, compared in reports/load/"
+	@echo "make soak         a million in-process requests per implementation, memory watched (reports/robustness.md)"
+	@echo "make faults       kill and reload gunicorn workers under writes to SQLite (reports/robustness.md)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +62,26 @@ load: $(STAMP)
 	$(PY) -m loadtests run --impl framework --server gunicorn --users 20 --spawn-rate 10 --duration 20s
 	$(PY) -m loadtests run --impl flask --server gunicorn --users 20 --spawn-rate 10 --duration 20s
 	$(PY) -m loadtests compare reports/load/framework-gunicorn.json reports/load/flask-gunicorn.json
+
+# Robustness (issue 12): each target runs both implementations, then rewrites its own
+# section of reports/robustness.md; it fails at the end if either run failed.
+SOAK_REQUESTS ?= 1000000
+ROBUSTNESS := reports/robustness
+soak: $(STAMP)
+	@mkdir -p $(ROBUSTNESS); status=0; \
+	for impl in framework flask; do \
+	  $(PY) -m loadtests soak --impl $$impl --requests $(SOAK_REQUESTS) \
+	    --json $(ROBUSTNESS)/soak-$$impl.json || status=1; \
+	done; \
+	$(PY) -m loadtests.robustness soak $(ROBUSTNESS)/soak-framework.json $(ROBUSTNESS)/soak-flask.json && exit $$status
+
+faults: $(STAMP)
+	@mkdir -p $(ROBUSTNESS); status=0; \
+	for impl in framework flask; do \
+	  $(PY) -m loadtests faults --impl $$impl --duration 60s --users 8 \
+	    --json $(ROBUSTNESS)/faults-$$impl.json || status=1; \
+	done; \
+	$(PY) -m loadtests.robustness faults $(ROBUSTNESS)/faults-framework.json $(ROBUSTNESS)/faults-flask.json && exit $$status
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
