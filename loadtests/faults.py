@@ -22,7 +22,6 @@ minutes, plus grace periods). Needs Linux (worker processes are found in ``/proc
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime
 import json
@@ -45,6 +44,7 @@ from conformance.implementation import (
     import_implementation,
 )
 from conformance.live.servers import gunicorn_has_option
+from loadtests.arguments import whole_number
 from loadtests.runner import (
     EXIT_INTERRUPTED,
     HOST,
@@ -414,7 +414,7 @@ def build_parser() -> OneLineErrorParser:
     )
     parser.add_argument("--impl", default="framework", help="implementation module (framework)")
     parser.add_argument(
-        "--users", type=_positive_int, default=DEFAULT_USERS, help=f"writers ({DEFAULT_USERS})"
+        "--users", type=whole_number(1), default=DEFAULT_USERS, help=f"writers ({DEFAULT_USERS})"
     )
     parser.add_argument(
         "--duration",
@@ -425,16 +425,6 @@ def build_parser() -> OneLineErrorParser:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"folder ({DEFAULT_OUT})")
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the figures as JSON")
     return parser
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
 
 
 def summary_lines(report: dict[str, Any]) -> list[str]:

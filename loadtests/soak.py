@@ -16,7 +16,6 @@ bad arguments. ``--json PATH`` writes the figures for ``reports/robustness.md``.
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import itertools
 import json
@@ -35,6 +34,7 @@ from conformance.implementation import (
     import_implementation,
 )
 from loadtests.apps import create_app
+from loadtests.arguments import positive_number, whole_number
 from loadtests.hostile import DEFAULT_SIZE, MIN_SIZE, STREAMS, HostileStreams, add_hostile_routes
 from loadtests.inprocess import Probe, send_probes
 from loadtests.memory import MB, MemoryWatch
@@ -182,36 +182,6 @@ def run_soak(
     return result
 
 
-def _request_count(text: str) -> int:
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
-    if not 1 <= value <= MAX_REQUESTS:
-        raise argparse.ArgumentTypeError(f"{text!r} must be between 1 and {MAX_REQUESTS}")
-    return value
-
-
-def _hostile_size(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
-    if value < MIN_SIZE:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least {MIN_SIZE}")
-    return value
-
-
-def _megabytes(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number")
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number")
-    return value
-
-
 def build_parser() -> OneLineErrorParser:
     """Return the parser of ``python -m loadtests soak``."""
     parser = OneLineErrorParser(
@@ -221,20 +191,20 @@ def build_parser() -> OneLineErrorParser:
     parser.add_argument("--impl", default="framework", help="implementation module (framework)")
     parser.add_argument(
         "--requests",
-        type=_request_count,
+        type=whole_number(1, MAX_REQUESTS),
         default=DEFAULT_REQUESTS,
         help=f"requests after the warm-up ({DEFAULT_REQUESTS})",
     )
     parser.add_argument(
         "--max-growth",
-        type=_megabytes,
+        type=positive_number,
         default=DEFAULT_MAX_GROWTH_MB,
         metavar="MB",
         help=f"fail when RSS or traced memory grows more than this ({DEFAULT_MAX_GROWTH_MB:g})",
     )
     parser.add_argument(
         "--hostile-size",
-        type=_hostile_size,
+        type=whole_number(MIN_SIZE),
         default=DEFAULT_SIZE,
         metavar="BYTES",
         help=f"hostile text per hostile request ({DEFAULT_SIZE})",
