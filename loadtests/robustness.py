@@ -70,6 +70,9 @@ def render_soak(results: Sequence[dict[str, Any]]) -> str:
     def measure(r: dict[str, Any], key: str, pick: Any) -> str:
         return _mb(pick([sample[key] for sample in r["samples"]] or [0]))
 
+    def traced(value: Any) -> Any:
+        return lambda r: value(r) if r["traced"] else "not traced (--no-trace)"
+
     hostile = ("long-paths", "unique-hosts", "unique-cookies", "large-sessions")
     rows = [
         row("requests (after a warm-up)", lambda r: f"{r['requests']:,} (+{r['warmup']:,})"),
