@@ -29,11 +29,12 @@ from loadtests.inprocess import Answer, Probe, expect, make_environ
 
 STREAM_BODY = "".join(stream_chunk(index) for index in range(STREAM_CHUNKS)).encode()
 TEMPLATE_MARKERS = (TEMPLATE_TITLE_ESCAPED.encode(), f"<li>item {TEMPLATE_ITEMS - 1}</li>".encode())
-# The browsing user's task weights (loadtests/scenarios.py), /json counting the
-# JSON-only user too (weight 1 against the browsing user's 3, so 3 * 3 + 18 / 3 * 1).
+# The browsing user's task weights (loadtests/scenarios.py, 18 in all) times its user
+# weight 3, and /json also getting the JSON-only user's requests: that user has weight
+# 1, so it sends a third as many requests as the browsing users (54 / 3 = 18).
 WEIGHTS = {
     "hello": 4 * 3,
-    "json": 3 * 3 + 6,
+    "json": 3 * 3 + 18,
     "user": 3 * 3,
     "session": 2 * 3,
     "form": 2 * 3,

@@ -4,7 +4,7 @@ The load-test app (:mod:`loadtests.apps`) gets the hostile routes
 (:func:`loadtests.hostile.add_hostile_routes`) and is called in-process: after a
 warm-up, ``--requests`` requests mixing the load tests' mixed scenario
 (:mod:`loadtests.mixed`) and the four hostile streams (one request of each after
-every round of the mixed scenario's 66 requests, so about 6% of the requests, each
+every round of the mixed scenario's 72 requests, so about 5% of the requests, each
 carrying ``--hostile-size`` bytes of unique text). Every answer is checked.
 
 Memory is sampled every tenth of the run (:class:`~loadtests.memory.MemoryWatch`:
