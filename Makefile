@@ -66,11 +66,12 @@ load: $(STAMP)
 # Robustness (issue 12): each target runs both implementations, then rewrites its own
 # section of reports/robustness.md; it fails at the end if either run failed.
 SOAK_REQUESTS ?= 1000000
+SOAK_FLAGS ?=
 ROBUSTNESS := reports/robustness
 soak: $(STAMP)
 	@mkdir -p $(ROBUSTNESS); status=0; \
 	for impl in framework flask; do \
-	  $(PY) -m loadtests soak --impl $$impl --requests $(SOAK_REQUESTS) \
+	  $(PY) -m loadtests soak --impl $$impl --requests $(SOAK_REQUESTS) $(SOAK_FLAGS) \
 	    --json $(ROBUSTNESS)/soak-$$impl.json || status=1; \
 	done; \
 	$(PY) -m loadtests.robustness soak $(ROBUSTNESS)/soak-framework.json $(ROBUSTNESS)/soak-flask.json && exit $$status
