@@ -26,8 +26,8 @@ SECOND_CHUNK = b"second chunk\n"
 LONG_STREAM_CHUNK = 16 * 1024
 """Bytes of each chunk of ``/long-stream``."""
 LONG_STREAM_CHUNKS = 200
-LONG_STREAM_PAUSE = 0.02
-"""Seconds ``/long-stream`` waits between chunks (the whole stream takes about 4 s)."""
+LONG_STREAM_PAUSE = 0.05
+"""Seconds ``/long-stream`` waits between chunks (the whole stream takes about 10 s)."""
 STREAMED_FILE = "/dev/zero"
 """The file ``/long-stream`` reads its chunks from (a real file handle, no disk)."""
 

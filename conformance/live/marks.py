@@ -16,7 +16,8 @@ def on_every_server(rule: str, cannot: Mapping[str, str] | None = None) -> Calla
     """Run the decorated test once per live server, as ``deployment.live.<server>.<rule>``.
 
     ``cannot`` maps a server that cannot meet the rule to the precise cause; its run is
-    then a strict expected failure with that reason (it fails the suite if it passes).
+    then a strict expected failure with that reason: it must fail an assertion (not
+    error out otherwise), and it fails the suite if it passes.
     """
     cannot = dict(cannot or {})
     unknown = set(cannot) - set(SERVER_NAMES)
@@ -27,6 +28,7 @@ def on_every_server(rule: str, cannot: Mapping[str, str] | None = None) -> Calla
         spec_id = f"deployment.live.{name}.{rule}"
         marks = [pytest.mark.spec(spec_id)]
         if name in cannot:
-            marks.append(pytest.mark.xfail(strict=True, reason=f"{spec_id}: {cannot[name]}"))
+            reason = f"{spec_id}: {cannot[name]}"
+            marks.append(pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason))
         params.append(pytest.param(name, id=name, marks=marks))
     return pytest.mark.parametrize("live", params, indirect=True)
