@@ -61,8 +61,14 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 
 def render_soak(results: Sequence[dict[str, Any]]) -> str:
-    """Return the soak section: one column per implementation."""
-    header = ["", *(f"{r['impl']} {r['impl_version']}" for r in results)]
+    """Return the soak section: one column per run."""
+    header = [
+        "",
+        *(
+            f"{r['impl']} {r['impl_version']}" + ("" if r["traced"] else " (RSS only)")
+            for r in results
+        ),
+    ]
 
     def row(label: str, value: Any) -> list[str]:
         return [label, *(value(r) for r in results)]
@@ -86,13 +92,14 @@ def render_soak(results: Sequence[dict[str, Any]]) -> str:
         row("RSS at the baseline", lambda r: _mb(r["baseline"]["rss"])),
         row("RSS at the highest sample", lambda r: measure(r, "rss", max)),
         row("RSS at the end", lambda r: _mb(r["samples"][-1]["rss"])),
-        row("traced at the baseline", lambda r: _mb(r["baseline"]["traced"])),
-        row("traced at the peak", lambda r: measure(r, "traced_peak", max)),
-        row("traced at the end", lambda r: _mb(r["samples"][-1]["traced"])),
+        row("traced at the baseline", traced(lambda r: _mb(r["baseline"]["traced"]))),
+        row("traced at the peak", traced(lambda r: measure(r, "traced_peak", max))),
+        row("traced at the end", traced(lambda r: _mb(r["samples"][-1]["traced"]))),
         row(
             "growth: RSS / traced",
             lambda r: (
-                f"{_mb(r['rss_growth'])} / {_mb(r['traced_growth'])} (bound {_mb(r['max_growth'])})"
+                f"{_mb(r['rss_growth'])} / {_mb(r['traced_growth']) if r['traced'] else '-'} "
+                f"(bound {_mb(r['max_growth'])})"
             ),
         ),
         row("wrong answers", lambda r: str(sum(r["failures"].values()))),
