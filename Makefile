@@ -15,7 +15,7 @@ REPORTS := reports/conformance
 WORKERS ?= 2
 PY_SOURCES := framework conformance loadtests tests examples
 
-.PHONY: conformance reports run-spec test test-lowest lint typecheck unit spec bench load clean help ecosystem ecosystem-ci
+.PHONY: conformance reports run-spec test test-lowest lint typecheck unit spec bench load soak faults clean help ecosystem ecosystem-ci
 
 help:
 	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(BUILD_REPORTS)/"
@@ -24,6 +24,8 @@ help:
 	@echo "make bench        in-process speed ratios, written to reports/bench.txt"
 	@echo "make ecosystem    Flask extensions' own test suites on framework and flask, in reports/ecosystem/"
 	@echo "make load         server CPU/request and capacity: framework, flask, raw; reports/load/"
+	@echo "make soak         a million in-process requests per implementation, memory watched (reports/robustness.md)"
+	@echo "make faults       kill and reload gunicorn workers under writes to SQLite (reports/robustness.md)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -113,6 +115,27 @@ load: $(STAMP)
 	for impl in $(LOAD_IMPLS); do \
 	  $(LOAD_RUN) --impl $$impl --server gunicorn $(LOAD_CONSTANT) --profile || exit 1; done
 	$(PY) -m loadtests compare reports/load/*.json
+
+# Robustness (issue 12): each target runs both implementations, then rewrites its own
+# section of reports/robustness.md; it fails at the end if either run failed.
+SOAK_REQUESTS ?= 1000000
+SOAK_FLAGS ?=
+ROBUSTNESS := reports/robustness
+soak: $(STAMP)
+	@mkdir -p $(ROBUSTNESS); status=0; \
+	for impl in framework flask; do \
+	  $(PY) -m loadtests soak --impl $$impl --requests $(SOAK_REQUESTS) $(SOAK_FLAGS) \
+	    --json $(ROBUSTNESS)/soak-$$impl.json || status=1; \
+	done; \
+	$(PY) -m loadtests.robustness soak $(ROBUSTNESS)/soak-framework.json $(ROBUSTNESS)/soak-flask.json && exit $$status
+
+faults: $(STAMP)
+	@mkdir -p $(ROBUSTNESS); status=0; \
+	for impl in framework flask; do \
+	  $(PY) -m loadtests faults --impl $$impl --duration 60s --users 8 \
+	    --json $(ROBUSTNESS)/faults-$$impl.json || status=1; \
+	done; \
+	$(PY) -m loadtests.robustness faults $(ROBUSTNESS)/faults-framework.json $(ROBUSTNESS)/faults-flask.json && exit $$status
 
 clean:
 	rm -rf $(VENV) $(LOWEST_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

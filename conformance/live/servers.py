@@ -257,14 +257,14 @@ def gunicorn_command(app_module: str, workdir: Path) -> list[str]:
         "--graceful-timeout", "2",
         "--chdir", str(workdir),
     ]  # fmt: skip
-    if _gunicorn_has_option("--no-control-socket"):
+    if gunicorn_has_option("--no-control-socket"):
         # Newer gunicorns open a control socket at a fixed path under $HOME; two
         # servers at once (parallel workers) would fight over it.
         command.append("--no-control-socket")
     return [*command, f"{app_module}:app"]
 
 
-def _gunicorn_has_option(option: str) -> bool:
+def gunicorn_has_option(option: str) -> bool:
     """Whether the installed gunicorn accepts command-line option ``option``."""
     from gunicorn.config import KNOWN_SETTINGS  # type: ignore[import-untyped]
 

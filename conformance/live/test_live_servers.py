@@ -8,38 +8,13 @@ the spec ID ``deployment.live.<server>.<rule>``. Each server starts once per mod
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
-import pytest
 
 from conformance.live.liveapp import FIRST_CHUNK, MAX_CONTENT_LENGTH, SECOND_CHUNK, STREAM_PAUSE
-from conformance.live.servers import SERVER_NAMES, LiveServer, serve
-
-Test = TypeVar("Test", bound=Callable[..., None])
-
-
-def on_every_server(rule: str) -> Callable[[Test], Test]:
-    """Run the decorated test once per live server, as ``deployment.live.<server>.<rule>``."""
-    return pytest.mark.parametrize(
-        "live",
-        [
-            pytest.param(name, id=name, marks=pytest.mark.spec(f"deployment.live.{name}.{rule}"))
-            for name in SERVER_NAMES
-        ],
-        indirect=True,
-    )
-
-
-@pytest.fixture(scope="module")
-def live(
-    request: pytest.FixtureRequest, impl: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    """The live server named by the test's parameter, serving the implementation's app."""
-    name: str = request.param
-    with serve(name, impl, tmp_path_factory.mktemp(f"live-{name}")) as server:
-        yield server
+from conformance.live.marks import on_every_server
+from conformance.live.servers import LiveServer
 
 
 def peer_port(response: httpx.Response) -> int:
