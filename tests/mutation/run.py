@@ -1,0 +1,442 @@
+"""Mutation testing of the framework under the specification alone.
+
+``python tests/mutation/run.py`` mutates the framework modules listed in
+``tests/mutation/modules.toml`` with mutmut, runs ``pytest conformance --impl
+framework`` (never the unit tests) against each mutant and writes
+``reports/mutation.md``: the score per module and every surviving mutant with
+its diff, marked either as listed in ``tests/mutation/equivalents.toml`` (with
+the reason it cannot change observable behaviour) or as a gap in the spec.
+
+mutmut works in a scratch copy of the project (``build/mutation``): it copies
+the sources to ``mutants/``, records which spec tests call each mutated function,
+then runs only those tests, fastest first and stopping at the first failure,
+against each mutant in forked workers with a CPU-time limit. Results are kept
+there, so a second run only retests functions that changed.
+
+``--check`` is the CI slice: a seeded sample of the ``[ci]`` modules' mutants
+runs, and the slice fails when a sampled mutant survives that the committed
+report does not already list as a survivor (or the equivalents file as
+equivalent): a new gap in the spec.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomllib
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+MODULES_FILE = HERE / "modules.toml"
+EQUIVALENTS_FILE = HERE / "equivalents.toml"
+DEFAULT_WORKSPACE = ROOT / "build" / "mutation"
+DEFAULT_REPORT = ROOT / "reports" / "mutation.md"
+
+KILLED = {1, 3, 36, 24, -24, 152, 255, -9, -11}
+"""mutmut exit codes counted as killed: a failing test, a pytest error, a timeout
+or a crash (a mutant that hangs or crashes the app is observably broken)."""
+SURVIVED = 0
+NO_TESTS = 33
+"""No spec test calls the mutated function: a survivor, shown separately."""
+
+SURVIVOR_HEADING = re.compile(r"^#### `(?P<name>[^`]+)`", re.MULTILINE)
+
+
+@dataclass
+class Settings:
+    """What one run mutates: modules, their spec areas, and the CI sample."""
+
+    modules: dict[str, list[str]]
+    ci_modules: list[str]
+    ci_sample: int
+    ci_seed: int
+
+    @classmethod
+    def load(cls, path: Path = MODULES_FILE) -> Settings:
+        """Read ``modules.toml``."""
+        data = tomllib.loads(path.read_text())
+        ci = data.get("ci", {})
+        return cls(
+            modules={name: list(areas) for name, areas in data["modules"].items()},
+            ci_modules=list(ci.get("modules", [])),
+            ci_sample=int(ci.get("sample", 40)),
+            ci_seed=int(ci.get("seed", 0)),
+        )
+
+    def areas(self, modules: list[str]) -> list[str]:
+        """Return the spec areas a run over ``modules`` needs ([] = every area)."""
+        chosen: set[str] = set()
+        for module in modules:
+            if not self.modules[module]:
+                return []
+            chosen.update(self.modules[module])
+        return sorted(chosen)
+
+
+@dataclass
+class Equivalent:
+    """Mutants reviewed as unable to change observable behaviour, and why."""
+
+    mutants: list[str]
+    reason: str
+
+
+def load_equivalents(path: Path = EQUIVALENTS_FILE) -> dict[str, str]:
+    """Return ``{mutant name: reason}`` from the reviewed equivalents file."""
+    if not path.exists():
+        return {}
+    data = tomllib.loads(path.read_text())
+    reasons: dict[str, str] = {}
+    for entry in data.get("equivalent", []):
+        for name in entry["mutants"]:
+            reasons[name] = entry["reason"]
+    return reasons
+
+
+def module_name(path: str) -> str:
+    """``framework/app.py`` -> ``framework.app`` (mutmut's prefix of mutant names)."""
+    return path.removesuffix(".py").replace("/", ".")
+
+
+# --- the workspace ------------------------------------------------------------------
+
+
+def mutmut_config(modules: list[str], areas: list[str]) -> str:
+    """Return the ``[tool.mutmut]`` table for a run over ``modules``."""
+    # Live-server tests run the app in another process, which mutants never reach.
+    selection = ["conformance", "--ignore=conformance/live"]
+    selection += [arg for area in areas for arg in ("--spec", area)]
+    config = {
+        "source_paths": ["framework/"],
+        "only_mutate": modules,
+        "also_copy": ["conformance/", "mutmut_call_stack.py"],
+        # The spec alone, on the framework, reproducible (derandomized examples).
+        "pytest_add_cli_args": [
+            "-p",
+            "mutmut_call_stack",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "--impl",
+            "framework",
+            "--hypothesis-profile",
+            "ci",
+        ],
+        "pytest_add_cli_args_test_selection": selection,
+        "use_git_change_detection": False,
+        # setproctitle rewrites the process's argv/environ memory; runs that load the
+        # whole spec segfaulted in contextvars with it on.
+        "use_setproctitle": False,
+    }
+    lines = ["", "[tool.mutmut]"]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in config.items()]
+    return "\n".join(lines) + "\n"
+
+
+def prepare_workspace(workspace: Path, modules: list[str], areas: list[str]) -> None:
+    """Copy the framework, the spec and a pyproject with mutmut's settings."""
+    workspace.mkdir(parents=True, exist_ok=True)
+    for folder in ("framework", "conformance"):
+        target = workspace / folder
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(ROOT / folder, target, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(HERE / "mutmut_call_stack.py", workspace / "mutmut_call_stack.py")
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    pyproject = pyproject.split("\n[tool.mutmut]")[0]
+    (workspace / "pyproject.toml").write_text(pyproject + mutmut_config(modules, areas))
+
+
+def generate_mutants(workspace: Path) -> None:
+    """Let mutmut write the mutants without testing them (to sample their names)."""
+    code = (
+        "from mutmut.__main__ import copy_src_dir, copy_also_copy_files, create_mutants\n"
+        "from pathlib import Path\n"
+        "Path('mutants').mkdir(exist_ok=True)\n"
+        "copy_src_dir(); copy_also_copy_files(); create_mutants(2)\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code], cwd=workspace, check=True, stdout=subprocess.DEVNULL
+    )
+
+
+def results(workspace: Path, modules: list[str]) -> dict[str, dict[str, int | None]]:
+    """Return ``{module: {mutant name: exit code or None}}`` from mutmut's meta files."""
+    found: dict[str, dict[str, int | None]] = {}
+    for module in modules:
+        meta = workspace / "mutants" / f"{module}.meta"
+        if meta.exists():
+            found[module] = json.loads(meta.read_text())["exit_code_by_key"]
+        else:
+            found[module] = {}
+    return found
+
+
+def run_mutmut(workspace: Path, names: list[str], children: int, log: Path | None) -> None:
+    """Run ``mutmut run`` over ``names`` (all mutants when empty)."""
+    command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(children), *names]
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    if log is None:
+        completed = subprocess.run(command, cwd=workspace, env=env)
+    else:
+        with log.open("w") as out:
+            completed = subprocess.run(command, cwd=workspace, env=env, stdout=out, stderr=out)
+    if completed.returncode != 0:
+        where = f" (see {log})" if log else ""
+        raise SystemExit(f"mutmut run failed with exit code {completed.returncode}{where}")
+
+
+def mutant_diff(workspace: Path, module: str, name: str) -> str:
+    """Return mutmut's diff of one mutant against the original function."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "mutmut", "show", name],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+    )
+    lines = completed.stdout.splitlines()
+    return "\n".join(line for line in lines if not line.startswith("# "))
+
+
+# --- the report ------------------------------------------------------------------------
+
+
+@dataclass
+class ModuleScore:
+    """Counts for one module."""
+
+    module: str
+    killed: int = 0
+    survived: list[str] = field(default_factory=list)
+    untested: list[str] = field(default_factory=list)
+    equivalent: list[str] = field(default_factory=list)
+    not_run: int = 0
+
+    @property
+    def total(self) -> int:
+        """Mutants that ran (or had no test), equivalents included."""
+        return self.killed + len(self.survived) + len(self.untested) + len(self.equivalent)
+
+    @property
+    def score(self) -> float:
+        """Killed / non-equivalent mutants."""
+        relevant = self.total - len(self.equivalent)
+        return self.killed / relevant if relevant else 1.0
+
+
+def score(
+    found: dict[str, dict[str, int | None]], equivalents: dict[str, str]
+) -> list[ModuleScore]:
+    """Classify every mutant of every module."""
+    scores = []
+    for module, codes in found.items():
+        entry = ModuleScore(module)
+        for name, code in sorted(codes.items(), key=lambda item: natural_key(item[0])):
+            if code is None:
+                entry.not_run += 1
+            elif code in KILLED:
+                entry.killed += 1
+            elif name in equivalents:
+                entry.equivalent.append(name)
+            elif code == NO_TESTS:
+                entry.untested.append(name)
+            else:
+                entry.survived.append(name)
+        scores.append(entry)
+    return scores
+
+
+def natural_key(name: str) -> tuple[str, int]:
+    """Sort ``f__mutmut_10`` after ``f__mutmut_9``."""
+    base, _, number = name.rpartition("__mutmut_")
+    return base, int(number) if number.isdigit() else 0
+
+
+def render_report(
+    scores: list[ModuleScore],
+    equivalents: dict[str, str],
+    diffs: dict[str, str],
+    description: str,
+) -> str:
+    """Return reports/mutation.md."""
+    total_killed = sum(entry.killed for entry in scores)
+    total_relevant = sum(entry.total - len(entry.equivalent) for entry in scores)
+    overall = total_killed / total_relevant if total_relevant else 1.0
+    lines = [
+        "# Mutation testing: the framework under the specification alone",
+        "",
+        "Written by `make mutation` (`tests/mutation/run.py`, mutmut). Each mutant of a",
+        "listed framework module runs against `pytest conformance --impl framework`",
+        "(only the spec tests that call the mutated function, derandomized Hypothesis",
+        "`ci` profile). Score = killed / (all - reviewed equivalents); a mutant with no",
+        "spec test reaching it counts as a survivor.",
+        "",
+        f"Run: {description}",
+        "",
+        "| module | mutants | killed | survived | no spec test | equivalent | not run | score |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for entry in scores:
+        lines.append(
+            f"| `{entry.module}` | {entry.total} | {entry.killed} | {len(entry.survived)} "
+            f"| {len(entry.untested)} | {len(entry.equivalent)} | {entry.not_run} "
+            f"| {entry.score:.1%} |"
+        )
+    lines += [
+        f"| **all** | {sum(e.total for e in scores)} | {total_killed} "
+        f"| {sum(len(e.survived) for e in scores)} | {sum(len(e.untested) for e in scores)} "
+        f"| {sum(len(e.equivalent) for e in scores)} | {sum(e.not_run for e in scores)} "
+        f"| {overall:.1%} |",
+        "",
+        "## Survivors",
+        "",
+        "Each is a gap in the spec (no conformance test observes the change) until a",
+        "spec test kills it or it is reviewed as equivalent in",
+        "`tests/mutation/equivalents.toml`.",
+        "",
+    ]
+    for entry in scores:
+        survivors = [(name, "survived") for name in entry.survived]
+        survivors += [(name, "no spec test calls it") for name in entry.untested]
+        if not survivors and not entry.equivalent:
+            continue
+        lines += [f"### `{entry.module}`", ""]
+        for name, status in survivors:
+            lines += [f"#### `{name}`", "", f"Status: {status}.", ""]
+            lines += ["```diff", diffs.get(name, "(diff unavailable)"), "```", ""]
+        if entry.equivalent:
+            lines += ["Reviewed equivalents:", ""]
+            for name in entry.equivalent:
+                lines.append(f"- `{name}`: {equivalents[name]}")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def known_survivors(report: Path) -> set[str]:
+    """Return the mutant names the committed report lists as survivors."""
+    if not report.exists():
+        return set()
+    return set(SURVIVOR_HEADING.findall(report.read_text()))
+
+
+# --- commands --------------------------------------------------------------------------
+
+
+def sample_names(found: dict[str, dict[str, int | None]], size: int, seed: int) -> list[str]:
+    """Return a seeded sample of ``size`` mutant names, spread over the modules."""
+    names = sorted(name for codes in found.values() for name in codes)
+    if size >= len(names):
+        return names
+    return sorted(random.Random(seed).sample(names, size))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run mutation testing and write the report, or check the CI slice."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--modules",
+        default=os.environ.get("MUTATION_MODULES", ""),
+        help="comma-separated module paths from modules.toml (default: all, or the "
+        "[ci] ones with --check)",
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=int(os.environ.get("MUTATION_SAMPLE", "0")),
+        help="test only a seeded sample of this many mutants (0: all)",
+    )
+    parser.add_argument("--seed", type=int, default=None, help="seed of the sample")
+    parser.add_argument("--children", type=int, default=int(os.environ.get("WORKERS", "2")))
+    parser.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE)
+    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT)
+    parser.add_argument("--fresh", action="store_true", help="discard earlier results")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="CI slice: run the [ci] sample and fail on survivors the report does not list",
+    )
+    args = parser.parse_args(argv)
+    settings = Settings.load()
+    if args.modules:
+        modules = [name.strip() for name in args.modules.split(",") if name.strip()]
+    elif args.check:
+        modules = settings.ci_modules
+    else:
+        modules = sorted(settings.modules)
+    unknown = [name for name in modules if name not in settings.modules]
+    if unknown:
+        parser.error(f"not in {MODULES_FILE.name}: {', '.join(unknown)}")
+    sample = args.sample or (settings.ci_sample if args.check else 0)
+    seed = args.seed if args.seed is not None else settings.ci_seed
+    workspace: Path = args.workspace
+    if args.fresh and workspace.exists():
+        shutil.rmtree(workspace)
+    areas = settings.areas(modules)
+    prepare_workspace(workspace, modules, areas)
+    started = time.monotonic()
+    names: list[str] = []
+    if sample:
+        generate_mutants(workspace)
+        names = sample_names(results(workspace, modules), sample, seed)
+        print(f"mutation: {len(names)} sampled mutants (seed {seed}) of {', '.join(modules)}")
+    else:
+        print(f"mutation: every mutant of {', '.join(modules)}")
+    log = workspace / "mutmut.log" if args.check else None
+    run_mutmut(workspace, names, args.children, log)
+    elapsed = time.monotonic() - started
+    equivalents = load_equivalents()
+    found = results(workspace, modules)
+    if names:
+        chosen = set(names)
+        found = {m: {n: c for n, c in codes.items() if n in chosen} for m, codes in found.items()}
+    scores = score(found, equivalents)
+    if args.check:
+        return check_slice(scores, args.report, elapsed)
+    diffs = {
+        name: mutant_diff(workspace, entry.module, name)
+        for entry in scores
+        for name in entry.survived + entry.untested
+    }
+    areas_text = ", ".join(areas) if areas else "all"
+    description = (
+        f"{f'a sample of {len(names)} mutants (seed {seed})' if names else 'every mutant'}"
+        f" of {len(modules)} modules; spec areas: {areas_text}; {args.children} workers;"
+        f" {elapsed / 60:.0f} min on this machine (2 shared cores, noisy)."
+    )
+    args.report.parent.mkdir(parents=True, exist_ok=True)
+    args.report.write_text(render_report(scores, equivalents, diffs, description))
+    for entry in scores:
+        print(f"{entry.module}: {entry.score:.1%} of {entry.total - len(entry.equivalent)}")
+    print(f"wrote {args.report}")
+    return 0
+
+
+def check_slice(scores: list[ModuleScore], report: Path, elapsed: float) -> int:
+    """Fail when a sampled mutant survives that the committed report does not list."""
+    known = known_survivors(report)
+    survivors = [name for entry in scores for name in entry.survived + entry.untested]
+    new = [name for name in survivors if name not in known]
+    killed = sum(entry.killed for entry in scores)
+    total = sum(entry.total - len(entry.equivalent) for entry in scores)
+    print(f"mutation slice: {killed}/{total} sampled mutants killed in {elapsed:.0f}s")
+    if new:
+        print("new survivors (not in the committed report; the spec lost strength):")
+        for name in new:
+            print(f"  {name}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
