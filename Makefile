@@ -12,7 +12,7 @@ REPORTS := reports/conformance
 WORKERS ?= 2
 PY_SOURCES := framework conformance loadtests tests examples
 
-.PHONY: conformance test lint typecheck unit spec bench load clean help
+.PHONY: conformance test lint typecheck unit spec bench load clean help mutation mutation-slice
 
 help:
 	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(REPORTS)/"
@@ -48,7 +48,7 @@ spec: $(STAMP)
 	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask
 	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework
 
-test: lint typecheck unit spec
+test: lint typecheck unit spec mutation-slice
 
 # In-process speed ratios (framework vs flask vs raw WSGI), kept in reports/.
 bench: $(STAMP)
@@ -60,6 +60,17 @@ load: $(STAMP)
 	$(PY) -m loadtests run --impl framework --server gunicorn --users 20 --spawn-rate 10 --duration 20s
 	$(PY) -m loadtests run --impl flask --server gunicorn --users 20 --spawn-rate 10 --duration 20s
 	$(PY) -m loadtests compare reports/load/framework-gunicorn.json reports/load/flask-gunicorn.json
+
+# Mutation testing of the framework under the spec alone (mutmut): every mutant of
+# the modules in tests/mutation/modules.toml (MUTATION_MODULES=a.py,b.py and
+# MUTATION_SAMPLE=N narrow it); writes reports/mutation.md. Long: hours on 2 cores.
+mutation: $(STAMP)
+	$(PY) tests/mutation/run.py
+
+# The CI slice: a seeded sample of the [ci] modules' mutants; fails when a mutant the
+# committed results record as killed survives.
+mutation-slice: $(STAMP)
+	$(PY) tests/mutation/run.py --check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -14,9 +14,9 @@ against each mutant in forked workers with a CPU-time limit. Results are kept
 there, so a second run only retests functions that changed.
 
 ``--check`` is the CI slice: a seeded sample of the ``[ci]`` modules' mutants
-runs, and the slice fails when a sampled mutant survives that the committed
-report does not already list as a survivor (or the equivalents file as
-equivalent): a new gap in the spec.
+runs in a workspace of its own, and the slice fails when a sampled mutant
+survives that the committed results (``reports/mutation-results.tsv``) record as
+killed: the spec lost strength it had.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -48,8 +47,6 @@ or a crash (a mutant that hangs or crashes the app is observably broken)."""
 SURVIVED = 0
 NO_TESTS = 33
 """No spec test calls the mutated function: a survivor, shown separately."""
-
-SURVIVOR_HEADING = re.compile(r"^#### `(?P<name>[^`]+)`", re.MULTILINE)
 
 
 @dataclass
@@ -197,16 +194,29 @@ def run_mutmut(workspace: Path, names: list[str], children: int, log: Path | Non
         raise SystemExit(f"mutmut run failed with exit code {completed.returncode}{where}")
 
 
-def mutant_diff(workspace: Path, module: str, name: str) -> str:
-    """Return mutmut's diff of one mutant against the original function."""
+def mutant_diffs(workspace: Path, names: list[str]) -> dict[str, str]:
+    """Return mutmut's diff of each mutant against the original function."""
+    code = (
+        "import json, sys\n"
+        "from mutmut.mutation.diff_apply import get_diff_for_mutant\n"
+        "diffs = {}\n"
+        "for name in json.load(sys.stdin):\n"
+        "    try:\n"
+        "        diffs[name] = get_diff_for_mutant(name)\n"
+        "    except Exception as error:\n"
+        "        diffs[name] = f'(diff unavailable: {error})'\n"
+        "print(json.dumps(diffs))\n"
+    )
     completed = subprocess.run(
-        [sys.executable, "-m", "mutmut", "show", name],
+        [sys.executable, "-c", code],
         cwd=workspace,
+        input=json.dumps(names),
         capture_output=True,
         text=True,
+        check=True,
     )
-    lines = completed.stdout.splitlines()
-    return "\n".join(line for line in lines if not line.startswith("# "))
+    diffs: dict[str, str] = json.loads(completed.stdout)
+    return diffs
 
 
 # --- the report ------------------------------------------------------------------------
@@ -323,13 +333,6 @@ def render_report(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def known_survivors(report: Path) -> set[str]:
-    """Return the mutant names the committed report lists as survivors."""
-    if not report.exists():
-        return set()
-    return set(SURVIVOR_HEADING.findall(report.read_text()))
-
-
 # --- commands --------------------------------------------------------------------------
 
 
@@ -358,9 +361,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=None, help="seed of the sample")
     parser.add_argument("--children", type=int, default=int(os.environ.get("WORKERS", "2")))
-    parser.add_argument("--workspace", type=Path, default=DEFAULT_WORKSPACE)
+    parser.add_argument("--workspace", type=Path, default=None)
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT)
     parser.add_argument("--fresh", action="store_true", help="discard earlier results")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="write the report from the results mutmut has recorded so far (no run)",
+    )
     parser.add_argument(
         "--check",
         action="store_true",
@@ -379,21 +387,28 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"not in {MODULES_FILE.name}: {', '.join(unknown)}")
     sample = args.sample or (settings.ci_sample if args.check else 0)
     seed = args.seed if args.seed is not None else settings.ci_seed
-    workspace: Path = args.workspace
+    default = DEFAULT_WORKSPACE.with_name("mutation-ci") if args.check else DEFAULT_WORKSPACE
+    workspace: Path = args.workspace or default
     if args.fresh and workspace.exists():
         shutil.rmtree(workspace)
     areas = settings.areas(modules)
-    prepare_workspace(workspace, modules, areas)
     started = time.monotonic()
     names: list[str] = []
-    if sample:
+    if args.report_only:
+        sample = 0
+    else:
+        prepare_workspace(workspace, modules, areas)
+    if args.report_only:
+        print(f"mutation: report from the recorded results of {', '.join(modules)}")
+    elif sample:
         generate_mutants(workspace)
         names = sample_names(results(workspace, modules), sample, seed)
         print(f"mutation: {len(names)} sampled mutants (seed {seed}) of {', '.join(modules)}")
     else:
         print(f"mutation: every mutant of {', '.join(modules)}")
     log = workspace / "mutmut.log" if args.check else None
-    run_mutmut(workspace, names, args.children, log)
+    if not args.report_only:
+        run_mutmut(workspace, names, args.children, log)
     elapsed = time.monotonic() - started
     equivalents = load_equivalents()
     found = results(workspace, modules)
@@ -402,12 +417,8 @@ def main(argv: list[str] | None = None) -> int:
         found = {m: {n: c for n, c in codes.items() if n in chosen} for m, codes in found.items()}
     scores = score(found, equivalents)
     if args.check:
-        return check_slice(scores, args.report, elapsed)
-    diffs = {
-        name: mutant_diff(workspace, entry.module, name)
-        for entry in scores
-        for name in entry.survived + entry.untested
-    }
+        return check_slice(found, equivalents, results_file(args.report), elapsed)
+    diffs = mutant_diffs(workspace, [n for e in scores for n in e.survived + e.untested])
     areas_text = ", ".join(areas) if areas else "all"
     description = (
         f"{f'a sample of {len(names)} mutants (seed {seed})' if names else 'every mutant'}"
@@ -416,23 +427,65 @@ def main(argv: list[str] | None = None) -> int:
     )
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(render_report(scores, equivalents, diffs, description))
+    write_results(results_file(args.report), found)
     for entry in scores:
         print(f"{entry.module}: {entry.score:.1%} of {entry.total - len(entry.equivalent)}")
     print(f"wrote {args.report}")
     return 0
 
 
-def check_slice(scores: list[ModuleScore], report: Path, elapsed: float) -> int:
-    """Fail when a sampled mutant survives that the committed report does not list."""
-    known = known_survivors(report)
-    survivors = [name for entry in scores for name in entry.survived + entry.untested]
-    new = [name for name in survivors if name not in known]
-    killed = sum(entry.killed for entry in scores)
-    total = sum(entry.total - len(entry.equivalent) for entry in scores)
-    print(f"mutation slice: {killed}/{total} sampled mutants killed in {elapsed:.0f}s")
-    if new:
-        print("new survivors (not in the committed report; the spec lost strength):")
-        for name in new:
+def results_file(report: Path) -> Path:
+    """The machine-readable companion of the report: one ``name<TAB>status`` a line."""
+    return report.with_name(report.stem + "-results.tsv")
+
+
+def status_of(code: int | None) -> str:
+    """Name a mutmut exit code the way the report counts it."""
+    if code is None:
+        return "not-run"
+    if code in KILLED:
+        return "killed"
+    return "no-tests" if code == NO_TESTS else "survived"
+
+
+def write_results(path: Path, found: dict[str, dict[str, int | None]]) -> None:
+    """Write every mutant's status, sorted, for the CI slice to compare against."""
+    rows = sorted(
+        (name, status_of(code)) for codes in found.values() for name, code in codes.items()
+    )
+    path.write_text("".join(f"{name}\t{status}\n" for name, status in rows))
+
+
+def read_results(path: Path) -> dict[str, str]:
+    """Read the committed ``name -> status`` table (empty when missing)."""
+    if not path.exists():
+        return {}
+    pairs = (line.split("\t") for line in path.read_text().splitlines() if line)
+    return {name: status for name, status in pairs}
+
+
+def check_slice(
+    found: dict[str, dict[str, int | None]],
+    equivalents: dict[str, str],
+    committed: Path,
+    elapsed: float,
+) -> int:
+    """Fail when a sampled mutant that the committed results record as killed survives.
+
+    Survivors the committed run did not reach (or already listed) are printed, not
+    failed: the slice guards the strength the report claims.
+    """
+    recorded = read_results(committed)
+    now = {name: status_of(code) for codes in found.values() for name, code in codes.items()}
+    killed = sum(1 for status in now.values() if status == "killed")
+    print(f"mutation slice: {killed}/{len(now)} sampled mutants killed in {elapsed:.0f}s")
+    lost = [n for n, s in sorted(now.items()) if s != "killed" and recorded.get(n) == "killed"]
+    for name, status in sorted(now.items()):
+        if status != "killed" and name not in lost and name not in equivalents:
+            print(f"  survivor ({recorded.get(name, 'not in the committed results')}): {name}")
+    if lost:
+        print("killed in the committed run, surviving now (the spec lost strength):")
+        for name in lost:
             print(f"  {name}")
         return 1
     return 0
