@@ -26,20 +26,21 @@ from conformance.wsgi_environs import (
     environs,
     normalised_headers,
     reproduction,
+    settings_source,
 )
 
 PROPERTY_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 REFERENCE_MISSING = "differential tests need --reference MODULE"
 
 
-def app_source(table: RuleTable, module: str) -> str:
-    """The table's application, with the echo view, importing from ``module``."""
-    return table.source(module) + ECHO_VIEW
+def app_source(table: RuleTable, module: str, settings_lines: str = "") -> str:
+    """The table's application, with the echo view and settings, importing from ``module``."""
+    return table.source(module) + ECHO_VIEW + settings_lines
 
 
-def built(table: RuleTable, module: str) -> GeneratedApp:
+def built(table: RuleTable, module: str, settings_lines: str = "") -> GeneratedApp:
     """Build the table's application (with the echo view) on ``module``."""
-    return build_source(app_source(table, module))
+    return build_source(app_source(table, module, settings_lines))
 
 
 def mismatch(ours: Outcome, theirs: Outcome) -> list[str]:
@@ -59,9 +60,9 @@ def test_raw_environs_answer_like_the_reference(impl: Any, reference: Any) -> No
         pytest.skip(REFERENCE_MISSING)
 
     @PROPERTY_SETTINGS
-    @given(table=rule_tables(max_rules=2), data=st.data())
-    def check(table: RuleTable, data: st.DataObject) -> None:
-        ours, theirs = built(table, impl.__name__), built(table, reference.__name__)
+    @given(table=rule_tables(max_rules=2), lines=settings_source(), data=st.data())
+    def check(table: RuleTable, lines: str, data: st.DataObject) -> None:
+        ours, theirs = built(table, impl.__name__, lines), built(table, reference.__name__, lines)
         paths = [
             "/echo",
             "/",

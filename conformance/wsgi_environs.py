@@ -74,6 +74,25 @@ def echo():
     }
 '''
 
+#: Settings lines appended to a generated app: host matching, limits, trusted hosts.
+SETTING_LINES = (
+    'app.config["SERVER_NAME"] = "localhost"',
+    'app.config["SERVER_NAME"] = "example.com:8080"',
+    "app.subdomain_matching = True",
+    'app.config["APPLICATION_ROOT"] = "/app"',
+    'app.config["MAX_CONTENT_LENGTH"] = 8',
+    'app.config["TRUSTED_HOSTS"] = ["localhost", ".example.com"]',
+    'app.config["SESSION_COOKIE_NAME"] = "session"',
+    'app.config["TESTING"] = False',
+)
+
+
+def settings_source() -> st.SearchStrategy[str]:
+    """Draw a few settings lines for the generated app (possibly none)."""
+    lines = st.lists(st.sampled_from(SETTING_LINES), max_size=3, unique=True)
+    return lines.map(lambda chosen: "".join(f"\n{line}" for line in chosen) + "\n")
+
+
 _latin1_bytes = st.binary(max_size=12).map(lambda data: data.decode("latin-1"))
 _header_text = st.text(
     st.characters(min_codepoint=32, max_codepoint=255, exclude_characters="\x7f"), max_size=16
