@@ -15,11 +15,12 @@ import warnings
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import given, note
 from hypothesis import strategies as st
 
 from conformance.differences import Outcome, excused
 from conformance.ruletables import GeneratedApp, RuleTable, build_source, rule_tables, rule_values
+from conformance.test_routing_properties import PROPERTY_SETTINGS, REFERENCE_MISSING
 from conformance.wsgi_environs import (
     ECHO_VIEW,
     call_app,
@@ -28,9 +29,6 @@ from conformance.wsgi_environs import (
     reproduction,
     settings_source,
 )
-
-PROPERTY_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-REFERENCE_MISSING = "differential tests need --reference MODULE"
 
 
 def app_source(table: RuleTable, module: str, settings_lines: str = "") -> str:

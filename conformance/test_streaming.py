@@ -331,6 +331,15 @@ def test_close_closes_generator(app: Any, client: Any) -> None:
     assert log == ["closed"]
 
 
+def two_chunks(log: list[str]) -> Iterator[str]:
+    """Yield two chunks; log "generator closed" when closed or finished."""
+    try:
+        yield "1"
+        yield "2"
+    finally:
+        log.append("generator closed")
+
+
 @pytest.mark.spec("streaming.close.with-context")
 def test_close_with_context_pops_context(impl: Any, app: Any, client: Any) -> None:
     """Closing a partly read ``stream_with_context`` response closes the generator.
@@ -342,14 +351,7 @@ def test_close_with_context_pops_context(impl: Any, app: Any, client: Any) -> No
 
     @app.route("/")
     def view() -> Any:
-        def generate() -> Iterator[str]:
-            try:
-                yield "1"
-                yield "2"
-            finally:
-                log.append("generator closed")
-
-        return impl.stream_with_context(generate())
+        return impl.stream_with_context(two_chunks(log))
 
     response = client.get("/", buffered=False)
     assert next(iter(response.response)) == b"1"
@@ -366,14 +368,7 @@ def test_close_with_context_closes_a_referenced_generator(impl: Any, app: Any, c
 
     @app.route("/")
     def view() -> Any:
-        def generate() -> Iterator[str]:
-            try:
-                yield "1"
-                yield "2"
-            finally:
-                log.append("generator closed")
-
-        generator = generate()
+        generator = two_chunks(log)
         kept.append(generator)
         return impl.stream_with_context(generator)
 
