@@ -25,7 +25,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 from werkzeug.http import parse_date
 
@@ -124,7 +124,9 @@ def expires_of(response: Any) -> datetime:
     raise AssertionError("the cookie has no Expires attribute")
 
 
-def spec_serializer(secret: str | list[str] = SECRET) -> URLSafeTimedSerializer:
+def spec_serializer(
+    secret: str | list[str] = SECRET, salt: str = "cookie-session", digest: Any = hashlib.sha1
+) -> URLSafeTimedSerializer:
     """An itsdangerous serializer built from the documented cookie parameters (salt
     ``cookie-session``, HMAC key derivation, SHA-1) with compact, sorted plain JSON."""
 
@@ -139,9 +141,9 @@ def spec_serializer(secret: str | list[str] = SECRET) -> URLSafeTimedSerializer:
 
     return URLSafeTimedSerializer(
         secret,
-        salt="cookie-session",
+        salt=salt,
         serializer=CompactJSON,
-        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+        signer_kwargs={"key_derivation": "hmac", "digest_method": digest},
     )
 
 
@@ -981,6 +983,41 @@ def test_large_sessions_are_compressed(session_client: Any) -> None:
     assert value.startswith(".")
     assert len(value) < 500
     assert session_client.get("/get/big").get_data() == repr("x" * 3000).encode()
+
+
+def custom_signing_app(impl: Any, app: Any) -> Any:
+    """The session app with an interface signing with salt ``custom`` and SHA-256."""
+    module: Any = sessions_module(impl)
+
+    class Sha256Sessions(module.SecureCookieSessionInterface):
+        salt = "custom"
+        digest_method = staticmethod(hashlib.sha256)
+
+    app.session_interface = Sha256Sessions()
+    add_session_routes(app, impl)
+    return app
+
+
+@pytest.mark.spec("sessions.wire.custom-signing-writes")
+def test_custom_salt_and_digest_sign_the_cookie(impl: Any, app: Any) -> None:
+    """An interface's own ``salt`` and ``digest_method`` sign the cookie, as itsdangerous does."""
+    client = custom_signing_app(impl, app).test_client()
+    value = cookie_value(client.get("/set/a/1"))
+    assert spec_serializer(salt="custom", digest=hashlib.sha256).loads(value) == {"a": "1"}
+    with pytest.raises(BadSignature):
+        spec_serializer().loads(value)
+
+
+@pytest.mark.spec("sessions.wire.custom-signing-reads")
+def test_custom_salt_and_digest_verify_the_cookie(impl: Any, app: Any) -> None:
+    """An interface's ``salt`` and ``digest_method`` verify the cookie; a default one is ignored."""
+    client = custom_signing_app(impl, app).test_client()
+    client.set_cookie(
+        "session", spec_serializer(salt="custom", digest=hashlib.sha256).dumps({"a": "x"})
+    )
+    assert client.get("/get/a").get_data(as_text=True) == repr("x")
+    client.set_cookie("session", spec_serializer().dumps({"a": "y"}))
+    assert client.get("/get/a").get_data(as_text=True) == repr(None)
 
 
 @pytest.mark.spec("sessions.interop.reference")
