@@ -360,6 +360,14 @@ def main(argv: list[str] | None = None) -> int:
         help="test only a seeded sample of this many mutants (0: all)",
     )
     parser.add_argument("--seed", type=int, default=None, help="seed of the sample")
+    parser.add_argument(
+        "--mutants",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="(re)test the mutants whose names match, e.g. 'framework.signing.*' after "
+        "adding spec tests; repeatable",
+    )
     parser.add_argument("--children", type=int, default=int(os.environ.get("WORKERS", "2")))
     parser.add_argument("--workspace", type=Path, default=None)
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT)
@@ -400,6 +408,9 @@ def main(argv: list[str] | None = None) -> int:
         prepare_workspace(workspace, modules, areas)
     if args.report_only:
         print(f"mutation: report from the recorded results of {', '.join(modules)}")
+    elif args.mutants:
+        names = list(args.mutants)
+        print(f"mutation: retesting {', '.join(names)}")
     elif sample:
         generate_mutants(workspace)
         names = sample_names(results(workspace, modules), sample, seed)
@@ -412,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.monotonic() - started
     equivalents = load_equivalents()
     found = results(workspace, modules)
-    if names:
+    if names and not args.mutants:
         chosen = set(names)
         found = {m: {n: c for n, c in codes.items() if n in chosen} for m, codes in found.items()}
     scores = score(found, equivalents)
