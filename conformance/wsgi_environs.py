@@ -53,6 +53,7 @@ BODIES = (
     b'[1, 2, {"x": null}]',
     b"{bad json",
     b"\xff\xfe\x00",
+    b"[" * 5000 + b"]" * 5000,
 )
 ECHO_VIEW = '''
 
