@@ -307,7 +307,7 @@ def render_report(
         lines.append(
             f"| `{entry.module}` | {entry.total} | {entry.killed} | {len(entry.survived)} "
             f"| {len(entry.untested)} | {len(entry.equivalent)} | {entry.not_run} "
-            f"| {entry.score:.1%} |"
+            f"| {f'{entry.score:.1%}' if entry.total > len(entry.equivalent) else 'not run'} |"
         )
     lines += [
         f"| **all** | {sum(e.total for e in scores)} | {total_killed} "
