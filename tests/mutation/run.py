@@ -439,8 +439,8 @@ def main(argv: list[str] | None = None) -> int:
     areas_text = ", ".join(areas) if areas else "all"
     description = (
         f"{f'a sample of {len(names)} mutants (seed {seed})' if names else 'every mutant'}"
-        f" of {len(modules)} modules; spec areas: {areas_text}; {args.children} workers;"
-        f" {elapsed / 60:.0f} min on this machine (2 shared cores, noisy)."
+        f" of {len(modules)} modules; spec areas: {areas_text}; {args.children} workers"
+        + ("." if args.report_only else f"; {elapsed / 60:.0f} min (2 shared cores, noisy).")
     )
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(render_report(scores, equivalents, diffs, description))
