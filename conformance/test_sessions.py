@@ -25,7 +25,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from markupsafe import Markup
 from werkzeug.http import parse_date
 
@@ -842,6 +842,28 @@ def test_signing_serializer_keys(app: Any) -> None:
     assert signer.secret_key == SECRET.encode()
     app.config["SECRET_KEY"] = None
     assert app.session_interface.get_signing_serializer(app) is None
+
+
+@pytest.mark.spec("sessions.interface.signing-serializer-api")
+def test_signing_serializer_takes_itsdangerous_arguments(app: Any) -> None:
+    """The signing serializer's ``dumps``/``loads`` honour ``salt``, ``max_age``,
+    ``return_timestamp`` and bytes tokens as itsdangerous's serializer does."""
+    signer = app.session_interface.get_signing_serializer(app)
+    token = signer.dumps({"a": "1"})
+    assert spec_serializer().loads(token) == {"a": "1"}
+    assert signer.loads(token.encode()) == {"a": "1"}
+    value, signed_at = signer.loads(token, return_timestamp=True)
+    assert value == {"a": "1"}
+    assert isinstance(signed_at, datetime)
+    with pytest.raises(SignatureExpired):
+        signer.loads(token, max_age=-1)
+    salted = signer.dumps({"b": "2"}, salt="other")
+    assert spec_serializer(salt="other").loads(salted) == {"b": "2"}
+    assert signer.loads(salted, salt="other") == {"b": "2"}
+    with pytest.raises(BadSignature):
+        signer.loads(salted)
+    with pytest.raises(BadSignature):
+        signer.loads(token, salt="other")
 
 
 @pytest.mark.spec("sessions.interface.custom")
