@@ -135,6 +135,11 @@ def mutmut_config(modules: list[str], areas: list[str]) -> str:
         # setproctitle rewrites the process's argv/environ memory; runs that load the
         # whole spec segfaulted in contextvars with it on.
         "use_setproctitle": False,
+        # Fork each mutant's worker from a server that only imported and collected the
+        # spec: forked from mutmut's main process (which ran the whole spec for its
+        # stats), a worker inherits warm caches (the session serializers, for one), and
+        # mutants in the code that fills them never run.
+        "process_isolation": "forkserver",
     }
     lines = ["", "[tool.mutmut]"]
     lines += [f"{key} = {json.dumps(value)}" for key, value in config.items()]
@@ -460,8 +465,10 @@ def status_of(code: int | None) -> str:
     """Name a mutmut exit code the way the report counts it."""
     if code is None:
         return "not-run"
-    if code in KILLED:
+    if code in (1, 3):
         return "killed"
+    if code in KILLED:
+        return "timeout-or-crash"  # counted as killed, but not held against the slice
     return "no-tests" if code == NO_TESTS else "survived"
 
 
@@ -494,15 +501,15 @@ def check_slice(
     """
     recorded = read_results(committed)
     now = {name: status_of(code) for codes in found.values() for name, code in codes.items()}
-    killed = sum(1 for status in now.values() if status == "killed")
+    killed = sum(1 for status in now.values() if status in ("killed", "timeout-or-crash"))
     print(f"mutation slice: {killed}/{len(now)} sampled mutants killed in {elapsed:.0f}s")
-    lost = [n for n, s in sorted(now.items()) if s != "killed" and recorded.get(n) == "killed"]
+    lost = {n for n, s in now.items() if s in ("survived", "no-tests") and recorded.get(n) == "killed"}
     for name, status in sorted(now.items()):
-        if status != "killed" and name not in lost and name not in equivalents:
+        if status not in ("killed", "timeout-or-crash") and name not in lost | equivalents.keys():
             print(f"  survivor ({recorded.get(name, 'not in the committed results')}): {name}")
     if lost:
         print("killed in the committed run, surviving now (the spec lost strength):")
-        for name in lost:
+        for name in sorted(lost):
             print(f"  {name}")
         return 1
     return 0
