@@ -503,7 +503,8 @@ def check_slice(
     now = {name: status_of(code) for codes in found.values() for name, code in codes.items()}
     killed = sum(1 for status in now.values() if status in ("killed", "timeout-or-crash"))
     print(f"mutation slice: {killed}/{len(now)} sampled mutants killed in {elapsed:.0f}s")
-    lost = {n for n, s in now.items() if s in ("survived", "no-tests") and recorded.get(n) == "killed"}
+    surviving = {n for n, s in now.items() if s in ("survived", "no-tests")}
+    lost = {n for n in surviving if recorded.get(n) == "killed"}
     for name, status in sorted(now.items()):
         if status not in ("killed", "timeout-or-crash") and name not in lost | equivalents.keys():
             print(f"  survivor ({recorded.get(name, 'not in the committed results')}): {name}")
