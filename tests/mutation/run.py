@@ -14,9 +14,12 @@ against each mutant in forked workers with a CPU-time limit. Results are kept
 there, so a second run only retests functions that changed.
 
 ``--check`` is the CI slice: a seeded sample of the ``[ci]`` modules' mutants
-runs in a workspace of its own, and the slice fails when a sampled mutant
-survives that the committed results (``reports/mutation-results.tsv``) record as
-killed: the spec lost strength it had.
+runs in a workspace of its own (only their spec areas), and the slice fails when
+a sampled mutant survives that the committed slice baseline
+(``reports/mutation-slice-results.tsv``, written by ``--check --update-slice``
+with the same sample, areas and isolation) records as killed: the spec lost
+strength it had. Comparing with the full run instead would hold kills made
+under other conditions (other tests in the same process) against the slice.
 """
 
 from __future__ import annotations
@@ -384,6 +387,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT)
     parser.add_argument("--fresh", action="store_true", help="discard earlier results")
     parser.add_argument(
+        "--update-slice",
+        action="store_true",
+        help="with --check: record this slice's outcome as the committed baseline",
+    )
+    parser.add_argument(
         "--report-only",
         action="store_true",
         help="write the report from the results mutmut has recorded so far (no run)",
@@ -439,7 +447,12 @@ def main(argv: list[str] | None = None) -> int:
         found = {m: {n: c for n, c in codes.items() if n in chosen} for m, codes in found.items()}
     scores = score(found, equivalents)
     if args.check:
-        return check_slice(found, equivalents, results_file(args.report), elapsed)
+        baseline = slice_baseline(args.report)
+        if args.update_slice:
+            write_results(baseline, found)
+            print(f"wrote {baseline}")
+            return 0
+        return check_slice(found, equivalents, baseline, elapsed)
     diffs = mutant_diffs(workspace, [n for e in scores for n in e.survived + e.untested])
     areas_text = ", ".join(areas) if areas else "all"
     description = (
@@ -459,6 +472,11 @@ def main(argv: list[str] | None = None) -> int:
 def results_file(report: Path) -> Path:
     """The machine-readable companion of the report: one ``name<TAB>status`` a line."""
     return report.with_name(report.stem + "-results.tsv")
+
+
+def slice_baseline(report: Path) -> Path:
+    """The committed outcome of the CI slice, next to the report."""
+    return report.with_name(report.stem + "-slice-results.tsv")
 
 
 def status_of(code: int | None) -> str:
