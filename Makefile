@@ -15,7 +15,7 @@ REPORTS := reports/conformance
 WORKERS ?= 2
 PY_SOURCES := framework conformance loadtests tests examples
 
-.PHONY: conformance reports run-spec test test-lowest lint typecheck unit spec bench load soak faults clean help ecosystem ecosystem-ci
+.PHONY: conformance reports run-spec test test-lowest lint typecheck unit spec bench load soak faults clean help ecosystem ecosystem-ci mutation mutation-slice
 
 help:
 	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(BUILD_REPORTS)/"
@@ -60,7 +60,7 @@ unit: $(STAMP)
 
 spec: conformance
 
-test: lint typecheck unit ecosystem-ci spec test-lowest
+test: lint typecheck unit ecosystem-ci spec test-lowest mutation-slice
 
 # Flask extensions' own test suites on framework and on flask (README "The ecosystem as a
 # test"); `ecosystem` writes reports/ecosystem/, `ecosystem-ci` runs two of them into the
@@ -136,6 +136,17 @@ faults: $(STAMP)
 	    --json $(ROBUSTNESS)/faults-$$impl.json || status=1; \
 	done; \
 	$(PY) -m loadtests.robustness faults $(ROBUSTNESS)/faults-framework.json $(ROBUSTNESS)/faults-flask.json && exit $$status
+
+# Mutation testing of the framework under the spec alone (mutmut): every mutant of
+# the modules in tests/mutation/modules.toml (MUTATION_MODULES=a.py,b.py and
+# MUTATION_SAMPLE=N narrow it); writes reports/mutation.md. Long: hours on 2 cores.
+mutation: $(STAMP)
+	$(PY) tests/mutation/run.py
+
+# The CI slice: a seeded sample of the [ci] modules' mutants; fails when a mutant the
+# committed results record as killed survives.
+mutation-slice: $(STAMP)
+	$(PY) tests/mutation/run.py --check
 
 clean:
 	rm -rf $(VENV) $(LOWEST_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

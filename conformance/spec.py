@@ -39,6 +39,7 @@ AREAS: dict[str, str] = {
     "security": "Limits on request size and other security-relevant behaviour.",
     "streaming": "Streaming responses and stream_with_context.",
     "logging": "The app's logger, its default handler and the WSGI error stream.",
+    "differential": "Random raw requests, url_for and test-client calls answer like the reference.",
 }
 
 _AREA_PATTERN = r"[a-z][a-z0-9]*"

@@ -727,3 +727,91 @@ def test_setup_allowed_after_test_request_context(app: Any) -> None:
         pass
     app.add_url_rule("/later", "later", lambda: "later")
     assert app.test_client().get("/later").data == b"later"
+
+
+# --- app.run ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Replace werkzeug's ``run_simple`` (which ``app.run`` imports when called) with a
+    recorder, and clear the environment variables ``app.run`` reads."""
+    import werkzeug.serving
+
+    calls: list[dict[str, Any]] = []
+
+    def record(hostname: str, port: int, application: Any, **options: Any) -> None:
+        calls.append({"host": hostname, "port": port, "app": application, **options})
+
+    monkeypatch.setattr(werkzeug.serving, "run_simple", record)
+    for name in ("FLASK_RUN_FROM_CLI", "FLASK_DEBUG", "FLASK_SKIP_DOTENV"):
+        monkeypatch.delenv(name, raising=False)
+    return calls
+
+
+@pytest.mark.spec("app.run.defaults")
+def test_run_defaults(app: Any, served: list[dict[str, Any]]) -> None:
+    """``app.run()`` serves the app on 127.0.0.1:5000, threaded, without reloader or debugger."""
+    app.run(load_dotenv=False)
+    assert served == [
+        {
+            "host": "127.0.0.1",
+            "port": 5000,
+            "app": app,
+            "use_reloader": False,
+            "use_debugger": False,
+            "threaded": True,
+        }
+    ]
+
+
+@pytest.mark.spec("app.run.debug")
+def test_run_debug_argument(app: Any, served: list[dict[str, Any]]) -> None:
+    """``app.run(debug=True)`` turns on debug mode, the reloader and the debugger."""
+    app.run(debug=True, load_dotenv=False)
+    (call,) = served
+    assert app.debug is True
+    assert (call["use_reloader"], call["use_debugger"]) == (True, True)
+
+
+@pytest.mark.spec("app.run.flask-debug-env")
+def test_run_reads_flask_debug(
+    app: Any, served: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With dotenv loading (the default), ``app.run`` takes debug mode from ``FLASK_DEBUG``."""
+    monkeypatch.chdir(tmp_path)  # no .env file to find
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    app.run()
+    assert app.debug is True
+    assert served[0]["use_debugger"] is True
+
+
+@pytest.mark.spec("app.run.options")
+def test_run_passes_options(app: Any, served: list[dict[str, Any]]) -> None:
+    """Host, port and extra options given to ``app.run`` reach ``run_simple`` unchanged."""
+    app.run(host="0.0.0.0", port=8123, threaded=False, use_reloader=True, load_dotenv=False)
+    (call,) = served
+    assert (call["host"], call["port"], call["threaded"], call["use_reloader"]) == (
+        "0.0.0.0",
+        8123,
+        False,
+        True,
+    )
+
+
+@pytest.mark.spec("app.run.server-name")
+def test_run_takes_host_and_port_from_server_name(app: Any, served: list[dict[str, Any]]) -> None:
+    """Without host and port, ``app.run`` takes them from ``SERVER_NAME``."""
+    app.config["SERVER_NAME"] = "example.test:8080"
+    app.run(load_dotenv=False)
+    assert (served[0]["host"], served[0]["port"]) == ("example.test", 8080)
+
+
+@pytest.mark.spec("app.run.from-cli")
+def test_run_does_nothing_under_the_cli(
+    app: Any, served: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``FLASK_RUN_FROM_CLI=true`` (set by the ``flask`` command) ``app.run`` is a no-op."""
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    app.run(load_dotenv=False)
+    assert served == []

@@ -586,6 +586,25 @@ def test_copy_current_request_context_preserves_metadata(impl: Any, app: Any) ->
     assert in_thread(lambda: wrapped(21)) == 42
 
 
+@pytest.mark.spec("context.copy-current-request-context.keyword-arguments")
+def test_copy_current_request_context_passes_keyword_arguments(impl: Any, app: Any) -> None:
+    """A copy_current_request_context function receives its positional and keyword arguments."""
+
+    def task(first: str, *, second: str) -> str:
+        return first + second + impl.request.path
+
+    with app.test_request_context("/here"):
+        wrapped = impl.copy_current_request_context(task)
+    assert in_thread(lambda: wrapped("a", second="b")) == "ab/here"
+
+
+@pytest.mark.spec("context.copy-current-request-context.outside-request")
+def test_copy_current_request_context_outside_a_request(impl: Any, app: Any) -> None:
+    """Outside a request, copy_current_request_context raises a RuntimeError naming itself."""
+    with app.app_context(), pytest.raises(RuntimeError, match="copy_current_request_context"):
+        impl.copy_current_request_context(lambda: None)
+
+
 # -- g -------------------------------------------------------------------------------------
 
 
@@ -596,7 +615,7 @@ def test_g_attributes(impl: Any, app: Any) -> None:
         impl.g.user = "ada"
         assert impl.g.user == "ada"
         del impl.g.user
-        with pytest.raises(AttributeError):
+        with pytest.raises(AttributeError, match="user"):
             impl.g.user
 
 

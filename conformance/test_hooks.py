@@ -516,6 +516,13 @@ def test_after_this_request_runs_before_after_request(impl: Any, app: Any, clien
     assert calls == ["after_this_request", "after_request"]
 
 
+@pytest.mark.spec("hooks.after-this-request.outside-request")
+def test_after_this_request_outside_a_request(impl: Any, app: Any) -> None:
+    """Outside a request, after_this_request raises a RuntimeError naming itself."""
+    with app.app_context(), pytest.raises(RuntimeError, match="after_this_request"):
+        impl.after_this_request(lambda response: response)
+
+
 @pytest.mark.spec("hooks.after-this-request.modify-response")
 def test_after_this_request_modifies_response(impl: Any, app: Any, client: Any) -> None:
     """An after_this_request callback receives the response and can set headers and cookies."""

@@ -203,6 +203,18 @@ def test_files_empty_for_urlencoded(impl: Any, app: Any, client: Any) -> None:
     assert seen == [0]
 
 
+@pytest.mark.spec("request.files.debug-enctype-hint")
+def test_missing_file_in_debug_mode_explains_the_enctype(impl: Any, app: Any) -> None:
+    """In debug mode a missing ``request.files`` key on a non-multipart body raises a KeyError
+    whose message points at the form's ``enctype``; outside debug mode it does not."""
+    for debug, hinted in ((True, True), (False, False)):
+        app.debug = debug
+        with app.test_request_context(method="POST", data={"upload": "name.txt"}):
+            with pytest.raises(KeyError) as caught:
+                impl.request.files["upload"]
+            assert ("enctype" in str(caught.value)) is hinted
+
+
 @pytest.mark.spec("request.files.closed-after-request")
 def test_files_are_closed_when_the_request_ends(impl: Any, app: Any, client: Any) -> None:
     """Uploaded files the request parsed are closed when its context is popped."""

@@ -582,7 +582,9 @@ def test_automatic_options_skips_view(app: Any) -> None:
         return "body"
 
     app.add_url_rule("/x", "view", view)
-    app.test_client().options("/x")
+    response = app.test_client().options("/x")
+    assert response.status_code == 200
+    assert "GET" in response.headers["Allow"]
     assert calls == []
 
 

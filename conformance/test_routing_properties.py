@@ -34,6 +34,7 @@ from conformance.ruletables import (
     rule_tables,
     rule_values,
 )
+from conformance.wsgi_environs import normalised_headers as normalised_header_items
 
 # Building an app per example costs more than hypothesis' default deadline allows on a
 # loaded machine; the number of examples is left to the active profile.
@@ -245,8 +246,6 @@ def test_automatic_head_options(impl: Any, table: RuleTable, data: st.DataObject
 
 # --- differential testing --------------------------------------------------------------
 
-IGNORED_HEADERS = frozenset({"date", "server"})
-
 
 @dataclass(frozen=True)
 class Observation:
@@ -260,15 +259,7 @@ class Observation:
 
 def normalised_headers(response: Any) -> tuple[tuple[str, str], ...]:
     """Return headers without ``Date``/``Server``, names lower-cased, sorted; ``Allow`` sorted."""
-    headers = []
-    for name, value in response.headers.items():
-        key = name.lower()
-        if key in IGNORED_HEADERS:
-            continue
-        if key == "allow":
-            value = ", ".join(sorted(method.strip() for method in value.split(",")))
-        headers.append((key, value))
-    return tuple(sorted(headers))
+    return normalised_header_items(list(response.headers.items()))
 
 
 def observe(generated: GeneratedApp, probe: Probe) -> Observation:

@@ -270,9 +270,9 @@ def test_send_static_file_missing(rooted_app: Any) -> None:
 
 @pytest.mark.spec("static.send-static-file.no-folder")
 def test_send_static_file_without_folder(make_app: Any, root: Path) -> None:
-    """``send_static_file`` on an app without a static folder raises ``RuntimeError``."""
+    """``send_static_file`` without a static folder raises a RuntimeError naming the setting."""
     app = make_app(root_path=str(root), static_folder=None)
-    with app.test_request_context(), pytest.raises(RuntimeError):
+    with app.test_request_context(), pytest.raises(RuntimeError, match="static_folder"):
         app.send_static_file("a.txt")
 
 

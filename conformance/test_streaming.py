@@ -192,6 +192,21 @@ def test_stream_with_context_decorator(impl: Any, app: Any, client: Any) -> None
     assert client.get("/path/x").data == b"/path/x|x"
 
 
+@pytest.mark.spec("streaming.with-context.decorator-arguments")
+def test_stream_with_context_decorator_passes_arguments(impl: Any, app: Any, client: Any) -> None:
+    """A ``@stream_with_context`` generator function gets its positional and keyword arguments."""
+
+    @app.route("/")
+    def view() -> Any:
+        @impl.stream_with_context
+        def generate(first: str, second: str, *, third: str) -> Iterator[str]:
+            yield first + second + third
+
+        return generate("a", second="b", third="c")
+
+    assert client.get("/").data == b"abc"
+
+
 @pytest.mark.spec("streaming.with-context.iterator")
 def test_stream_with_context_plain_iterator(impl: Any, app: Any, client: Any) -> None:
     """``stream_with_context`` also accepts a plain iterator, not only a generator."""
@@ -270,10 +285,10 @@ def test_stream_with_context_teardown_runs_after_generator(
 
 @pytest.mark.spec("streaming.with-context.outside-request")
 def test_stream_with_context_outside_request(impl: Any, app: Any) -> None:
-    """``stream_with_context`` without an active request context raises RuntimeError."""
-    with pytest.raises(RuntimeError):
+    """``stream_with_context`` without a request context raises a RuntimeError naming it."""
+    with pytest.raises(RuntimeError, match="stream_with_context"):
         impl.stream_with_context(iter(["a"]))
-    with app.app_context(), pytest.raises(RuntimeError):
+    with app.app_context(), pytest.raises(RuntimeError, match="stream_with_context"):
         impl.stream_with_context(iter(["a"]))
 
 
@@ -316,6 +331,15 @@ def test_close_closes_generator(app: Any, client: Any) -> None:
     assert log == ["closed"]
 
 
+def two_chunks(log: list[str]) -> Iterator[str]:
+    """Yield two chunks; log "generator closed" when closed or finished."""
+    try:
+        yield "1"
+        yield "2"
+    finally:
+        log.append("generator closed")
+
+
 @pytest.mark.spec("streaming.close.with-context")
 def test_close_with_context_pops_context(impl: Any, app: Any, client: Any) -> None:
     """Closing a partly read ``stream_with_context`` response closes the generator.
@@ -327,20 +351,31 @@ def test_close_with_context_pops_context(impl: Any, app: Any, client: Any) -> No
 
     @app.route("/")
     def view() -> Any:
-        def generate() -> Iterator[str]:
-            try:
-                yield "1"
-                yield "2"
-            finally:
-                log.append("generator closed")
-
-        return impl.stream_with_context(generate())
+        return impl.stream_with_context(two_chunks(log))
 
     response = client.get("/", buffered=False)
     assert next(iter(response.response)) == b"1"
     assert log == ["teardown"]
     response.close()
     assert log == ["teardown", "generator closed", "teardown"]
+
+
+@pytest.mark.spec("streaming.close.with-context-referenced")
+def test_close_with_context_closes_a_referenced_generator(impl: Any, app: Any, client: Any) -> None:
+    """Closing a ``stream_with_context`` response closes its generator, even a referenced one."""
+    log: list[str] = []
+    kept: list[Any] = []
+
+    @app.route("/")
+    def view() -> Any:
+        generator = two_chunks(log)
+        kept.append(generator)
+        return impl.stream_with_context(generator)
+
+    response = client.get("/", buffered=False)
+    assert next(iter(response.response)) == b"1"
+    response.close()
+    assert log == ["generator closed"]
 
 
 # --- headers ---------------------------------------------------------------------------

@@ -1293,3 +1293,16 @@ def test_blueprint_requests_reapply_the_default_context(impl: Any, app: Any, cli
     app.register_blueprint(bp)
     assert client.get("/a").data == b"True from-app"
     assert client.get("/b").data == b"False from-app"
+
+
+@pytest.mark.spec("templates.get-template-attribute.macro")
+def test_get_template_attribute_returns_a_macro(
+    impl: Any, templated_app: Any, app_root: Path
+) -> None:
+    """``get_template_attribute(name, attribute)`` returns a template's macro as a callable."""
+    add_templates(
+        app_root, {"macros.html": "{% macro hello(name) %}Hello {{ name }}!{% endmacro %}"}
+    )
+    with templated_app.app_context():
+        hello = impl.get_template_attribute("macros.html", "hello")
+        assert hello("<World>") == "Hello &lt;World&gt;!"

@@ -456,6 +456,7 @@ def test_client_delete_cookie(echo_app: Any) -> None:
     """``client.delete_cookie(key)`` stops the cookie from being sent."""
     client = echo_app.test_client()
     client.get("/set-cookie")
+    assert client.get_cookie("flavour") is not None
     client.delete_cookie("flavour")
     assert client.get("/echo").json["cookies"] == {}
     assert client.get_cookie("flavour") is None
@@ -466,6 +467,7 @@ def test_cookie_jars_are_per_client(echo_app: Any) -> None:
     """Each test client has its own cookie jar."""
     first = echo_app.test_client()
     first.get("/set-cookie")
+    assert first.get("/echo").json["cookies"] != {}
     assert echo_app.test_client().get("/echo").json["cookies"] == {}
 
 

@@ -702,3 +702,11 @@ def test_url_for_host_rule(make_app: Callable[..., Any], impl: Any) -> None:
         assert impl.url_for("a") == "/"
         assert impl.url_for("b") == "http://b.test/"
         assert impl.url_for("static", filename="x.css") == "http://static.test/static/x.css"
+
+
+@pytest.mark.spec("urls.url-for.self-keyword")
+def test_url_for_self_keyword_is_a_query_argument(url_app: Any, impl: Any) -> None:
+    """A ``self`` keyword is an ordinary value: ``url_for`` puts it in the query string."""
+    with url_app.test_request_context():
+        assert impl.url_for("item", n=1, self="me") == "/item/1?self=me"
+        assert url_app.url_for("index", self="x") == "/?self=x"

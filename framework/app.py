@@ -353,6 +353,7 @@ class Flask(App, FileAccess):
 
     def url_for(
         self,
+        /,
         endpoint: str,
         *,
         _anchor: str | None = None,

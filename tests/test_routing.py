@@ -628,3 +628,11 @@ def test_no_build_error_handler_reraises(build_app: Flask) -> None:
     with pytest.raises(BuildError) as info:
         build_app.handle_url_build_error(error, "missing", {})
     assert info.value is error
+
+
+def test_url_for_takes_self_as_a_query_argument(app: Flask) -> None:
+    """``self`` is not reserved: like any unknown keyword it goes to the query string."""
+    app.add_url_rule("/item/<int:n>", "item", lambda n: "")
+    with app.test_request_context():
+        assert url_for("item", n=1, self="me") == "/item/1?self=me"
+        assert app.url_for("item", n=2, self="x") == "/item/2?self=x"

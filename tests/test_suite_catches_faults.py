@@ -29,6 +29,90 @@ CASES = {
         ["lifecycle", "hooks.teardown-request"],
         {"lifecycle.order.normal", "hooks.teardown-request.none-on-success"},
     ),
+    "broken_after_request_order": (
+        ["hooks.after-request"],
+        {"hooks.after-request.reverse-order"},
+    ),
+    "broken_teardown_order": (
+        ["hooks.teardown-request"],
+        {"hooks.teardown-request.reverse-order"},
+    ),
+    "broken_before_request_ignored": (
+        ["hooks.before-request"],
+        {"hooks.before-request.short-circuit"},
+    ),
+    "broken_no_vary_cookie": (
+        ["sessions.vary"],
+        {"sessions.vary.read", "sessions.vary.write"},
+    ),
+    "broken_samesite_ignored": (
+        ["sessions.cookie"],
+        {"sessions.cookie.samesite"},
+    ),
+    "broken_permanent_no_expires": (
+        ["sessions.permanent"],
+        {"sessions.permanent.expires"},
+    ),
+    "broken_no_refresh": (
+        ["sessions.permanent"],
+        {"sessions.permanent.refresh-each-request"},
+    ),
+    "broken_signs_with_fallback": (
+        ["sessions.key-rotation", "sessions.store-and-read"],
+        {"sessions.key-rotation.signs-with-current"},
+    ),
+    "broken_flash_filter_ignored": (
+        ["flashing.get"],
+        {"flashing.get.category-filter"},
+    ),
+    "broken_anchor_quoted": (
+        ["urls.url-for"],
+        {"urls.url-for.anchor-safe-characters"},
+    ),
+    "broken_scheme_needs_external": (
+        ["urls.url-for"],
+        {"urls.url-for.scheme-implies-external"},
+    ),
+    "broken_json_unsorted": (
+        ["json.jsonify"],
+        {"json.jsonify.sorted-keys"},
+    ),
+    "broken_json_charset": (
+        ["json.jsonify"],
+        {"json.jsonify.content-type"},
+    ),
+    "broken_json_wrong_type_none": (
+        ["request.json"],
+        {"request.json.wrong-content-type-415"},
+    ),
+    "broken_handler_exact_class": (
+        ["errors.resolution"],
+        {"errors.resolution.mro-most-specific"},
+    ),
+    "broken_options_first_rule": (
+        ["routing.options"],
+        {"routing.options.all-rules-for-path"},
+    ),
+    "broken_head_body": (
+        ["routing.head"],
+        {"routing.head.automatic"},
+    ),
+    "broken_tuple_headers_dropped": (
+        ["response.tuple"],
+        {"response.tuple.body-headers-dict", "response.tuple.body-headers-list"},
+    ),
+    "broken_no_max_content_length": (
+        ["request.limits"],
+        {"request.limits.content-length-data", "request.limits.content-length-form"},
+    ),
+    "broken_autoescape_no_svg": (
+        ["templates.autoescape"],
+        {"templates.autoescape.markup-extensions"},
+    ),
+    "broken_url_prefix_double_slash": (
+        ["blueprints.url-prefix"],
+        {"blueprints.url-prefix.join"},
+    ),
 }
 
 
