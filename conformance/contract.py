@@ -118,6 +118,7 @@ FEATURES: tuple[Feature, ...] = (
             "render_template_string",
             "stream_template",
             "stream_template_string",
+            "get_template_attribute",
         ),
     ),
     Feature(
