@@ -39,6 +39,7 @@ from conformance.implementation import (
 from conformance.metadata import implementation_info, package_versions, suite_version
 from conformance.profiles import suite_profile_name
 from conformance.registry import MUST, RULES_DIR, Registry, load_registry, suite_registry
+from conformance.repro import write_repro_scripts
 from conformance.spec import spec_area
 
 EXPECTATIONS_FOLDER = "conformance-expectations"
@@ -200,8 +201,16 @@ class ConformanceRun:
     def write_outputs(self) -> None:
         """Write the results document and the updated expectations, as asked."""
         if self.json_path:
-            results.dump_results(self.results(), self.json_path)
+            document = self.results()
+            results.dump_results(document, self.json_path)
             self.written.append(f"results written to {self.json_path}")
+            scripts = write_repro_scripts(
+                document, self.json_path, self.config.invocation_params.dir
+            )
+            if scripts:
+                self.written.append(
+                    f"{len(scripts)} reproduction scripts written to {scripts[0].parent}"
+                )
         if not self.update:
             return
         if not self.records:

@@ -247,8 +247,7 @@ def test_seed_replays_a_hypothesis_run_and_is_recorded(
 def test_runs_of_other_projects_get_no_seed(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         test_plain=(
-            "def test_plain(request):\n"
-            "    assert request.config.option.hypothesis_seed is None\n"
+            "def test_plain(request):\n    assert request.config.option.hypothesis_seed is None\n"
         )
     )
     assert pytester.runpytest_subprocess("-p", "no:cacheprovider").ret == pytest.ExitCode.OK
