@@ -15,12 +15,13 @@ REPORTS := reports/conformance
 WORKERS ?= 2
 PY_SOURCES := framework conformance loadtests tests examples
 
-.PHONY: conformance reports run-spec test lint typecheck unit spec bench load clean help
+.PHONY: conformance reports run-spec test lint typecheck unit spec registry verify bench load clean help
 
 help:
 	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(BUILD_REPORTS)/"
 	@echo "make reports      the same, written to the committed $(REPORTS)/"
 	@echo "make test         set up .venv, then ruff, mypy and every test"
+	@echo "make verify       run the spec 3 times in varied orders per implementation; report flaky tests"
 	@echo "make bench        in-process speed ratios, written to reports/bench.txt"
 	@echo "make load         locust against gunicorn for both implementations, compared in reports/load/"
 
@@ -43,7 +44,8 @@ run-spec:
 	@mkdir -p $(OUT)
 	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask --conformance-json $(OUT)/framework.json
 	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework --conformance-json $(OUT)/flask.json
-	$(PY) -m conformance report $(OUT)/framework.json $(OUT)/flask.json --out $(OUT)
+	$(PY) -m conformance coverage --json $(OUT)/coverage.json
+	$(PY) -m conformance report $(OUT)/framework.json $(OUT)/flask.json --coverage $(OUT)/coverage.json --out $(OUT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(PY_SOURCES)
@@ -59,7 +61,17 @@ spec: $(STAMP)
 	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask
 	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework
 
-test: lint typecheck unit spec
+test: lint typecheck unit spec registry
+
+# The registry of rules (issue 10): every rule tested, every section of the description
+# sourced by a rule (python -m conformance coverage; collection only, nothing runs).
+registry: $(STAMP)
+	$(PY) -m conformance coverage
+
+# Run the suite 3 times in varied orders per implementation and report flaky tests.
+verify: $(STAMP)
+	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask --verify 3
+	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework --verify 3
 
 # In-process speed ratios (framework vs flask vs raw WSGI), kept in reports/.
 bench: $(STAMP)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from conformance.contract import ContractError, check_feature_names, preflight
 from conformance.contract_doc import render_contract
-from conformance.coverage import coverage_of_listing, write_json
+from conformance.coverage import coverage_of_listing, read_json, write_json
 from conformance.diff import diff_results, render_diff
 from conformance.implementation import (
     ImplementationError,
@@ -60,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
         "report", help="render results files as an HTML page and a Markdown summary"
     )
     report.add_argument("results", nargs="+", type=Path, metavar="RESULTS.json")
+    report.add_argument(
+        "--coverage",
+        type=Path,
+        default=None,
+        metavar="COVERAGE.json",
+        help="figures of python -m conformance coverage --json, shown in the report",
+    )
     report.add_argument(
         "--out",
         type=Path,
@@ -133,7 +140,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.command == "report":
             runs = [load_results(path) for path in arguments.results]
             try:
-                written = write_report(runs, arguments.out)
+                measured = read_json(arguments.coverage) if arguments.coverage else None
+            except (OSError, ValueError, TypeError) as exc:
+                raise ResultsError(f"{arguments.coverage}: not coverage figures: {exc}")
+            try:
+                written = write_report(runs, arguments.out, measured)
             except OSError as exc:
                 raise ResultsError(f"{arguments.out}: cannot write report: {exc.strerror or exc}")
             for path in written:

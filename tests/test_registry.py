@@ -8,12 +8,15 @@ from pathlib import Path
 import pytest
 
 from conformance import __main__ as cli
+from conformance.coverage import NOT_FLASK_API, is_negative_source, measure, promises, read_json
 from conformance.description import DESCRIPTION_PATH, section_headings
 from conformance.registry import (
     MUST,
     OBSERVED,
     SHOULD,
+    Registry,
     RegistryError,
+    Rule,
     check_source,
     load_registry,
     read_rules_file,
@@ -229,3 +232,55 @@ def test_registry_sync_registers_new_ids(
     written = add_rules([{"id": "app.brand-new", "rule": "A brand new rule."}], folder)
     (rule,) = read_rules_file(written[0])
     assert (rule.id, rule.level, rule.source) == ("app.brand-new", MUST, OBSERVED)
+
+
+# -- coverage -------------------------------------------------------------------------
+
+
+def test_negative_tests_are_recognised_by_the_refusal_they_assert() -> None:
+    assert is_negative_source("with pytest.raises(TypeError):\n    view()")
+    assert is_negative_source("assert client.get('/x').status_code == 404")
+    assert is_negative_source("assert response.status_code == NOT_FOUND")
+    assert is_negative_source("assert result.exit_code != 0")
+    assert is_negative_source("except (BadRequest, UnsupportedMediaType) as error:")
+    assert not is_negative_source("assert client.get('/x').status_code == 200")
+    assert not is_negative_source("assert result.exit_code == 0")
+
+
+def test_promises_of_the_description_are_extracted_mechanically() -> None:
+    found = {(promise.kind, promise.name) for promise in promises()}
+    assert ("signal", "template_rendered") in found
+    assert ("signal", "appcontext_popped") in found
+    assert ("config key", "SESSION_COOKIE_SAMESITE") in found  # from `_SAMESITE`
+    assert ("config key", "MAX_FORM_PARTS") in found
+    assert ("cli option", "--app") in found and ("cli option", "--port") in found
+    assert ("api name", "stream_with_context") in found
+    assert not {name for _, name in found} & set(NOT_FLASK_API)
+
+
+def test_measure_reports_untested_rules_error_paths_sections_and_promises() -> None:
+    registry = Registry(
+        [
+            Rule(
+                "app.a",
+                "``stream_with_context`` keeps the context.",
+                source="cheatsheet: Responses",
+            ),
+            Rule("app.b", "Bad input is refused with 400.", error_path=True),
+            Rule("app.c", "Untested."),
+        ]
+    )
+    measured = measure(registry, tested=["app.a", "app.b"], negative=[])
+    assert measured.untested == ["app.c"]
+    assert measured.error_paths_without_negative == ["app.b"]
+    assert "Routing Details" in measured.uncovered_sections
+    assert "Responses" not in measured.uncovered_sections
+    assert not measured.complete
+    assert not any("api name stream_with_context " in entry for entry in measured.unmet_promises)
+
+
+def test_suite_coverage_figures_in_the_committed_report() -> None:
+    figures = REPOSITORY / "reports" / "conformance" / "coverage.json"
+    measured = read_json(figures)
+    assert measured.rules == len(suite_registry())
+    assert measured.untested == [] and measured.uncovered_sections == []
