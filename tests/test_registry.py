@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from stand_in import FAKE_IMPL
 
 from conformance import __main__ as cli
 from conformance.coverage import NOT_FLASK_API, is_negative_source, measure, promises, read_json
@@ -31,18 +32,6 @@ pytest_plugins = ["pytester"]
 REPOSITORY = Path(__file__).resolve().parent.parent
 SHARED_DESCRIPTION = REPOSITORY.parent / "shared" / "flask-cheatsheet.md"
 
-FAKE_IMPL = """
-class Flask:
-    def __init__(self, import_name, **kwargs):
-        self.import_name = import_name
-        self.config = {}
-
-    def test_client(self):
-        return None
-
-    def test_cli_runner(self):
-        return None
-"""
 
 RULES = """
 ["app.name"]

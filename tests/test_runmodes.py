@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from stand_in import FAKE_IMPL
 
 from conformance import __main__ as cli
 from conformance.runmodes import flaky_tests, parse_shard, shard_of
@@ -14,18 +15,6 @@ pytest_plugins = ["pytester"]
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
-FAKE_IMPL = """
-class Flask:
-    def __init__(self, import_name, **kwargs):
-        self.import_name = import_name
-        self.config = {}
-
-    def test_client(self):
-        return None
-
-    def test_cli_runner(self):
-        return None
-"""
 
 INI = """
 [pytest]
