@@ -68,10 +68,14 @@ test: lint typecheck unit spec registry
 registry: $(STAMP)
 	$(PY) -m conformance coverage
 
-# Run the suite 3 times in varied orders per implementation and report flaky tests.
+# Run the suite 3 times in varied orders per implementation and report flaky tests;
+# the latest output is kept in reports/verify.txt.
 verify: $(STAMP)
-	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask --verify 3
-	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework --verify 3
+	@mkdir -p reports
+	@failed=0; for impl in framework flask; do \
+	  ref=flask; [ $$impl = flask ] && ref=framework; echo "== $$impl"; \
+	  $(PYTEST) conformance -q -n $(WORKERS) --impl $$impl --reference $$ref --verify 3 || failed=1; \
+	done > reports/verify.txt 2>&1; cat reports/verify.txt; exit $$failed
 
 # In-process speed ratios (framework vs flask vs raw WSGI), kept in reports/.
 bench: $(STAMP)
