@@ -15,12 +15,13 @@ REPORTS := reports/conformance
 WORKERS ?= 2
 PY_SOURCES := framework conformance loadtests tests examples
 
-.PHONY: conformance reports run-spec test test-lowest lint typecheck unit spec bench load soak faults clean help ecosystem ecosystem-ci mutation mutation-slice
+.PHONY: conformance reports run-spec test test-lowest lint typecheck unit spec bench load soak faults clean help ecosystem ecosystem-ci mutation mutation-slice registry verify
 
 help:
 	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(BUILD_REPORTS)/"
 	@echo "make reports      the same, written to the committed $(REPORTS)/"
 	@echo "make test         set up .venv, then ruff, mypy and every test"
+	@echo "make verify       run the spec 3 times in varied orders per implementation; report flaky tests"
 	@echo "make bench        in-process speed ratios, written to reports/bench.txt"
 	@echo "make ecosystem    Flask extensions' own test suites on framework and flask, in reports/ecosystem/"
 	@echo "make load         server CPU/request and capacity: framework, flask, raw; reports/load/"
@@ -46,7 +47,8 @@ run-spec:
 	@mkdir -p $(OUT)
 	$(PYTEST) conformance -q -n $(WORKERS) --impl framework --reference flask --conformance-json $(OUT)/framework.json
 	$(PYTEST) conformance -q -n $(WORKERS) --impl flask --reference framework --conformance-json $(OUT)/flask.json
-	$(PY) -m conformance report $(OUT)/framework.json $(OUT)/flask.json --out $(OUT)
+	$(PY) -m conformance coverage --json $(OUT)/coverage.json
+	$(PY) -m conformance report $(OUT)/framework.json $(OUT)/flask.json --coverage $(OUT)/coverage.json --out $(OUT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check $(PY_SOURCES)
@@ -60,7 +62,7 @@ unit: $(STAMP)
 
 spec: conformance
 
-test: lint typecheck unit ecosystem-ci spec test-lowest mutation-slice
+test: lint typecheck unit ecosystem-ci spec test-lowest mutation-slice registry
 
 # Flask extensions' own test suites on framework and on flask (README "The ecosystem as a
 # test"); `ecosystem` writes reports/ecosystem/, `ecosystem-ci` runs two of them into the
@@ -89,6 +91,20 @@ $(LOWEST_VENV)/.installed: pyproject.toml
 test-lowest: $(LOWEST_VENV)/.installed
 	$(LOWEST_PY) -m pytest tests -q -n $(WORKERS) --ignore=tests/test_loadtests.py
 	$(LOWEST_PY) -m pytest conformance -q -n $(WORKERS) --impl framework --reference flask
+
+# The registry of rules (issue 10): every rule tested, every section of the description
+# sourced by a rule (python -m conformance coverage; collection only, nothing runs).
+registry: $(STAMP)
+	$(PY) -m conformance coverage
+
+# Run the suite 3 times in varied orders per implementation and report flaky tests;
+# the latest output is kept in reports/verify.txt.
+verify: $(STAMP)
+	@mkdir -p reports
+	@failed=0; for impl in framework flask; do \
+	  ref=flask; [ $$impl = flask ] && ref=framework; echo "== $$impl"; \
+	  $(PYTEST) conformance -q -n $(WORKERS) --impl $$impl --reference $$ref --verify 3 || failed=1; \
+	done > reports/verify.txt 2>&1; cat reports/verify.txt; exit $$failed
 
 # In-process speed ratios (framework vs flask vs raw WSGI), kept in reports/.
 bench: $(STAMP)

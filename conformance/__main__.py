@@ -4,9 +4,16 @@
   prints, per feature, what is present and what is missing; exits 1 when a
   required name is missing, 2 when the module cannot be imported.
 - ``contract`` prints the contract (``docs/contract.md`` is this output).
+- ``registry sync [--check] [PATH...]`` registers the spec IDs that collecting
+  PATH (default: the suite) finds unregistered; ``--check`` only reports them.
 
 - ``report RESULTS.json... [--out DIR]`` writes ``index.html`` and ``summary.md``
   (default folder ``conformance-report`` in the current folder) and prints their paths.
+- ``coverage [--json PATH]`` measures the suite against the registry and the
+  description (untested rules, error paths without a negative test, sections and
+  promised names without a rule); exits 1 when something is uncovered.
+- ``merge SHARD.json... --out MERGED.json`` combines the results of ``--shard``
+  jobs into the results of one run (exit 2 if they are not shards of one run).
 - ``diff OLD.json NEW.json`` lists newly failing, newly passing, added and removed
   tests; exits 1 if any test newly fails, else 0.
 - ``ecosystem --impl MODULE``: see :mod:`conformance.ecosystem`.
@@ -18,12 +25,14 @@ error line and exits 2, like a usage error.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from conformance.contract import ContractError, check_feature_names, preflight
 from conformance.contract_doc import render_contract
+from conformance.coverage import coverage_of_listing, read_json, write_json
 from conformance.diff import diff_results, render_diff
 from conformance.ecosystem import cli as ecosystem_cli
 from conformance.implementation import (
@@ -31,8 +40,11 @@ from conformance.implementation import (
     implementation_version,
     import_implementation,
 )
+from conformance.merge import MergeError, merge_shards
+from conformance.registry import RULES_DIR, suite_registry
+from conformance.registry_sync import SyncError, collect_listing, sync
 from conformance.report import write_report
-from conformance.results import ResultsError, load_results
+from conformance.results import ResultsError, dump_results, load_results
 
 EXIT_OK = 0
 EXIT_REGRESSION = 1
@@ -50,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
         "report", help="render results files as an HTML page and a Markdown summary"
     )
     report.add_argument("results", nargs="+", type=Path, metavar="RESULTS.json")
+    report.add_argument(
+        "--coverage",
+        type=Path,
+        default=None,
+        metavar="COVERAGE.json",
+        help="figures of python -m conformance coverage --json, shown in the report",
+    )
     report.add_argument(
         "--out",
         type=Path,
@@ -70,6 +89,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="an optional feature the implementation leaves out; repeatable",
     )
     commands.add_parser("contract", help="print the contract as Markdown")
+    registry = commands.add_parser("registry", help="maintain the registry of rules")
+    registry_commands = registry.add_subparsers(dest="registry_command", required=True)
+    sync_parser = registry_commands.add_parser(
+        "sync", help="register the spec IDs that collection finds unregistered"
+    )
+    sync_parser.add_argument(
+        "paths",
+        nargs="*",
+        default=[str(RULES_DIR.parent)],
+        metavar="PATH",
+        help="test paths to collect (default: the suite)",
+    )
+    sync_parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if an ID is unregistered"
+    )
+    coverage = commands.add_parser(
+        "coverage", help="rules without tests, sections and promises without rules"
+    )
+    coverage.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="also write the figures as JSON (for the report)",
+    )
+    merge = commands.add_parser("merge", help="merge the results of --shard jobs into one")
+    merge.add_argument("shards", nargs="+", type=Path, metavar="SHARD.json")
+    merge.add_argument("--out", type=Path, required=True, metavar="MERGED.json")
     diff = commands.add_parser(
         "diff", help="compare two results files; exit 1 if a test newly fails"
     )
@@ -85,6 +132,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.command == "check-impl":
         return check_impl(parser.prog, arguments.module, arguments.without)
+    if arguments.command == "coverage":
+        return run_coverage(arguments.json)
+    if arguments.command == "registry":
+        return sync(arguments.paths, arguments.check)
     if arguments.command == "contract":
         sys.stdout.write(render_contract())
         return EXIT_OK
@@ -94,11 +145,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.command == "report":
             runs = [load_results(path) for path in arguments.results]
             try:
-                written = write_report(runs, arguments.out)
+                measured = read_json(arguments.coverage) if arguments.coverage else None
+            except (OSError, ValueError, TypeError) as exc:
+                raise ResultsError(f"{arguments.coverage}: not coverage figures: {exc}")
+            try:
+                written = write_report(runs, arguments.out, measured)
             except OSError as exc:
                 raise ResultsError(f"{arguments.out}: cannot write report: {exc.strerror or exc}")
             for path in written:
                 print(f"wrote {path}")
+            return EXIT_OK
+        if arguments.command == "merge":
+            try:
+                merged = merge_shards([load_results(path) for path in arguments.shards])
+            except MergeError as exc:
+                raise ResultsError(str(exc))
+            dump_results(merged, arguments.out)
+            print(f"wrote {arguments.out} ({len(merged.tests)} tests, {merged.verdict})")
             return EXIT_OK
         old, new = load_results(arguments.old), load_results(arguments.new)
     except ResultsError as exc:
@@ -107,6 +170,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     difference = diff_results(old, new)
     sys.stdout.write(render_diff(difference))
     return EXIT_REGRESSION if difference.has_regressions else EXIT_OK
+
+
+def run_coverage(json_path: Path | None) -> int:
+    """Measure and print coverage (collecting the suite); return 1 if anything is uncovered."""
+    try:
+        listing = collect_listing([str(RULES_DIR.parent)])
+    except (SyncError, subprocess.TimeoutExpired) as exc:
+        print(f"python -m conformance coverage: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    measured = coverage_of_listing(suite_registry(), listing)
+    for line in measured.lines():
+        print(line)
+    if json_path is not None:
+        write_json(measured, json_path)
+        print(f"wrote {json_path}")
+    return EXIT_OK if measured.complete else EXIT_REGRESSION
 
 
 def check_impl(prog: str, name: str, without: Sequence[str]) -> int:

@@ -43,10 +43,12 @@ def suite_version() -> str:
 
 def module_location(module: ModuleType) -> Path | None:
     """Return the file or package folder a module was loaded from, if it has one."""
-    locations = getattr(module, "__path__", None)
+    # vars(), not getattr(): a module re-exporting another through a module-level
+    # __getattr__ would otherwise report the other module's location.
+    locations = vars(module).get("__path__")
     if locations:
         return Path(next(iter(locations))).resolve()
-    file = getattr(module, "__file__", None)
+    file = vars(module).get("__file__")
     return Path(file).resolve() if file else None
 
 

@@ -40,13 +40,17 @@ from conformance.contract import FEATURES_BY_NAME, feature_of_name, features_nee
 from conformance.expectations import test_key
 from conformance.implementation import ImplementationLacksName
 from conformance.isolation import add_time_limit, isolate
+from conformance.levels import MUST, SHOULD, gates, should_failure_waived, waived_reason
+from conformance.listing import negative_spec_ids, print_listing
 from conformance.profiles import register_profiles
+from conformance.registry import RegistryError, registration_problem
 from conformance.run import (
     MESSAGE_LIMIT,
     WORKER_OUTPUT_KEY,
     CollectedTest,
     ConformanceRun,
     TestRecord,
+    conformance_roots,
     run_of,
     start_run,
 )
@@ -60,6 +64,9 @@ from conformance.spec import (
 )
 
 CONFORMANCE_DIR = Path(__file__).resolve().parent
+
+pytest_plugins = ["conformance.runmodes"]
+"""Sharding, ordering, ``--verify`` and ``--seed`` (see that module)."""
 
 # Registered (not loaded) at import so that --hypothesis-profile finds the names.
 register_profiles()
@@ -137,6 +144,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="write this run's results as JSON to PATH",
     )
+    group.addoption(
+        "--strict-levels",
+        action="store_true",
+        default=False,
+        help="gate should-level rules too (observed Flask behaviour the documentation "
+        "leaves open); by default their failures are reported but do not fail the run",
+    )
+    group.addoption(
+        "--json",
+        action="store_true",
+        default=False,
+        help="with --list-spec: print the registry as JSON",
+    )
+    parser.addini(
+        "conformance_rules",
+        type="paths",
+        default=[],
+        help="rule files (TOML) registering the spec IDs of extra conformance folders",
+    )
+    parser.addini(
+        "conformance_require_registration",
+        type="bool",
+        default=True,
+        help="whether tests in extra conformance folders must name registered spec IDs "
+        "(the suite's own tests always must)",
+    )
     parser.addini(
         "conformance_paths",
         type="paths",
@@ -155,11 +188,10 @@ def pytest_configure(config: pytest.Config) -> None:
         # Listing happens where collection happens: keep it in this process.
         config.option.dist = "no"
         config.option.tx = []
-    roots = [
-        CONFORMANCE_DIR,
-        *(Path(path).resolve() for path in config.getini("conformance_paths")),
-    ]
-    run = start_run(config, roots)
+    try:
+        run = start_run(config, conformance_roots(config))
+    except RegistryError as exc:
+        raise pytest.UsageError(str(exc))
     if not run.list_spec and run.includes_conformance_tests():
         run.check_implementation()
     config.pluginmanager.register(ConformanceHooks(run), "conformance-run")
@@ -204,7 +236,9 @@ class ConformanceHooks:
         problems = []
         for node in report.result:
             if isinstance(node, pytest.Item) and self.is_conformance_path(node.path):
-                problems += [f"{node.nodeid}: {problem}" for problem in _marker_problems(node)]
+                problems += [
+                    f"{node.nodeid}: {problem}" for problem in _marker_problems(node, self.run)
+                ]
         if problems:
             report.outcome = "failed"
             report.longrepr = "conformance tests with bad markers:\n  " + "\n  ".join(problems)
@@ -264,19 +298,22 @@ class ConformanceHooks:
             shared = len(ids_by_function[_function_of(item)]) == 1
             param = getattr(getattr(item, "callspec", None), "id", None) if shared else None
             key = test_key(spec_id, param)
-            rule = _rule_of(item)
+            registered = self.run.registry.get(spec_id)
+            rule = registered.rule if registered else _rule_of(item)
+            level = registered.level if registered else MUST
             declared = [name for marker in item.iter_markers("needs") for name in marker.args]
             needed = sorted(
                 features_needed(spec_area(spec_id), getattr(item, "fixturenames", ()), declared)
             )
-            item.stash[_LABEL_KEY] = _Label(spec_id, key, rule, needed)
+            item.stash[_LABEL_KEY] = _Label(spec_id, key, rule, needed, level)
             item.user_properties += [
                 ("spec_id", spec_id),
                 ("area", spec_area(spec_id)),
                 ("rule", rule),
+                ("level", level),
                 ("expectation_key", key),
             ]
-            collected.append(CollectedTest(key, spec_id, rule, str(item.path.resolve())))
+            collected.append(CollectedTest(key, spec_id, rule, str(item.path.resolve()), level))
         return collected
 
     def _selected(self, item: pytest.Item) -> bool:
@@ -300,14 +337,17 @@ class ConformanceHooks:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
-        """With ``--list-spec``, print the collected spec IDs instead of running tests."""
+        """With ``--list-spec``, print the registry (as text or JSON) instead of running tests."""
         if not self.run.list_spec or session.testsfailed:
             return None
-        labels = [item.stash.get(_LABEL_KEY, None) for item in session.items]
-        rules = {(label.spec_id, label.rule) for label in labels if label is not None}
-        width = max((len(spec_id) for spec_id, _ in rules), default=0)
-        for spec_id, rule in sorted(rules):
-            _write_line(self.run.config, f"{spec_id:<{width}}  {rule}")
+        labelled = [(item, item.stash.get(_LABEL_KEY, None)) for item in session.items]
+        tested = {label.spec_id: label.rule for _, label in labelled if label is not None}
+        negative = negative_spec_ids(
+            (label.spec_id, getattr(item, "obj", None)) for item, label in labelled if label
+        )
+        as_json = self.run.config.getoption("--json")
+        for line in print_listing(self.run, tested, as_json, negative):
+            _write_line(self.run.config, line)
         return True
 
     # -- running ----------------------------------------------------------------------
@@ -358,6 +398,11 @@ class ConformanceHooks:
                 report.longrepr = _unexpected_pass_repr(item, label, entry.reason, self.run)
         if report.failed:
             _label_crash_line(report, label)
+        if should_failure_waived(report, status, label.level, self.run.strict_levels):
+            status = results.FAILED if report.when == "call" else results.ERROR
+            message = message or one_line_message(report.longrepr)
+            report.outcome = "skipped"
+            report.wasxfail = waived_reason(message)
         # Plain attributes: pytest-xdist carries them from workers to the controller.
         report.__dict__.update(
             conformance_nodeid=canonical_nodeid(item),
@@ -368,6 +413,7 @@ class ConformanceHooks:
             conformance_status=status,
             conformance_message=message,
             conformance_expectation=entry.status if entry is not None else None,
+            conformance_level=label.level,
         )
         return report
 
@@ -394,6 +440,7 @@ class ConformanceHooks:
                 fields["conformance_spec_id"],
                 fields["conformance_rule"],
                 list(fields["conformance_features"]),
+                fields.get("conformance_level", MUST),
             )
         record.add(report)
 
@@ -449,15 +496,18 @@ _LABEL_KEY = pytest.StashKey["_Label"]()
 class _Label:
     """What the plugin attaches to a collected conformance test."""
 
-    def __init__(self, spec_id: str, key: str, rule: str, features: list[str]) -> None:
+    def __init__(
+        self, spec_id: str, key: str, rule: str, features: list[str], level: str = MUST
+    ) -> None:
         self.spec_id = spec_id
         self.key = key
         self.rule = rule
         self.features = features
+        self.level = level
         self.not_applicable: str | None = None
 
 
-def _marker_problems(item: pytest.Item) -> list[str]:
+def _marker_problems(item: pytest.Item, run: ConformanceRun) -> list[str]:
     marker = item.get_closest_marker("spec")
     if marker is None:
         return ["no @pytest.mark.spec(...) marker"]
@@ -465,6 +515,13 @@ def _marker_problems(item: pytest.Item) -> list[str]:
     problem = check_spec_id(marker.args[0] if marker.args else None)
     if problem:
         problems.append(problem)
+    elif run.list_spec is False:
+        in_suite = CONFORMANCE_DIR in item.path.resolve().parents
+        problem = registration_problem(
+            marker.args[0], run.registry, in_suite or run.require_registration
+        )
+        if problem:
+            problems.append(problem)
     for needs in item.iter_markers("needs"):
         for name in needs.args:
             if name not in FEATURES_BY_NAME or not FEATURES_BY_NAME[name].optional:
@@ -557,7 +614,25 @@ def _counts(run: ConformanceRun) -> dict[str, int]:
 
 def _failing(run: ConformanceRun) -> list[TestRecord]:
     return sorted(
-        (record for record in run.records.values() if record.outcome in results.GATE_FAILURES),
+        (
+            record
+            for record in run.records.values()
+            if gates(record.outcome, record.level, run.strict_levels)
+        ),
+        key=lambda record: record.key,
+    )
+
+
+def _waived(run: ConformanceRun) -> list[TestRecord]:
+    """Return the should-level failures this run reports without gating on them."""
+    return sorted(
+        (
+            record
+            for record in run.records.values()
+            if record.level == SHOULD
+            and record.outcome in (results.FAILED, results.ERROR)
+            and not run.strict_levels
+        ),
         key=lambda record: record.key,
     )
 
@@ -581,6 +656,9 @@ def _summary_lines(run: ConformanceRun) -> list[str]:
         lines.append(f"{record.outcome.upper()} [{record.key}] {record.rule}")
         if record.message:
             lines.append(textwrap.indent(record.message, "    "))
+    for record in _waived(run):
+        lines.append(f"SHOULD-LEVEL {record.outcome.upper()} [{record.key}] {record.rule}")
+        lines.append("    (observed Flask behaviour; gates only with --strict-levels)")
     for stale in run.stale:
         lines.append(f"STALE expectation [{stale.key}] matches no test: remove it ({stale.reason})")
     lines += [f"ERROR {problem}" for problem in run.problems]
@@ -592,7 +670,7 @@ def _closing_line(run: ConformanceRun) -> str:
     counts = _counts(run)
     failing = [record.key for record in _failing(run)]
     verdict = results.verdict_of(
-        (r.result() for r in run.records.values()), run.stale, run.problems
+        (r.result() for r in run.records.values()), run.stale, run.problems, run.strict_levels
     )
     parts = [f"{count} {outcome}" for outcome, count in counts.items() if count]
     if run.stale:
@@ -602,6 +680,9 @@ def _closing_line(run: ConformanceRun) -> str:
     text = f"conformance {verdict.upper()} ({run.impl_name}): {', '.join(parts) or 'nothing ran'}"
     if failing:
         text += f"; failing: {', '.join(failing)}"
+    waived = [record.key for record in _waived(run)]
+    if waived:
+        text += f"; should-level failures (not gated): {', '.join(waived)}"
     return text
 
 

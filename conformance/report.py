@@ -17,7 +17,15 @@ import html
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from conformance.coverage import Coverage
 from conformance.ecosystem.report import with_ecosystem_section
+from conformance.report_sections import (
+    LEVELS_NOTE,
+    coverage_rows,
+    html_table,
+    level_rows,
+    remaining,
+)
 from conformance.results import (
     ERROR,
     EXPECTED_FAILURE,
@@ -116,7 +124,44 @@ def build_columns(runs: Sequence[RunResults]) -> tuple[list[str], list[RunColumn
     return rows, columns
 
 
-def render_markdown(runs: Sequence[RunResults]) -> str:
+def _level_cell(tests: Iterable[TestResult]) -> str:
+    tally = Tally()
+    for test in tests:
+        tally.add(test)
+    return tally.cell_text()
+
+
+def _markdown_extra(
+    runs: Sequence[RunResults], labels: list[str], coverage: Coverage | None
+) -> list[str]:
+    lines = ["", "## Pass rate by rule level", ""]
+    lines += _markdown_table(["Level", *labels], level_rows(runs, _level_cell))
+    lines += ["", LEVELS_NOTE]
+    if coverage is not None:
+        lines += ["", "## Coverage of the specification", ""]
+        lines += _markdown_table(["Measure", "Value"], coverage_rows(coverage))
+        lines += [""] + [f"- {entry}" for entry in remaining(coverage)]
+    return lines
+
+
+def _html_extra(
+    runs: Sequence[RunResults], labels: list[str], coverage: Coverage | None
+) -> list[str]:
+    parts = [
+        "<h2>Pass rate by rule level</h2>",
+        html_table(["Level", *labels], level_rows(runs, _level_cell)),
+        f"<p>{html.escape(LEVELS_NOTE)}</p>",
+    ]
+    if coverage is not None:
+        parts += [
+            "<h2>Coverage of the specification</h2>",
+            html_table(["Measure", "Value"], coverage_rows(coverage)),
+            "<ul>" + "".join(f"<li>{html.escape(e)}</li>" for e in remaining(coverage)) + "</ul>",
+        ]
+    return parts
+
+
+def render_markdown(runs: Sequence[RunResults], coverage: Coverage | None = None) -> str:
     """Return the Markdown summary: verdicts, the area matrix, and what decided each verdict."""
     rows, columns = build_columns(runs)
     lines = ["# Conformance summary", ""]
@@ -130,6 +175,7 @@ def render_markdown(runs: Sequence[RunResults]) -> str:
         ]
         + [["**Total**", *(f"**{column.total.cell_text()}**" for column in columns)]],
     )
+    lines += _markdown_extra(runs, [column.label for column in columns], coverage)
     for column in columns:
         run = column.run
         lines += ["", f"## {column.label}: {run.verdict.upper()}", ""]
@@ -291,7 +337,7 @@ pre { background: #f6f8fa; padding: .6rem; border-radius: 4px; white-space: pre-
 """
 
 
-def render_html(runs: Sequence[RunResults]) -> str:
+def render_html(runs: Sequence[RunResults], coverage: Coverage | None = None) -> str:
     """Return the self-contained HTML report (inline CSS, no scripts or external assets)."""
     rows, columns = build_columns(runs)
     esc = html.escape
@@ -334,6 +380,7 @@ def render_html(runs: Sequence[RunResults]) -> str:
         + "</tr>"
     )
     parts.append("</tbody></table>")
+    parts += _html_extra(runs, [column.label for column in columns], coverage)
     for index, column in enumerate(columns):
         parts.append(f"<h2>{esc(column.label)}: {esc(column.run.verdict.upper())}</h2>")
         sections = _run_sections(column.run)
@@ -443,11 +490,15 @@ def _html_entry(entry: Entry) -> str:
     )
 
 
-def write_report(runs: Sequence[RunResults], out_dir: Path) -> list[Path]:
+def write_report(
+    runs: Sequence[RunResults], out_dir: Path, coverage: Coverage | None = None
+) -> list[Path]:
     """Write ``index.html`` and ``summary.md`` for ``runs`` into ``out_dir``; return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / HTML_NAME
     markdown_path = out_dir / MARKDOWN_NAME
-    html_path.write_text(with_ecosystem_section(render_html(runs), out_dir), encoding="utf-8")
-    markdown_path.write_text(render_markdown(runs), encoding="utf-8")
+    html_path.write_text(
+        with_ecosystem_section(render_html(runs, coverage), out_dir), encoding="utf-8"
+    )
+    markdown_path.write_text(render_markdown(runs, coverage), encoding="utf-8")
     return [html_path, markdown_path]

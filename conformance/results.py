@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+from conformance.registry import LEVELS, MUST
+
 FORMAT = "flaskspec-conformance-results"
 """The value of the ``format`` field, identifying the document type."""
 SCHEMA_VERSION = 2
@@ -70,6 +72,7 @@ class TestResult:
     message: str | None = None
     expectation: str | None = None
     features: list[str] = dataclasses.field(default_factory=list)
+    level: str = MUST
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,6 +105,7 @@ class Selection:
     markers: str
     without: list[str]
     args: list[str]
+    shard: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -138,6 +142,7 @@ class RunResults:
     started_at: str
     duration: float
     verdict: str
+    strict_levels: bool = False
     problems: list[str]
     stale_expectations: list[StaleExpectation]
     tests: list[TestResult]
@@ -151,11 +156,25 @@ class RunResults:
         return {test.key: test for test in self.tests}
 
 
+def gates(outcome: str, level: str, strict: bool) -> bool:
+    """Whether a test with ``outcome`` at rule ``level`` fails the run.
+
+    Failures of ``should`` rules gate only when ``strict``; an unexpected pass
+    always does (the expectations file is the implementer's own statement).
+    """
+    if outcome not in GATE_FAILURES:
+        return False
+    return strict or level == MUST or outcome == UNEXPECTED_PASS
+
+
 def verdict_of(
-    tests: Iterable[TestResult], stale: Sequence[object], problems: Sequence[str]
+    tests: Iterable[TestResult],
+    stale: Sequence[object],
+    problems: Sequence[str],
+    strict: bool = False,
 ) -> str:
     """Return ``pass`` unless a test failed the gate, an entry is stale or a problem was found."""
-    failed = any(test.outcome in GATE_FAILURES for test in tests)
+    failed = any(gates(test.outcome, test.level, strict) for test in tests)
     return FAIL if failed or stale or problems else PASS
 
 
@@ -194,6 +213,11 @@ def load_results(path: Path) -> RunResults:
     except _ShapeError as exc:
         raise ResultsError(f"{path}: {exc}")
     for index, test in enumerate(results.tests):
+        if test.level not in LEVELS:
+            raise ResultsError(
+                f"{path}: tests[{index}].level is {test.level!r}, "
+                f"expected one of {', '.join(LEVELS)}"
+            )
         if test.outcome not in OUTCOMES:
             raise ResultsError(
                 f"{path}: tests[{index}].outcome is {test.outcome!r}, "

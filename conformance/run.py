@@ -38,6 +38,8 @@ from conformance.implementation import (
 )
 from conformance.metadata import implementation_info, package_versions, suite_version
 from conformance.profiles import suite_profile_name
+from conformance.registry import MUST, RULES_DIR, Registry, load_registry, suite_registry
+from conformance.repro import write_repro_scripts
 from conformance.spec import spec_area
 
 EXPECTATIONS_FOLDER = "conformance-expectations"
@@ -55,6 +57,7 @@ class CollectedTest:
     spec_id: str
     rule: str
     path: str
+    level: str = MUST
 
 
 class ConformanceRun:
@@ -70,6 +73,13 @@ class ConformanceRun:
         self.list_spec: bool = config.getoption("--list-spec")
         self.update: bool = config.getoption("--update-expectations")
         self.reason: str | None = config.getoption("--reason")
+        self.strict_levels: bool = config.getoption("--strict-levels")
+        self.require_registration: bool = config.getini("conformance_require_registration")
+        self.registry: Registry = load_registry(
+            Path(path) for path in config.getini("conformance_rules")
+        )
+        if RULES_DIR.parent in self.roots_in_run():
+            self.registry = suite_registry().merged(self.registry)
         self.is_worker = hasattr(config, "workerinput")
         invocation_dir = config.invocation_params.dir
         given_path = config.getoption("--expectations")
@@ -135,16 +145,7 @@ class ConformanceRun:
 
     def roots_in_run(self) -> list[Path]:
         """Return the conformance folders that a path or module this run collects overlaps."""
-        invocation_dir = self.config.invocation_params.dir
-        overlapping = []
-        for arg in self.config.args:
-            target = arg.split("::", 1)[0]
-            path = _module_path(target) if self.config.option.pyargs else None
-            path = path or (invocation_dir / target).resolve()
-            for root in self.roots:
-                if path == root or root in path.parents or path in root.parents:
-                    overlapping.append(root)
-        return list(dict.fromkeys(overlapping))
+        return roots_in_run(self.config, self.roots)
 
     # -- collection -------------------------------------------------------------------
 
@@ -200,8 +201,16 @@ class ConformanceRun:
     def write_outputs(self) -> None:
         """Write the results document and the updated expectations, as asked."""
         if self.json_path:
-            results.dump_results(self.results(), self.json_path)
+            document = self.results()
+            results.dump_results(document, self.json_path)
             self.written.append(f"results written to {self.json_path}")
+            scripts = write_repro_scripts(
+                document, self.json_path, self.config.invocation_params.dir
+            )
+            if scripts:
+                self.written.append(
+                    f"{len(scripts)} reproduction scripts written to {scripts[0].parent}"
+                )
         if not self.update:
             return
         if not self.records:
@@ -258,12 +267,14 @@ class ConformanceRun:
                 markers=getattr(options, "markexpr", "") or "",
                 without=list(self.without),
                 args=[str(arg) for arg in self.config.args],
+                shard=self.config.getoption("--shard"),
             ),
             hypothesis=_hypothesis_info(self.config),
             expectations_path=str(self.expectations_path),
             started_at=self.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             duration=round(time.perf_counter() - self.started, 3),
-            verdict=results.verdict_of(tests, self.stale, self.problems),
+            verdict=results.verdict_of(tests, self.stale, self.problems, self.strict_levels),
+            strict_levels=self.strict_levels,
             problems=list(self.problems),
             stale_expectations=list(self.stale),
             tests=tests,
@@ -288,6 +299,7 @@ class TestRecord:
     spec_id: str
     rule: str
     features: list[str]
+    level: str = MUST
     outcome: str = results.PASSED
     duration: float = 0.0
     message: str | None = None
@@ -330,6 +342,7 @@ class TestRecord:
             message=self.message,
             expectation=self.expectation,
             features=list(self.features),
+            level=self.level,
         )
 
 
@@ -346,6 +359,28 @@ def start_run(config: pytest.Config, roots: list[Path]) -> ConformanceRun:
     run = ConformanceRun(config, roots)
     config.stash[_RUN_KEY] = run
     return run
+
+
+def roots_in_run(config: pytest.Config, roots: Iterable[Path]) -> list[Path]:
+    """Return the folders of ``roots`` that a path or module the run collects overlaps."""
+    invocation_dir = config.invocation_params.dir
+    overlapping = []
+    for arg in config.args:
+        target = arg.split("::", 1)[0]
+        path = _module_path(target) if config.option.pyargs else None
+        path = path or (invocation_dir / target).resolve()
+        for root in roots:
+            if path == root or root in path.parents or path in root.parents:
+                overlapping.append(root)
+    return list(dict.fromkeys(overlapping))
+
+
+def conformance_roots(config: pytest.Config) -> list[Path]:
+    """Return the conformance folders of a run: the suite's and ``conformance_paths``."""
+    return [
+        RULES_DIR.parent,
+        *(Path(path).resolve() for path in config.getini("conformance_paths")),
+    ]
 
 
 def _module_path(name: str) -> Path | None:

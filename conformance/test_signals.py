@@ -256,7 +256,8 @@ def test_handled_http_exception_sends_no_exception_signal(
 def test_receivers_only_hear_their_sender(
     make_app: Callable[..., Any], routes: Any, client: Any, record: Callable[[str], Calls]
 ) -> None:
-    """A receiver connected for one app is not called for requests to another app."""
+    """A receiver connected with ``signal.connect(receiver, sender=app)`` is not called for
+    requests to another app."""
     started = record("request_started")
     other = make_app()
 

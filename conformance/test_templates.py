@@ -555,7 +555,8 @@ def test_rendered_output_is_plain_str(impl: Any, app: Any) -> None:
 
 @pytest.mark.spec("templates.filter.decorator")
 def test_template_filter_decorator(impl: Any, app: Any) -> None:
-    """@app.template_filter() registers a filter under the function's name and returns it."""
+    """``@app.template_filter()`` registers a filter in ``app.jinja_env.filters`` under the
+    function's name and returns it."""
 
     def reverse(value: str) -> str:
         return value[::-1]

@@ -73,6 +73,7 @@ INI = """
 [pytest]
 addopts = -p no:locust -p no:cacheprovider
 conformance_paths = .
+conformance_require_registration = false
 """
 
 CONFTEST = "from conformance.fixtures import *  # noqa: F403\n"
@@ -974,6 +975,7 @@ def test_junit_xml_carries_spec_id_area_and_rule(suite: pytest.Pytester) -> None
         "spec_id": "routing.rules.fails",
         "area": "routing",
         "rule": "A rule that the implementation breaks.",
+        "level": "must",
         "expectation_key": "routing.rules.fails",
     }
 

@@ -117,7 +117,7 @@ CASES = {
 
 
 def _run_suite(
-    module: str, selections: list[str], results: Path
+    module: str, selections: list[str], results: Path, *extra: str
 ) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE / "broken_impls"), str(ROOT)]))
     args = [
@@ -133,7 +133,7 @@ def _run_suite(
     ]
     for selection in selections:
         args += ["--spec", selection]
-    args += ["--conformance-json", str(results)]
+    args += ["--conformance-json", str(results), *extra]
     return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
@@ -149,3 +149,48 @@ def test_suite_catches_the_fault(module: str, tmp_path: Path) -> None:
     passed = {test["spec_id"] for test in document["tests"] if test["outcome"] == "passed"}
     assert must_fail <= failed, f"not caught: {sorted(must_fail - failed)}"
     assert passed, "the broken implementation should still pass the rules it keeps"
+    _check_repro_scripts(document, results.parent, sorted(must_fail)[0])
+
+
+def _run_repro(script: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a reproduction script from an unrelated folder, as an implementer would."""
+    return subprocess.run(
+        [sys.executable, str(script), *args],
+        cwd=script.parent,
+        env={key: value for key, value in os.environ.items() if key != "PYTHONPATH"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def _check_repro_scripts(document: dict[str, object], folder: Path, spec_id: str) -> None:
+    """Every failing test got repro/<key>.py; one fails on the broken module, passes on flask."""
+    tests = document["tests"]
+    assert isinstance(tests, list)
+    failing = {test["key"] for test in tests if test["outcome"] in ("failed", "error")}
+    assert {path.stem for path in (folder / "repro").glob("*.py")} == failing
+    script = folder / "repro" / f"{spec_id}.py"
+    broken = _run_repro(script)
+    assert broken.returncode == 1, broken.stdout[-2000:] + broken.stderr[-2000:]
+    assert f"FAULT: {document['implementation']['name']} breaks [{spec_id}]" in broken.stdout  # type: ignore[index]
+    fixed = _run_repro(script, "--impl", "flask")
+    assert fixed.returncode == 0, fixed.stdout[-2000:] + fixed.stderr[-2000:]
+
+
+def test_a_should_level_fault_gates_only_under_strict_levels(tmp_path: Path) -> None:
+    """``repr(app)`` is a should-level rule: reported, not gated, unless --strict-levels."""
+    results = tmp_path / "results.json"
+    lenient = _run_suite("broken_app_repr", ["app.repr", "app.name"], results)
+    assert lenient.returncode == 0, lenient.stdout[-2000:]
+    assert "should-level failures (not gated): app.repr" in lenient.stdout
+    document = json.loads(results.read_text())
+    assert {t["key"]: (t["level"], t["outcome"]) for t in document["tests"]}["app.repr"] == (
+        "should",
+        "failed",
+    )
+    _check_repro_scripts(document, tmp_path, "app.repr")
+    strict = _run_suite(
+        "broken_app_repr", ["app.repr"], tmp_path / "strict.json", "--strict-levels"
+    )
+    assert strict.returncode == 1, strict.stdout[-2000:]

@@ -242,5 +242,6 @@ def test_the_wheel_ships_the_schema_and_no_expectations(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("flaskspec-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "conformance/schema/results.schema.json" in names
+    assert "conformance/rules/routing.toml" in names  # the registry of rules is package data
     assert not [name for name in names if "expectations" in name and name.endswith(".toml")]
     assert "conformance/plugin.py" in names
