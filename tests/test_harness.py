@@ -45,6 +45,7 @@ from conformance.implementation import (
     import_implementation,
 )
 from conformance.plugin import CONFORMANCE_DIR, canonical_nodeid, one_line_message
+from conformance.profiles import suite_profile_name
 from conformance.report import Tally, render_html, render_markdown
 
 pytest_plugins = ["pytester"]
@@ -913,7 +914,8 @@ def test_json_results_shape(suite: pytest.Pytester) -> None:
     assert document["packages"]["pytest"] == pytest.__version__
     assert {"werkzeug", "hypothesis", "flaskspec"} <= set(document["packages"])
     assert document["selection"]["exclude_spec"] == ["app"]
-    assert document["hypothesis"] == {"profile": "dev", "seed": "7"}
+    # the outer run's profile (dev, or conformance-ci when CI is set) is the inner run's
+    assert document["hypothesis"] == {"profile": suite_profile_name(), "seed": "7"}
     assert document["verdict"] == "fail"
     assert document["expectations_path"] == str(suite.path / "expectations.toml")
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["started_at"])
