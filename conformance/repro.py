@@ -44,8 +44,8 @@ SCRIPT = '''#!/usr/bin/env python3
 (level {level}; the run recorded: {outcome})
 
 Plain Python, no pytest run: the test and the fixtures of its module that it
-uses are below, as the suite has them; impl, make_app, app, client, runner,
-reference, tmp_path, monkeypatch and caplog are conformance.standalone's plain
+uses are below, as the suite has them; impl, driver, make_app, app, client,
+runner, reference, tmp_path, monkeypatch and caplog are conformance.standalone's plain
 versions of the suite's fixtures (an app is impl.Flask in testing mode with a
 secret key). Prints what the implementation gave and what the rule expects;
 exits 1 while the fault is there, 0 once it is fixed.
@@ -72,6 +72,7 @@ REPRO = Repro(
     hypothesis_blob={blob!r},
     hypothesis_version={version!r},
     seed={seed!r},
+    driver={driver!r},
 )
 
 # The functions of {module_name} the test and its fixtures call.
@@ -329,6 +330,7 @@ def _script(
         blob=replay.get("hypothesis_blob"),
         version=replay.get("hypothesis_version"),
         seed=run.hypothesis.seed,
+        driver=run.selection.driver,
         helpers=source_literal(sources.helpers),
         fixtures=source_literal(sources.fixtures),
         test=source_literal(sources.test),

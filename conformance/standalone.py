@@ -11,7 +11,7 @@ pytest's assertion messages are replaced by :class:`ExplainAsserts`, which makes
 every ``assert a OP b`` report its two sides.
 
 The suite's fixtures are plain functions here (:data:`PROVIDED`): ``impl``,
-``reference``, ``make_app``, ``app``, ``client``, ``runner`` and pytest's
+``reference``, ``driver``, ``make_app``, ``app``, ``client``, ``runner`` and pytest's
 ``tmp_path``, ``tmp_path_factory``, ``monkeypatch`` and ``caplog``.
 """
 
@@ -38,6 +38,8 @@ import hypothesis
 import hypothesis.errors
 import pytest
 
+from conformance.drivers import BUILTIN_DRIVERS, Driver, DriverError, WsgiDriver, driver_class
+from conformance.drivers.names import product_module
 from conformance.implementation import (
     Implementation,
     ImplementationError,
@@ -256,6 +258,7 @@ class Repro:
     hypothesis_blob: str | None = None
     hypothesis_version: str | None = None
     seed: str | None = None
+    driver: str | None = None
 
     def main(self, test_source: str, fixtures_source: str, helpers: str, argv: list[str]) -> int:
         """Run the test once on ``--impl`` (default: the one that failed); return the exit code."""
@@ -275,7 +278,7 @@ class Repro:
         try:
             with session:
                 session.call(test)
-        except (ImplementationError, MissingFixture) as exc:
+        except (ImplementationError, DriverError, MissingFixture) as exc:
             print(f"cannot build the test outside the suite: {exc}")
             return CANNOT_RUN
         except hypothesis.errors.DidNotReproduce:
@@ -330,6 +333,10 @@ class Session(contextlib.ExitStack):
         self.namespace: dict[str, Any] = dict(vars(self.module))
         self.fixtures: dict[str, Callable[..., Any]] = {}
         self.values: dict[str, Any] = {}
+        # the recorded driver (a built-in's name) drives the implementation that failed
+        recorded = repro.driver if impl == repro.impl and repro.driver in BUILTIN_DRIVERS else None
+        self.driver_option = recorded
+        self.driver_class: type[Driver] = WsgiDriver
 
     def define(self, test_source: str, fixtures_source: str, helpers: str) -> Callable[..., Any]:
         """Define the embedded helpers, fixtures and test in the test module's namespace;
@@ -436,7 +443,16 @@ def argument_names(argnames: str | list[str] | tuple[str, ...]) -> list[str]:
 
 
 def _impl(session: Session) -> Any:
-    return Implementation(import_implementation(session.impl_name))
+    module = import_implementation(session.impl_name)
+    session.driver_class = driver_class(session.driver_option, module)
+    return Implementation(product_module(module, session.driver_class.renamed))
+
+
+def _driver(session: Session) -> Driver:
+    impl = session.value("impl")
+    driver = session.driver_class(impl)
+    session.callback(driver.close)
+    return driver
 
 
 def _reference(session: Session) -> Any:
@@ -479,8 +495,9 @@ PROVIDED: dict[str, Callable[[Session], Any]] = {
     "reference": _reference,
     "make_app": _make_app,
     "app": lambda session: session.value("make_app")(),
-    "client": lambda session: session.value("app").test_client(),
-    "runner": lambda session: session.value("app").test_cli_runner(),
+    "driver": _driver,
+    "client": lambda session: session.value("driver").client(session.value("app")),
+    "runner": lambda session: session.value("driver").cli_runner(session.value("app")),
     "tmp_path": _tmp_path,
     "tmp_path_factory": _tmp_path_factory,
     "monkeypatch": _monkeypatch,
