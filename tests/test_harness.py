@@ -1583,16 +1583,34 @@ def test_c_thread(impl):
 def test_d_time_limit(request):
     """Has a time limit."""
     assert request.node.get_closest_marker("timeout").args == (120,)
+
+
+KEPT = []
+
+
+@pytest.mark.spec("context.leak.file")
+def test_e_file(tmp_path):
+    """Leaves a file open."""
+    KEPT.append(open(tmp_path / "left-open.txt", "w"))
+
+
+@pytest.mark.spec("context.leak.file-closed")
+def test_f_file_closed(tmp_path):
+    """Opens and closes a file, and drops one it never closed: neither is a leak."""
+    with open(tmp_path / "closed.txt", "w") as file:
+        file.write("x")
+    open(tmp_path / "dropped.txt", "w")
 '''
 
 
 def test_a_leaked_context_fails_its_test_and_not_the_next(suite: pytest.Pytester) -> None:
     suite.makepyfile(leakyimpl=LEAKY_IMPL, test_leaky=LEAKY_SUITE)
-    result = suite.runpytest("--impl", "leakyimpl", "-vv")
-    result.assert_outcomes(passed=2, failed=2)
+    result = suite.runpytest("--impl", "leakyimpl", "-vv", "-W", "ignore::ResourceWarning")
+    result.assert_outcomes(passed=3, failed=3)
     result.stdout.fnmatch_lines(
         [
             "*[[]context.leak.pushes[]]*the test left an application context pushed*",
             "*[[]context.leak.thread[]]*the test left threads running: left-behind*",
+            "*[[]context.leak.file[]]*the test left files open: *left-open.txt*",
         ]
     )
