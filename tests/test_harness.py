@@ -21,6 +21,7 @@ from xml.etree import ElementTree
 
 import jsonschema
 import pytest
+from stand_in import SUITE_INI
 
 from conformance import __main__ as cli
 
@@ -70,12 +71,6 @@ class Flask:
         return ("runner", self)
 '''
 
-INI = """
-[pytest]
-addopts = -p no:locust -p no:cacheprovider
-conformance_paths = .
-conformance_require_registration = false
-"""
 
 CONFTEST = "from conformance.fixtures import *  # noqa: F403\n"
 """What a folder of extra spec tests puts in its conftest.py."""
@@ -135,7 +130,7 @@ reason = "was broken"
 @pytest.fixture
 def suite(pytester: pytest.Pytester) -> pytest.Pytester:
     """A pytester folder holding the ini file and the fake implementation, on sys.path."""
-    pytester.makefile(".ini", pytest=INI)
+    pytester.makefile(".ini", pytest=SUITE_INI)
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(fakeimpl=FAKE_IMPL)
     pytester.syspathinsert()
@@ -254,7 +249,7 @@ def test_spec_selects_by_whole_dotted_components(
 ) -> None:
     suite.makepyfile(test_select=SELECTION_SUITE)
     suite.makepyfile(test_other="def test_unrelated():\n    pass\n")
-    suite.makefile(".ini", pytest=INI.replace("= .", "= test_select.py"))
+    suite.makefile(".ini", pytest=SUITE_INI.replace("= .", "= test_select.py"))
     args = [arg for selector in selectors for arg in ("--spec", selector)]
     reprec = suite.inline_run("--impl", "fakeimpl", *args)
     passed, _, _ = reprec.listoutcomes()
