@@ -751,6 +751,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("app.run.defaults")
 def test_run_defaults(app: Any, served: list[dict[str, Any]]) -> None:
     """``app.run()`` serves the app on 127.0.0.1:5000, threaded, without reloader or debugger."""
@@ -767,6 +768,7 @@ def test_run_defaults(app: Any, served: list[dict[str, Any]]) -> None:
     ]
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("app.run.debug")
 def test_run_debug_argument(app: Any, served: list[dict[str, Any]]) -> None:
     """``app.run(debug=True)`` turns on debug mode, the reloader and the debugger."""

@@ -652,6 +652,7 @@ def run_simple_calls(
     return calls
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.run.defaults")
 def test_run_defaults(
     app: Any, cli_module: ModuleType, run_simple_calls: list[dict[str, Any]]
@@ -667,6 +668,7 @@ def test_run_defaults(
     assert " * Debug mode: off" in result.output
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.run.options")
 def test_run_options(
     app: Any, cli_module: ModuleType, run_simple_calls: list[dict[str, Any]], tmp_path: Path
@@ -684,6 +686,7 @@ def test_run_options(
     assert list(call["extra_files"]) == extra
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.run.debug")
 def test_run_debug_enables_reloader_and_debugger(
     app: Any, cli_module: ModuleType, run_simple_calls: list[dict[str, Any]]
@@ -696,6 +699,7 @@ def test_run_debug_enables_reloader_and_debugger(
     assert " * Debug mode: on" in result.output
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.run.key-requires-cert")
 def test_run_key_without_cert(
     app: Any, cli_module: ModuleType, run_simple_calls: list[dict[str, Any]], tmp_path: Path
@@ -709,6 +713,7 @@ def test_run_key_without_cert(
     assert run_simple_calls == []
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.run.cert-requires-key")
 def test_run_cert_file_without_key(
     app: Any, cli_module: ModuleType, run_simple_calls: list[dict[str, Any]], tmp_path: Path
@@ -722,6 +727,7 @@ def test_run_cert_file_without_key(
     assert run_simple_calls == []
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.run.cert-missing-file")
 def test_run_cert_missing_file(
     app: Any, cli_module: ModuleType, run_simple_calls: list[dict[str, Any]]

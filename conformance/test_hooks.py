@@ -212,7 +212,7 @@ def test_after_request_modifies_response(app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("hooks.after-request.replace-response")
-def test_after_request_replaces_response(impl: Any, app: Any, client: Any) -> None:
+def test_after_request_replaces_response(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """The response an after_request function returns replaces the one it was given."""
     received: list[bytes] = []
 
@@ -223,7 +223,7 @@ def test_after_request_replaces_response(impl: Any, app: Any, client: Any) -> No
 
     @app.after_request
     def inner(response: Any) -> Any:
-        return impl.make_response("replaced", 201)
+        return driver.resolve(impl.make_response("replaced", 201))
 
     add_index(app, "original")
     response = client.get("/")

@@ -20,9 +20,9 @@ class WsgiDriver(Driver):
         capability.name for capability in CAPABILITIES
     )
 
-    def client(self, app: Any) -> Any:
-        """Return ``app.test_client()``."""
-        return app.test_client()
+    def client(self, app: Any, use_cookies: bool = True) -> Any:
+        """Return ``app.test_client()`` (with ``use_cookies=False`` when asked)."""
+        return app.test_client() if use_cookies else app.test_client(use_cookies=False)
 
     def cli_runner(self, app: Any) -> Any:
         """Return ``app.test_cli_runner()``."""
