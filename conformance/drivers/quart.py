@@ -34,7 +34,7 @@ class QuartDriver(Driver):
     """Runs Quart's test client, contexts and rendering from synchronous tests."""
 
     name: ClassVar[str] = "quart"
-    capabilities: ClassVar[frozenset[str]] = frozenset({"sync-views"})
+    capabilities: ClassVar[frozenset[str]] = frozenset({"sync-views", "asgi"})
     absent_features: ClassVar[frozenset[str]] = frozenset({"wsgi"})
     products: ClassVar[tuple[str, ...]] = ("quart",)
     renamed: ClassVar[Mapping[str, str]] = {

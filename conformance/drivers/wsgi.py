@@ -17,7 +17,7 @@ class WsgiDriver(Driver):
 
     name: ClassVar[str] = "wsgi"
     capabilities: ClassVar[frozenset[str]] = frozenset(
-        capability.name for capability in CAPABILITIES
+        capability.name for capability in CAPABILITIES if capability.name != "asgi"
     )
 
     def client(self, app: Any, use_cookies: bool = True) -> Any:
