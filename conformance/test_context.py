@@ -22,7 +22,7 @@ APP_CONTEXT_ERROR = "Working outside of application context."
 REQUEST_CONTEXT_ERROR = "Working outside of request context."
 NO_APP_CONTEXT = r"app(lication)? context"
 """What any product's error says when an application context is missing (not its wording)."""
-NO_REQUEST_CONTEXT = "request context"
+NO_REQUEST_CONTEXT = r"request( nor websocket)? context"
 """What any product's error says when a request context is missing (not its wording)."""
 
 

@@ -218,7 +218,7 @@ def test_after_request_replaces_response(impl: Any, app: Any, client: Any, drive
 
     @app.after_request
     def outer(response: Any) -> Any:
-        received.append(response.get_data())
+        received.append(driver.resolve(response.get_data()))
         return response
 
     @app.after_request

@@ -324,6 +324,7 @@ def test_get_data_can_be_read_twice(impl: Any, app: Any, client: Any, driver: An
     assert seen == [(b"twice", b"twice")]
 
 
+@pytest.mark.needs("sync-request-body")
 @pytest.mark.spec("request.stream")
 def test_stream_reads_body(impl: Any, app: Any, client: Any) -> None:
     """``request.stream`` reads the unparsed body."""
@@ -802,6 +803,7 @@ def test_max_content_length_rejects_large_form(
     assert client.post("/", data={"a": "x" * 20}).status_code == 413
 
 
+@pytest.mark.needs("sync-request-body")
 @pytest.mark.spec("request.limits.content-length-stream")
 def test_max_content_length_limits_stream(impl: Any, app: Any, client: Any) -> None:
     """Reading ``request.stream`` past ``MAX_CONTENT_LENGTH`` gives 413."""

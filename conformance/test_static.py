@@ -64,6 +64,12 @@ def fetch(client: Any, path: str, method: str = "GET", **kwargs: Any) -> Any:
     return response
 
 
+def digits_path(app: Any) -> str:
+    """The absolute path of ``files/d.txt`` under the app's root (tests of other things
+    than relative paths do not depend on how ``send_file`` resolves one)."""
+    return os.path.join(app.root_path, "files", "d.txt")
+
+
 def serve_file(app: Any, make_response: Any, rule: str = "/file") -> None:
     """Register ``make_response`` (a no-argument callable) as the view at ``rule``."""
     app.add_url_rule(rule, "file", make_response)
@@ -363,7 +369,8 @@ def test_send_file_unknown_extension(impl: Any, rooted_app: Any, driver: Any) ->
 def test_send_file_as_attachment(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``as_attachment=True`` sends ``Content-Disposition: attachment`` with the file's name."""
     serve_file(
-        rooted_app, lambda: driver.resolve(impl.send_file("files/d.txt", as_attachment=True))
+        rooted_app,
+        lambda: driver.resolve(impl.send_file(digits_path(rooted_app), as_attachment=True)),
     )
     response = fetch(driver.client(rooted_app), "/file")
     assert response.headers["Content-Disposition"] == "attachment; filename=d.txt"
@@ -375,7 +382,7 @@ def test_send_file_download_name_sets_type(impl: Any, rooted_app: Any, driver: A
     serve_file(
         rooted_app,
         lambda: driver.resolve(
-            impl.send_file("files/d.txt", as_attachment=True, download_name="report.csv")
+            impl.send_file(digits_path(rooted_app), as_attachment=True, download_name="report.csv")
         ),
     )
     response = fetch(driver.client(rooted_app), "/file")
@@ -389,7 +396,9 @@ def test_send_file_non_ascii_download_name(impl: Any, rooted_app: Any, driver: A
     serve_file(
         rooted_app,
         lambda: driver.resolve(
-            impl.send_file("files/d.txt", as_attachment=True, download_name="résumé 1.txt")
+            impl.send_file(
+                digits_path(rooted_app), as_attachment=True, download_name="résumé 1.txt"
+            )
         ),
     )
     response = fetch(driver.client(rooted_app), "/file")
@@ -402,7 +411,8 @@ def test_send_file_non_ascii_download_name(impl: Any, rooted_app: Any, driver: A
 def test_send_file_non_ascii_inline_name(impl: Any, rooted_app: Any, driver: Any) -> None:
     """An inline file with a non-ASCII name also gets ``filename*``."""
     serve_file(
-        rooted_app, lambda: driver.resolve(impl.send_file("files/d.txt", download_name="ü.txt"))
+        rooted_app,
+        lambda: driver.resolve(impl.send_file(digits_path(rooted_app), download_name="ü.txt")),
     )
     response = fetch(driver.client(rooted_app), "/file")
     assert response.headers["Content-Disposition"] == (
@@ -416,7 +426,7 @@ def test_send_file_non_ascii_inline_name(impl: Any, rooted_app: Any, driver: Any
 @pytest.fixture
 def digits_client(impl: Any, rooted_app: Any, driver: Any) -> Any:
     """A client of ``rooted_app`` where ``/file`` sends ``files/d.txt`` with defaults."""
-    serve_file(rooted_app, lambda: driver.resolve(impl.send_file("files/d.txt")))
+    serve_file(rooted_app, lambda: driver.resolve(impl.send_file(digits_path(rooted_app))))
     return driver.client(rooted_app)
 
 
@@ -484,7 +494,9 @@ def test_last_modified_argument(impl: Any, rooted_app: Any, driver: Any) -> None
 @pytest.mark.spec("static.conditional.etag-disabled")
 def test_etag_disabled(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``etag=False`` sends no ``ETag`` header."""
-    serve_file(rooted_app, lambda: driver.resolve(impl.send_file("files/d.txt", etag=False)))
+    serve_file(
+        rooted_app, lambda: driver.resolve(impl.send_file(digits_path(rooted_app), etag=False))
+    )
     response = fetch(driver.client(rooted_app), "/file")
     assert response.status_code == 200
     assert "ETag" not in response.headers
@@ -493,7 +505,9 @@ def test_etag_disabled(impl: Any, rooted_app: Any, driver: Any) -> None:
 @pytest.mark.spec("static.conditional.etag-custom")
 def test_etag_custom_string(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``etag='custom'`` sends that value as a quoted ETag and matches it."""
-    serve_file(rooted_app, lambda: driver.resolve(impl.send_file("files/d.txt", etag="custom")))
+    serve_file(
+        rooted_app, lambda: driver.resolve(impl.send_file(digits_path(rooted_app), etag="custom"))
+    )
     client = driver.client(rooted_app)
     assert fetch(client, "/file").headers["ETag"] == '"custom"'
     assert fetch(client, "/file", headers={"If-None-Match": '"custom"'}).status_code == 304
@@ -502,7 +516,10 @@ def test_etag_custom_string(impl: Any, rooted_app: Any, driver: Any) -> None:
 @pytest.mark.spec("static.conditional.disabled")
 def test_conditional_disabled(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``conditional=False`` ignores ``If-None-Match`` and ``Range``: always the full file."""
-    serve_file(rooted_app, lambda: driver.resolve(impl.send_file("files/d.txt", conditional=False)))
+    serve_file(
+        rooted_app,
+        lambda: driver.resolve(impl.send_file(digits_path(rooted_app), conditional=False)),
+    )
     client = driver.client(rooted_app)
     etag = fetch(client, "/file").headers["ETag"]
     response = fetch(client, "/file", headers={"If-None-Match": etag, "Range": "bytes=2-4"})
@@ -590,7 +607,7 @@ def test_max_age_from_config_int(rooted_app: Any, driver: Any) -> None:
 def test_max_age_from_config_timedelta(impl: Any, rooted_app: Any, driver: Any) -> None:
     """A ``timedelta`` ``SEND_FILE_MAX_AGE_DEFAULT`` is converted to seconds."""
     rooted_app.config["SEND_FILE_MAX_AGE_DEFAULT"] = timedelta(minutes=5)
-    serve_file(rooted_app, lambda: driver.resolve(impl.send_file("files/d.txt")))
+    serve_file(rooted_app, lambda: driver.resolve(impl.send_file(digits_path(rooted_app))))
     response = fetch(driver.client(rooted_app), "/file")
     assert response.headers["Cache-Control"] == "public, max-age=300"
     with driver.app_context(rooted_app):
@@ -601,7 +618,9 @@ def test_max_age_from_config_timedelta(impl: Any, rooted_app: Any, driver: Any) 
 def test_max_age_argument(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``send_file(..., max_age=60)`` overrides the configured default."""
     rooted_app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
-    serve_file(rooted_app, lambda: driver.resolve(impl.send_file("files/d.txt", max_age=60)))
+    serve_file(
+        rooted_app, lambda: driver.resolve(impl.send_file(digits_path(rooted_app), max_age=60))
+    )
     response = fetch(driver.client(rooted_app), "/file")
     assert response.headers["Cache-Control"] == "public, max-age=60"
 
@@ -621,7 +640,7 @@ def test_get_send_file_max_age_override(impl: Any, root: Path, driver: Any) -> N
             return 42
 
     app = CachingApp("conformance_app", root_path=str(root))
-    app.add_url_rule("/file", "file", lambda: driver.resolve(impl.send_file("files/d.txt")))
+    app.add_url_rule("/file", "file", lambda: driver.resolve(impl.send_file(digits_path(app))))
     client = driver.client(app)
     assert fetch(client, "/static/a.txt").headers["Cache-Control"] == "public, max-age=42"
     assert fetch(client, "/file").headers["Cache-Control"] == "public, max-age=42"
