@@ -173,6 +173,23 @@ def _thread_alive(thread: threading.Thread) -> Callable[[], str | None]:
     return lambda: None if thread.is_alive() else f"its thread {thread.name} ended"
 
 
+@contextmanager
+def _serving_in_thread(
+    name: str, run: Callable[[], object], base_url: str, stop: Callable[[], object]
+) -> Iterator[str]:
+    """Run ``run`` (a server's loop) in a daemon thread, wait until ``base_url`` answers
+    and yield it; then call ``stop`` and give the thread :data:`STOP_TIMEOUT` seconds."""
+    thread = threading.Thread(target=run, name=f"live-{name}", daemon=True)
+    thread.start()
+    try:
+        wait_until_answering(name, base_url, alive=_thread_alive(thread))
+        yield base_url
+    finally:
+        if thread.is_alive():
+            stop()
+        thread.join(STOP_TIMEOUT)
+
+
 class _QuietRequestHandler(WSGIRequestHandler):
     """Werkzeug's request handler without the per-request access log line."""
 
@@ -186,16 +203,12 @@ def _run_werkzeug(impl: Any, workdir: Path) -> Iterator[str]:
     server = make_server(
         HOST, 0, liveapp.create_app(impl), threaded=True, request_handler=_QuietRequestHandler
     )
-    thread = threading.Thread(target=server.serve_forever, name="live-werkzeug", daemon=True)
-    thread.start()
+    base_url = f"http://{HOST}:{server.server_port}"
     try:
-        base_url = f"http://{HOST}:{server.server_port}"
-        wait_until_answering("werkzeug", base_url, alive=_thread_alive(thread))
-        yield base_url
+        with _serving_in_thread("werkzeug", server.serve_forever, base_url, server.shutdown):
+            yield base_url
     finally:
-        server.shutdown()
         server.server_close()
-        thread.join(STOP_TIMEOUT)
 
 
 @contextmanager
@@ -219,15 +232,9 @@ def _run_waitress(impl: Any, workdir: Path) -> Iterator[str]:
             server.task_dispatcher.shutdown(timeout=STOP_TIMEOUT)
             wasyncore.close_all(socket_map)
 
-    thread = threading.Thread(target=run, name="live-waitress", daemon=True)
-    thread.start()
-    try:
-        base_url = f"http://{HOST}:{server.effective_port}"
-        wait_until_answering("waitress", base_url, alive=_thread_alive(thread))
+    base_url = f"http://{HOST}:{server.effective_port}"
+    with _serving_in_thread("waitress", run, base_url, stop.set):
         yield base_url
-    finally:
-        stop.set()
-        thread.join(STOP_TIMEOUT)
 
 
 @contextmanager
@@ -260,17 +267,15 @@ def _uvicorn_serving(name: str, asgi_app: Any) -> Iterator[str]:
         timeout_graceful_shutdown=int(STOP_TIMEOUT),
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name=f"live-{name}", daemon=True
-    )
-    thread.start()
-    try:
-        base_url = f"http://{HOST}:{sock.getsockname()[1]}"
-        wait_until_answering(name, base_url, alive=_thread_alive(thread))
-        yield base_url
-    finally:
+
+    def stop() -> None:
         server.should_exit = True
-        thread.join(STOP_TIMEOUT)
+
+    base_url = f"http://{HOST}:{sock.getsockname()[1]}"
+    try:
+        with _serving_in_thread(name, lambda: server.run(sockets=[sock]), base_url, stop):
+            yield base_url
+    finally:
         sock.close()
 
 
@@ -298,16 +303,13 @@ def _run_hypercorn(impl: Any, workdir: Path) -> Iterator[str]:
         finally:
             loop.close()
 
-    thread = threading.Thread(target=run, name="live-hypercorn", daemon=True)
-    thread.start()
+    base_url = f"http://{HOST}:{sock.getsockname()[1]}"
     try:
-        base_url = f"http://{HOST}:{sock.getsockname()[1]}"
-        wait_until_answering("hypercorn", base_url, alive=_thread_alive(thread))
-        yield base_url
+        with _serving_in_thread(
+            "hypercorn", run, base_url, lambda: loop.call_soon_threadsafe(shutdown.set)
+        ):
+            yield base_url
     finally:
-        if thread.is_alive():
-            loop.call_soon_threadsafe(shutdown.set)
-        thread.join(STOP_TIMEOUT)
         with contextlib.suppress(OSError):  # hypercorn closes the descriptor it was given
             sock.close()
 
