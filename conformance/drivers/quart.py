@@ -109,7 +109,9 @@ class QuartDriver(Driver):
         translated = translate(*args, **kwargs)
         if "files" in translated.options:
             raise TypeError("Quart's test_request_context takes no files")
-        return self._pushed(app.test_request_context(translated.target, **translated.options))
+        return self._pushed(
+            app.test_request_context(translated.context_target, **translated.options)
+        )
 
     @contextmanager
     def _pushed(self, context: Any) -> Iterator[Any]:

@@ -76,9 +76,16 @@ class TranslatedRequest:
 
     @property
     def target(self) -> str:
-        """The full path (under ``root_path``, as ASGI scopes have it) with its query string."""
+        """The full path (under ``root_path``, as ASGI scopes have it) with its query string,
+        as Quart's test client takes it."""
         full = self.options.get("root_path", "") + self.path
         return f"{full}?{self.query}" if self.query else full
+
+    @property
+    def context_target(self) -> str:
+        """The path below ``root_path`` with its query string, as Quart's
+        ``test_request_context`` takes it (it adds ``root_path`` itself)."""
+        return f"{self.path}?{self.query}" if self.query else self.path
 
     def sent(self, default_host: str = DEFAULT_HOST) -> SentRequest:
         """Describe the request these arguments send."""
