@@ -15,6 +15,7 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import io
+import mimetypes
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -192,11 +193,13 @@ def _file_storage(key: str, value: Any) -> FileStorage | None:
         return value
     if isinstance(value, tuple):
         stream, filename, *rest = value
-        content_type = rest[0] if rest else None
+        # As werkzeug's client: the type given, else the one guessed from the file name.
+        content_type = rest[0] if rest else mimetypes.guess_type(filename)[0]
         return FileStorage(stream, filename=filename, name=key, content_type=content_type)
     if isinstance(value, io.IOBase) or hasattr(value, "read"):
         filename = os.path.basename(str(getattr(value, "name", "") or "")) or None
-        return FileStorage(value, filename=filename, name=key)
+        guessed = mimetypes.guess_type(filename)[0] if filename else None
+        return FileStorage(value, filename=filename, name=key, content_type=guessed)
     return None
 
 
@@ -346,7 +349,10 @@ class SyncClient:
     ) -> None:
         """Store a cookie sent with later requests to ``domain``."""
         self._jar()
-        self._client.set_cookie(domain, key, value, path=path, domain=domain, **kw)
+        # A cookie for the default host is host-only, as the cookies responses set, so
+        # that it replaces one of theirs with the same name.
+        cookie_domain = None if domain == DEFAULT_HOST else domain
+        self._client.set_cookie(domain, key, value, path=path, domain=cookie_domain, **kw)
 
     def delete_cookie(self, key: str, *, domain: str = DEFAULT_HOST, path: str = "/") -> None:
         """Remove cookie ``key`` from the jar."""
