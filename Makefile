@@ -176,12 +176,13 @@ clean:
 
 # Quart through its driver (issue 15), a CI slice: a venv of its own (Quart is never a
 # dependency of the project) filled from the package index, the test client, JSON,
-# contexts and sessions areas and the live tests under hypercorn, with Quart's known
+# contexts and sessions areas and the live tests under hypercorn and uvicorn, with Quart's known
 # differences in conformance-expectations/quart.toml.
 QUART_VENV := build/quart-venv
 QUART_PY := $(QUART_VENV)/bin/python
 QUART_SLICE := --spec testing --spec json --spec context --spec sessions \
-	--spec deployment.live.hypercorn --exclude-spec deployment.live.hypercorn.client-gone
+	--spec deployment.live.hypercorn --exclude-spec deployment.live.hypercorn.client-gone \
+	--spec deployment.live.uvicorn-asgi --exclude-spec deployment.live.uvicorn-asgi.client-gone
 
 $(QUART_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(QUART_VENV)
