@@ -62,7 +62,7 @@ unit: $(STAMP)
 
 spec: conformance
 
-test: lint typecheck unit ecosystem-ci spec test-lowest mutation-slice registry
+test: lint typecheck unit ecosystem-ci spec test-lowest mutation-slice registry quart-slice
 
 # Flask extensions' own test suites on framework and on flask (README "The ecosystem as a
 # test"); `ecosystem` writes reports/ecosystem/, `ecosystem-ci` runs two of them into the
@@ -173,3 +173,23 @@ mutation-slice: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(LOWEST_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Quart through its driver (issue 15), a CI slice: a venv of its own (Quart is never a
+# dependency of the project) filled from the package index, the test client, JSON,
+# contexts and sessions areas and the live tests under hypercorn and uvicorn, with Quart's known
+# differences in conformance-expectations/quart.toml.
+QUART_VENV := build/quart-venv
+QUART_PY := $(QUART_VENV)/bin/python
+QUART_SLICE := --spec testing --spec json --spec context --spec sessions \
+	--spec deployment.live.hypercorn --exclude-spec deployment.live.hypercorn.client-gone \
+	--spec deployment.live.uvicorn-asgi --exclude-spec deployment.live.uvicorn-asgi.client-gone
+
+$(QUART_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(QUART_VENV)
+	$(QUART_PY) -m pip install --quiet --upgrade pip
+	$(QUART_PY) -m pip install --quiet -e '.[conformance]' pytest-xdist quart hypercorn
+	@touch $@
+
+.PHONY: quart-slice
+quart-slice: $(QUART_VENV)/.installed
+	$(QUART_PY) -m pytest conformance -q -n $(WORKERS) --impl quart $(QUART_SLICE)

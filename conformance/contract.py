@@ -49,7 +49,9 @@ class Feature:
     spec areas all of whose tests need the feature; ``fixtures`` are fixtures whose
     use marks a test as needing it; tests elsewhere say so with
     ``@pytest.mark.needs("FEATURE")``. ``probe`` checks what is not a name (an
-    entry point) and returns what is missing, or ``None``.
+    entry point) and returns what is missing, or ``None``. A test of one of
+    ``areas`` that declares a need in ``waived_by`` does not need the feature (a live
+    test run on an ASGI server, in the WSGI feature's ``deployment`` area).
     """
 
     name: str
@@ -60,6 +62,7 @@ class Feature:
     fixtures: tuple[str, ...] = ()
     entry_points: tuple[str, ...] = ()
     probe: Callable[[ModuleType], str | None] | None = None
+    waived_by: tuple[str, ...] = ()
 
 
 def _probe_python_m(module: ModuleType) -> str | None:
@@ -215,6 +218,7 @@ FEATURES: tuple[Feature, ...] = (
         optional=True,
         names=("Flask.wsgi_app",),
         areas=("deployment",),
+        waived_by=("asgi",),
     ),
 )
 """Every feature of the contract, required ones first."""
@@ -376,9 +380,8 @@ def features_needed(area: str, fixtures: Iterable[str], declared: Iterable[str])
     fixture_names = set(fixtures)
     needed = set(declared)
     for feature in FEATURES:
-        if feature.optional and (
-            area in feature.areas or fixture_names.intersection(feature.fixtures)
-        ):
+        by_area = area in feature.areas and needed.isdisjoint(feature.waived_by)
+        if feature.optional and (by_area or fixture_names.intersection(feature.fixtures)):
             needed.add(feature.name)
     return needed
 

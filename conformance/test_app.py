@@ -751,6 +751,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("app.run.defaults")
 def test_run_defaults(app: Any, served: list[dict[str, Any]]) -> None:
     """``app.run()`` serves the app on 127.0.0.1:5000, threaded, without reloader or debugger."""
@@ -767,6 +768,7 @@ def test_run_defaults(app: Any, served: list[dict[str, Any]]) -> None:
     ]
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("app.run.debug")
 def test_run_debug_argument(app: Any, served: list[dict[str, Any]]) -> None:
     """``app.run(debug=True)`` turns on debug mode, the reloader and the debugger."""
@@ -776,6 +778,7 @@ def test_run_debug_argument(app: Any, served: list[dict[str, Any]]) -> None:
     assert (call["use_reloader"], call["use_debugger"]) == (True, True)
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("app.run.flask-debug-env")
 def test_run_reads_flask_debug(
     app: Any, served: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
@@ -788,6 +791,7 @@ def test_run_reads_flask_debug(
     assert served[0]["use_debugger"] is True
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("app.run.options")
 def test_run_passes_options(app: Any, served: list[dict[str, Any]]) -> None:
     """Host, port and extra options given to ``app.run`` reach ``run_simple`` unchanged."""
@@ -801,6 +805,7 @@ def test_run_passes_options(app: Any, served: list[dict[str, Any]]) -> None:
     )
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("app.run.server-name")
 def test_run_takes_host_and_port_from_server_name(app: Any, served: list[dict[str, Any]]) -> None:
     """Without host and port, ``app.run`` takes them from ``SERVER_NAME``."""
@@ -809,6 +814,7 @@ def test_run_takes_host_and_port_from_server_name(app: Any, served: list[dict[st
     assert (served[0]["host"], served[0]["port"]) == ("example.test", 8080)
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("app.run.from-cli")
 def test_run_does_nothing_under_the_cli(
     app: Any, served: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch

@@ -322,6 +322,7 @@ def test_flask_group_help_lists_builtin_and_app_commands(app: Any, cli_module: M
         assert line in result.output
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.flask-group.pushes-app-context")
 def test_flask_group_pushes_the_app_context_for_app_commands(
     app: Any, cli_module: ModuleType, impl: ModuleType
@@ -357,6 +358,7 @@ def test_flask_group_version_option(app: Any, cli_module: ModuleType) -> None:
     assert lines[2].startswith("Werkzeug ")
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.flask-group.debug-option")
 def test_flask_group_debug_option_sets_debug(
     make_app: Callable[..., Any], cli_module: ModuleType, impl: ModuleType
@@ -379,6 +381,7 @@ def test_flask_group_debug_option_sets_debug(
         assert result.output == f"{expected}\n", args
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.flask-group.flask-debug-variable")
 def test_flask_group_reads_flask_debug(app: Any, cli_module: ModuleType, impl: ModuleType) -> None:
     """The ``FLASK_DEBUG`` environment variable turns debug mode on for the loaded app."""
@@ -391,6 +394,7 @@ def test_flask_group_reads_flask_debug(app: Any, cli_module: ModuleType, impl: M
     assert CliRunner().invoke(flask_group(cli_module, app), ["show"]).output == "True\n"
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.flask-group.run-from-cli")
 def test_flask_group_marks_the_process_as_run_from_the_cli(
     app: Any, cli_module: ModuleType
@@ -427,6 +431,7 @@ def test_script_info_loads_the_app_once(
     assert info.data == {}
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.script-info.no-app")
 def test_script_info_without_an_app_raises_no_app_exception(
     cli_module: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -444,6 +449,7 @@ def test_script_info_without_an_app_raises_no_app_exception(
 # -- env files ----------------------------------------------------------------------------
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.dotenv.precedence")
 def test_env_files_precedence(
     app: Any, cli_module: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -488,6 +494,7 @@ def test_env_files_not_loaded_when_disabled(
     assert CliRunner().invoke(group, ["-e", "custom.env", "show"]).output == "None 1\n"
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.dotenv.result-counts-values")
 def test_load_dotenv_result_is_whether_values_were_read(
     cli_module: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -503,6 +510,7 @@ def test_load_dotenv_result_is_whether_values_were_read(
     assert os.environ["SPEC_DOTENV_DEFINED"] == "1"
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.dotenv.bare-key-overrides")
 def test_load_dotenv_bare_key_overrides_an_earlier_file(
     cli_module: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -594,6 +602,7 @@ def test_routes_invalid_sort(make_app: Callable[..., Any], cli_module: ModuleTyp
     )
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.routes.subdomain-column")
 def test_routes_subdomain_column(make_app: Callable[..., Any], cli_module: ModuleType) -> None:
     """When a rule has a subdomain, a Subdomain column appears before Rule; ``--sort
@@ -652,6 +661,7 @@ def run_simple_calls(
     return calls
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.run.defaults")
 def test_run_defaults(
     app: Any, cli_module: ModuleType, run_simple_calls: list[dict[str, Any]]
@@ -667,6 +677,7 @@ def test_run_defaults(
     assert " * Debug mode: off" in result.output
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.run.options")
 def test_run_options(
     app: Any, cli_module: ModuleType, run_simple_calls: list[dict[str, Any]], tmp_path: Path
@@ -684,6 +695,7 @@ def test_run_options(
     assert list(call["extra_files"]) == extra
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.run.debug")
 def test_run_debug_enables_reloader_and_debugger(
     app: Any, cli_module: ModuleType, run_simple_calls: list[dict[str, Any]]
@@ -696,6 +708,7 @@ def test_run_debug_enables_reloader_and_debugger(
     assert " * Debug mode: on" in result.output
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.run.key-requires-cert")
 def test_run_key_without_cert(
     app: Any, cli_module: ModuleType, run_simple_calls: list[dict[str, Any]], tmp_path: Path
@@ -709,6 +722,7 @@ def test_run_key_without_cert(
     assert run_simple_calls == []
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.run.cert-requires-key")
 def test_run_cert_file_without_key(
     app: Any, cli_module: ModuleType, run_simple_calls: list[dict[str, Any]], tmp_path: Path
@@ -722,6 +736,7 @@ def test_run_cert_file_without_key(
     assert run_simple_calls == []
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.run.cert-missing-file")
 def test_run_cert_missing_file(
     app: Any, cli_module: ModuleType, run_simple_calls: list[dict[str, Any]]
@@ -737,6 +752,7 @@ def test_run_cert_missing_file(
 # -- discovery by string, in process -------------------------------------------------------
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.discovery.factory-keyword-unpacking-ignored")
 def test_find_app_by_string_ignores_keyword_unpacking(
     make_app: Callable[..., Any], cli_module: ModuleType
@@ -821,6 +837,7 @@ def write(tmp_path: Path, relative_path: str, source: str, impl: ModuleType, **f
     path.write_text(source.format(impl=impl.__name__, **fields))
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.discovery.module")
 def test_discovery_of_an_app_in_a_named_module(
     command: Callable[..., Any], impl: ModuleType, tmp_path: Path
@@ -831,6 +848,7 @@ def test_discovery_of_an_app_in_a_named_module(
     assert (result.returncode, result.stdout) == (0, "hello from named_module\n"), result.stderr
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.discovery.factory-arguments")
 def test_discovery_calls_a_factory_with_literal_arguments(
     command: Callable[..., Any], impl: ModuleType, tmp_path: Path
@@ -842,6 +860,7 @@ def test_discovery_calls_a_factory_with_literal_arguments(
     assert (result.returncode, result.stdout) == (0, "hello from custom x2\n"), result.stderr
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.discovery.factory-non-literal-arguments")
 def test_discovery_rejects_non_literal_factory_arguments(
     command: Callable[..., Any], impl: ModuleType, tmp_path: Path
@@ -856,6 +875,7 @@ def test_discovery_rejects_non_literal_factory_arguments(
     )
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.discovery.auto-detect")
 def test_discovery_prefers_wsgi_py_then_app_py(
     command: Callable[..., Any], impl: ModuleType, tmp_path: Path
@@ -868,6 +888,7 @@ def test_discovery_prefers_wsgi_py_then_app_py(
     assert (result.returncode, result.stdout) == (0, "hello from default x1\n"), result.stderr
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.discovery.file-path")
 def test_discovery_of_a_file_path_inside_packages(
     command: Callable[..., Any], impl: ModuleType, tmp_path: Path
@@ -880,6 +901,7 @@ def test_discovery_of_a_file_path_inside_packages(
     assert (result.returncode, result.stdout) == (0, "hello from pkg.web\n"), result.stderr
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.discovery.dotenv-flask-app")
 def test_discovery_from_flaskenv(
     command: Callable[..., Any], impl: ModuleType, tmp_path: Path
@@ -891,6 +913,7 @@ def test_discovery_from_flaskenv(
     assert (result.returncode, result.stdout) == (0, "hello from from_flaskenv\n"), result.stderr
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.discovery.multiple-apps")
 def test_discovery_with_two_apps_is_an_error(
     command: Callable[..., Any], impl: ModuleType, tmp_path: Path
@@ -911,6 +934,7 @@ def test_discovery_with_two_apps_is_an_error(
     ) in result.stderr
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.discovery.factory-needs-arguments")
 def test_discovery_factory_needing_arguments(
     command: Callable[..., Any], impl: ModuleType, tmp_path: Path
@@ -932,6 +956,7 @@ def test_discovery_factory_needing_arguments(
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.discovery.not-found")
 def test_discovery_of_a_missing_module(
     command: Callable[..., Any], impl: ModuleType, tmp_path: Path
@@ -942,6 +967,7 @@ def test_discovery_of_a_missing_module(
     assert result.stderr.splitlines()[-1] == "Error: Could not import 'no_such_module'."
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.discovery.no-app")
 def test_discovery_without_any_app(command: Callable[..., Any]) -> None:
     """With nothing to load, a command needing the app exits with code 2 saying how to
@@ -965,6 +991,7 @@ def test_discovery_reports_an_exception_raised_by_the_app_module(
     assert "ValueError: kaboom" in result.stderr
 
 
+@pytest.mark.needs("flask-command")
 @pytest.mark.spec("cli.discovery.help-lists-app-commands")
 def test_help_alone_lists_the_commands_of_the_flask_app(
     command: Callable[..., Any], impl: ModuleType, tmp_path: Path

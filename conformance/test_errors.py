@@ -382,19 +382,25 @@ def test_abort_with_description_keyword(impl: Any) -> None:
 
 
 @pytest.mark.spec("errors.abort.response")
-def test_abort_with_response(impl: Any, app: Any, client: Any) -> None:
+def test_abort_with_response(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """abort(response) stops the request and sends that response unchanged."""
-    app.add_url_rule("/", "index", lambda: impl.abort(impl.make_response("stopped", 202)))
+    app.add_url_rule(
+        "/", "index", lambda: impl.abort(driver.resolve(impl.make_response("stopped", 202)))
+    )
     response = client.get("/")
     assert (response.status_code, response.data) == (202, b"stopped")
 
 
 @pytest.mark.spec("errors.abort.response-bypasses-handlers")
-def test_abort_with_response_skips_http_exception_handler(impl: Any, app: Any, client: Any) -> None:
+def test_abort_with_response_skips_http_exception_handler(
+    impl: Any, app: Any, client: Any, driver: Any
+) -> None:
     """abort(response) raises a code-less HTTPException that skips HTTPException handlers."""
     calls: list[Any] = []
     app.register_error_handler(HTTPException, recording(calls, "handled"))
-    app.add_url_rule("/", "index", lambda: impl.abort(impl.make_response("stopped", 202)))
+    app.add_url_rule(
+        "/", "index", lambda: impl.abort(driver.resolve(impl.make_response("stopped", 202)))
+    )
     assert client.get("/").data == b"stopped"
     assert calls == []
     with pytest.raises(HTTPException) as info:
@@ -671,30 +677,38 @@ def test_trap_http_exceptions_becomes_500(impl: Any, app: Any, driver: Any) -> N
 
 
 @pytest.mark.spec("errors.trap-bad-request.default-400")
-def test_form_key_error_becomes_400(impl: Any, app: Any, client: Any) -> None:
+def test_form_key_error_becomes_400(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """A missing request.form key raises BadRequestKeyError, a KeyError that becomes a 400."""
     received: list[Any] = []
     app.register_error_handler(400, recording(received, ("bad", 400)))
-    app.add_url_rule("/", "index", lambda: impl.request.form["missing"], methods=["POST"])
+    app.add_url_rule(
+        "/", "index", lambda: driver.resolve(impl.request.form)["missing"], methods=["POST"]
+    )
     assert client.post("/").status_code == 400
     assert isinstance(received[0], BadRequestKeyError)
     assert isinstance(received[0], KeyError)
 
 
 @pytest.mark.spec("errors.trap-bad-request.default-page")
-def test_form_key_error_default_page_hides_key(impl: Any, app: Any, client: Any) -> None:
+def test_form_key_error_default_page_hides_key(
+    impl: Any, app: Any, client: Any, driver: Any
+) -> None:
     """Outside debug mode the 400 page for a missing form key does not reveal the key."""
-    app.add_url_rule("/", "index", lambda: impl.request.form["secret_field"], methods=["POST"])
+    app.add_url_rule(
+        "/", "index", lambda: driver.resolve(impl.request.form)["secret_field"], methods=["POST"]
+    )
     response = client.post("/")
     assert response.status_code == 400
     assert b"secret_field" not in response.data
 
 
 @pytest.mark.spec("errors.trap-bad-request.enabled")
-def test_trap_bad_request_errors_raises(impl: Any, app: Any, client: Any) -> None:
+def test_trap_bad_request_errors_raises(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """With TRAP_BAD_REQUEST_ERRORS True the BadRequestKeyError propagates in testing."""
     app.config["TRAP_BAD_REQUEST_ERRORS"] = True
-    app.add_url_rule("/", "index", lambda: impl.request.form["missing"], methods=["POST"])
+    app.add_url_rule(
+        "/", "index", lambda: driver.resolve(impl.request.form)["missing"], methods=["POST"]
+    )
     with pytest.raises(BadRequestKeyError) as info:
         client.post("/")
     assert info.value.args == ("missing",)
@@ -714,7 +728,9 @@ def test_debug_traps_bad_request_key_errors(impl: Any, app: Any, driver: Any) ->
     """In debug mode, TRAP_BAD_REQUEST_ERRORS None traps BadRequestKeyError so it propagates."""
     production(app).config["DEBUG"] = True
     assert app.config["TRAP_BAD_REQUEST_ERRORS"] is None
-    app.add_url_rule("/", "index", lambda: impl.request.form["missing"], methods=["POST"])
+    app.add_url_rule(
+        "/", "index", lambda: driver.resolve(impl.request.form)["missing"], methods=["POST"]
+    )
     with pytest.raises(BadRequestKeyError):
         driver.client(app).post("/")
 
@@ -724,7 +740,9 @@ def test_debug_bad_request_key_error_shows_key(impl: Any, app: Any, driver: Any)
     """In debug mode an untrapped BadRequestKeyError's description names the missing key."""
     production(app).config.update(DEBUG=True, TRAP_BAD_REQUEST_ERRORS=False)
     app.register_error_handler(400, lambda error: (error.description, 400))
-    app.add_url_rule("/", "index", lambda: impl.request.form["missing"], methods=["POST"])
+    app.add_url_rule(
+        "/", "index", lambda: driver.resolve(impl.request.form)["missing"], methods=["POST"]
+    )
     response = driver.client(app).post("/")
     assert response.status_code == 400
     assert "KeyError: 'missing'" in response.get_data(as_text=True)

@@ -38,9 +38,9 @@ def flashing(impl: Any, app: Any, driver: Any) -> Any:
     @app.route("/flash/<message>/<category>")
     def flash(message: str, category: str | None = None) -> str:
         if category is None:
-            impl.flash(message)
+            driver.resolve(impl.flash(message))
         else:
-            impl.flash(message, category)
+            driver.resolve(impl.flash(message, category))
         return "flashed"
 
     @app.route("/messages")
@@ -54,8 +54,8 @@ def flashing(impl: Any, app: Any, driver: Any) -> Any:
     @app.route("/setup")
     def setup() -> str:
         for message, category in [("m1", "message"), ("e1", "error"), ("i1", "info")]:
-            impl.flash(message, category)
-        impl.flash("e2", category="error")
+            driver.resolve(impl.flash(message, category))
+        driver.resolve(impl.flash("e2", category="error"))
         return "flashed"
 
     return driver.client(app)
@@ -123,14 +123,14 @@ def test_reading_removes_flashes_from_session(flashing: Any) -> None:
 
 
 @pytest.mark.spec("flashing.get.cached-per-request")
-def test_messages_cached_within_request(impl: Any, app: Any, client: Any) -> None:
+def test_messages_cached_within_request(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """Within one request the first read is cached; a later flash waits for the next request."""
 
     @app.route("/same")
     def same() -> str:
-        impl.flash("a")
+        driver.resolve(impl.flash("a"))
         first = impl.get_flashed_messages()
-        impl.flash("b")
+        driver.resolve(impl.flash("b"))
         second = impl.get_flashed_messages()
         return repr((first, second))
 
@@ -229,7 +229,7 @@ def test_messages_escaped_in_html_template(impl: Any, app: Any, client: Any, dri
 
     @app.route("/flash")
     def flash() -> str:
-        impl.flash("<script>x</script>")
+        driver.resolve(impl.flash("<script>x</script>"))
         return "ok"
 
     @app.route("/page")
@@ -241,12 +241,12 @@ def test_messages_escaped_in_html_template(impl: Any, app: Any, client: Any, dri
 
 
 @pytest.mark.spec("flashing.redirect")
-def test_flash_across_redirect(impl: Any, app: Any, client: Any) -> None:
+def test_flash_across_redirect(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """A message flashed before a redirect is shown by the page redirected to."""
 
     @app.route("/login", methods=["POST"])
     def login() -> Any:
-        impl.flash("Welcome back", "success")
+        driver.resolve(impl.flash("Welcome back", "success"))
         return impl.redirect(impl.url_for("home"))
 
     @app.route("/")
@@ -265,7 +265,7 @@ def test_markup_message_keeps_type(impl: Any, app: Any, client: Any, driver: Any
 
     @app.route("/flash")
     def flash() -> str:
-        impl.flash(Markup("<b>bold</b>"))
+        driver.resolve(impl.flash(Markup("<b>bold</b>")))
         return "ok"
 
     @app.route("/page")
@@ -287,7 +287,7 @@ def test_flash_without_secret_key(impl: Any, driver: Any) -> None:
 
     @app.route("/")
     def index() -> str:
-        impl.flash("x")
+        driver.resolve(impl.flash("x"))
         return "ok"
 
     with pytest.raises(RuntimeError):
@@ -299,7 +299,7 @@ def test_flash_outside_request(impl: Any, app: Any, driver: Any) -> None:
     """``flash`` and ``get_flashed_messages`` need a request context (RuntimeError otherwise)."""
     with driver.app_context(app):
         with pytest.raises(RuntimeError):
-            impl.flash("x")
+            driver.resolve(impl.flash("x"))
         with pytest.raises(RuntimeError):
             impl.get_flashed_messages()
 
@@ -308,5 +308,5 @@ def test_flash_outside_request(impl: Any, app: Any, driver: Any) -> None:
 def test_flash_in_test_request_context(impl: Any, app: Any, driver: Any) -> None:
     """Within one request context, flashed messages can be read back."""
     with driver.request_context(app):
-        impl.flash("one", "info")
+        driver.resolve(impl.flash("one", "info"))
         assert impl.get_flashed_messages(with_categories=True) == [("info", "one")]

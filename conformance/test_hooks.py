@@ -212,18 +212,18 @@ def test_after_request_modifies_response(app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("hooks.after-request.replace-response")
-def test_after_request_replaces_response(impl: Any, app: Any, client: Any) -> None:
+def test_after_request_replaces_response(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """The response an after_request function returns replaces the one it was given."""
     received: list[bytes] = []
 
     @app.after_request
     def outer(response: Any) -> Any:
-        received.append(response.get_data())
+        received.append(driver.resolve(response.get_data()))
         return response
 
     @app.after_request
     def inner(response: Any) -> Any:
-        return impl.make_response("replaced", 201)
+        return driver.resolve(impl.make_response("replaced", 201))
 
     add_index(app, "original")
     response = client.get("/")

@@ -62,31 +62,34 @@ def json_route(app: Any, view: Callable[[], Any], rule: str = "/") -> None:
 def test_jsonify_without_arguments_is_null(impl: Any, app: Any, driver: Any) -> None:
     """``jsonify()`` with no arguments serialises ``null``."""
     with driver.app_context(app):
-        assert impl.jsonify().get_data() == b"null\n"
+        assert driver.resolve(impl.jsonify().get_data()) == b"null\n"
 
 
 @pytest.mark.spec("json.jsonify.one-argument")
 def test_jsonify_one_argument_is_that_value(impl: Any, app: Any, driver: Any) -> None:
     """``jsonify(value)`` serialises the value itself, whatever its type."""
     with driver.app_context(app):
-        assert impl.jsonify({"a": 1}).get_data() == b'{"a":1}\n'
-        assert impl.jsonify([1, 2]).get_data() == b"[1,2]\n"
-        assert impl.jsonify("text").get_data() == b'"text"\n'
-        assert impl.jsonify(3).get_data() == b"3\n"
+        assert driver.resolve(impl.jsonify({"a": 1}).get_data()) == b'{"a":1}\n'
+        assert driver.resolve(impl.jsonify([1, 2]).get_data()) == b"[1,2]\n"
+        assert driver.resolve(impl.jsonify("text").get_data()) == b'"text"\n'
+        assert driver.resolve(impl.jsonify(3).get_data()) == b"3\n"
 
 
 @pytest.mark.spec("json.jsonify.several-arguments")
 def test_jsonify_several_arguments_is_a_list(impl: Any, app: Any, driver: Any) -> None:
     """``jsonify(a, b, ...)`` serialises the arguments as a JSON array."""
     with driver.app_context(app):
-        assert impl.jsonify(1, "two", None).get_data() == b'[1,"two",null]\n'
+        assert driver.resolve(impl.jsonify(1, "two", None).get_data()) == b'[1,"two",null]\n'
 
 
 @pytest.mark.spec("json.jsonify.keyword-arguments")
 def test_jsonify_keywords_are_an_object(impl: Any, app: Any, driver: Any) -> None:
     """``jsonify(key=value, ...)`` serialises the keyword arguments as a JSON object."""
     with driver.app_context(app):
-        assert impl.jsonify(name="x", count=2).get_data() == b'{"count":2,"name":"x"}\n'
+        assert (
+            driver.resolve(impl.jsonify(name="x", count=2).get_data())
+            == b'{"count":2,"name":"x"}\n'
+        )
 
 
 @pytest.mark.spec("json.jsonify.args-and-kwargs")
@@ -125,7 +128,7 @@ def test_jsonify_uses_app_response_class(
 def test_jsonify_body_ends_with_newline(impl: Any, app: Any, driver: Any) -> None:
     """The body of a ``jsonify`` response ends with one newline (Flask behaviour)."""
     with driver.app_context(app):
-        body = impl.jsonify({"a": [1]}).get_data(as_text=True)
+        body = driver.resolve(impl.jsonify({"a": [1]}).get_data(as_text=True))
     assert body.endswith("}\n")
     assert not body.endswith("\n\n")
 
@@ -134,7 +137,7 @@ def test_jsonify_body_ends_with_newline(impl: Any, app: Any, driver: Any) -> Non
 def test_jsonify_is_compact_outside_debug(impl: Any, app: Any, driver: Any) -> None:
     """Outside debug mode the body has no whitespace between tokens."""
     with driver.app_context(app):
-        body = impl.jsonify({"a": [1, 2], "b": {"c": None}}).get_data()
+        body = driver.resolve(impl.jsonify({"a": [1, 2], "b": {"c": None}}).get_data())
     assert body == b'{"a":[1,2],"b":{"c":null}}\n'
 
 
@@ -142,7 +145,7 @@ def test_jsonify_is_compact_outside_debug(impl: Any, app: Any, driver: Any) -> N
 def test_jsonify_sorts_keys(impl: Any, app: Any, driver: Any) -> None:
     """Object keys are sorted, at every nesting level."""
     with driver.app_context(app):
-        body = impl.jsonify({"b": {"z": 1, "y": 2}, "a": 0}).get_data()
+        body = driver.resolve(impl.jsonify({"b": {"z": 1, "y": 2}, "a": 0}).get_data())
     assert body == b'{"a":0,"b":{"y":2,"z":1}}\n'
 
 
@@ -150,7 +153,7 @@ def test_jsonify_sorts_keys(impl: Any, app: Any, driver: Any) -> None:
 def test_jsonify_escapes_non_ascii(impl: Any, app: Any, driver: Any) -> None:
     """Non-ASCII characters are written as ``\\uXXXX`` escapes."""
     with driver.app_context(app):
-        assert impl.jsonify(text="é☃").get_data() == b'{"text":"\\u00e9\\u2603"}\n'
+        assert driver.resolve(impl.jsonify(text="é☃").get_data()) == b'{"text":"\\u00e9\\u2603"}\n'
 
 
 @pytest.mark.spec("json.jsonify.debug-pretty")
@@ -158,14 +161,14 @@ def test_jsonify_pretty_prints_in_debug(impl: Any, app: Any, driver: Any) -> Non
     """In debug mode the body is indented by two spaces with ``", "``/``": "`` separators."""
     app.debug = True
     with driver.app_context(app):
-        body = impl.jsonify({"b": [1, 2], "a": {"c": 3}}).get_data()
+        body = driver.resolve(impl.jsonify({"b": [1, 2], "a": {"c": 3}}).get_data())
     assert body == b'{\n  "a": {\n    "c": 3\n  },\n  "b": [\n    1,\n    2\n  ]\n}\n'
 
 
 @pytest.mark.spec("json.jsonify.outside-app-context")
 def test_jsonify_needs_an_app_context(impl: Any) -> None:
     """``jsonify`` outside an application context raises ``RuntimeError``."""
-    with pytest.raises(RuntimeError, match="application context"):
+    with pytest.raises(RuntimeError, match=r"app(lication)? context"):
         impl.jsonify(1)
 
 
@@ -349,7 +352,7 @@ def test_provider_compact_true_wins_over_debug(impl: Any, app: Any, driver: Any)
     app.debug = True
     app.json.compact = True
     with driver.app_context(app):
-        assert impl.jsonify({"a": [1]}).get_data() == b'{"a":[1]}\n'
+        assert driver.resolve(impl.jsonify({"a": [1]}).get_data()) == b'{"a":[1]}\n'
 
 
 @pytest.mark.spec("json.provider.compact-false")
@@ -357,7 +360,9 @@ def test_provider_compact_false_pretty_prints(impl: Any, app: Any, driver: Any) 
     """``app.json.compact = False`` pretty-prints responses outside debug mode too."""
     app.json.compact = False
     with driver.app_context(app):
-        assert impl.jsonify({"a": [1]}).get_data() == b'{\n  "a": [\n    1\n  ]\n}\n'
+        assert (
+            driver.resolve(impl.jsonify({"a": [1]}).get_data()) == b'{\n  "a": [\n    1\n  ]\n}\n'
+        )
 
 
 @pytest.mark.spec("json.provider.mimetype")
@@ -376,9 +381,9 @@ def test_provider_mimetype(app: Any, client: Any) -> None:
 def test_provider_response_forms(app: Any, driver: Any) -> None:
     """``app.json.response`` accepts the same argument forms as ``jsonify``."""
     with driver.app_context(app):
-        assert app.json.response().get_data() == b"null\n"
-        assert app.json.response(1, 2).get_data() == b"[1,2]\n"
-        assert app.json.response(a=1).get_data() == b'{"a":1}\n'
+        assert driver.resolve(app.json.response().get_data()) == b"null\n"
+        assert driver.resolve(app.json.response(1, 2).get_data()) == b"[1,2]\n"
+        assert driver.resolve(app.json.response(a=1).get_data()) == b'{"a":1}\n'
         with pytest.raises(TypeError):
             app.json.response(1, a=1)
 
@@ -436,7 +441,7 @@ def test_base_provider_builds_on_dumps(impl: Any, app: Any, driver: Any) -> None
     provider = Stdlib(app)
     with driver.app_context(app):
         response = provider.response({"b": 1, "a": 2})
-    assert response.get_data() == b'{"b": 1, "a": 2}'
+    assert driver.resolve(response.get_data()) == b'{"b": 1, "a": 2}'
     assert response.mimetype == "application/json"
     out = io.StringIO()
     provider.dump([1], out)
@@ -483,7 +488,7 @@ def test_custom_provider_class_on_app_subclass(impl: Any, driver: Any) -> None:
     json_route(app, view)
     assert driver.client(app).get("/").get_data() == b'{"s":[1,2,3]}\n'
     with driver.app_context(app):
-        assert impl.jsonify({2, 1}).get_data() == b"[1,2]\n"
+        assert driver.resolve(impl.jsonify({2, 1}).get_data()) == b"[1,2]\n"
 
 
 @pytest.mark.spec("json.custom-provider.replace-instance")
@@ -499,11 +504,11 @@ def test_custom_provider_by_replacing_app_json(impl: Any, app: Any, client: Any)
 
 
 @pytest.mark.spec("json.custom-provider.request-json")
-def test_custom_provider_parses_request_json(impl: Any, app: Any, client: Any) -> None:
+def test_custom_provider_parses_request_json(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """``request.get_json()`` parses with the app's provider ``loads``."""
 
     def view() -> str:
-        return repr(impl.request.get_json())
+        return repr(driver.resolve(impl.request.get_json()))
 
     json_route(app, view)
     app.json = set_provider_class(impl)(app)
@@ -525,7 +530,7 @@ def test_default_function_on_instance(impl: Any, app: Any, driver: Any) -> None:
     """Assigning a function to ``app.json.default`` changes how unknown types serialise."""
     app.json.default = lambda o: f"<{type(o).__name__}>"
     with driver.app_context(app):
-        assert impl.jsonify(object()).get_data() == b'"<object>"\n'
+        assert driver.resolve(impl.jsonify(object()).get_data()) == b'"<object>"\n'
 
 
 # --- extra types --------------------------------------------------------------------------------
@@ -641,65 +646,69 @@ def test_json_module_jsonify_is_top_level_jsonify(impl: Any) -> None:
 # --- request JSON -------------------------------------------------------------------------------
 
 
-def echo_json_app(app: Any, impl: Any) -> None:
+def echo_json_app(app: Any, impl: Any, driver: Any) -> None:
     """Register ``/json`` echoing ``repr(request.json)`` and ``/get`` echoing
     ``repr(request.get_json(**flags))`` with boolean flags from the query string."""
 
     def json_view() -> str:
-        return repr(impl.request.json)
+        return repr(driver.resolve(impl.request.json))
 
     def get_view() -> str:
         flags = {key: value == "1" for key, value in impl.request.args.items()}
-        return repr(impl.request.get_json(**flags))
+        return repr(driver.resolve(impl.request.get_json(**flags)))
 
     app.add_url_rule("/json", "json_view", json_view, methods=["POST"])
     app.add_url_rule("/get", "get_view", get_view, methods=["POST"])
 
 
 @pytest.mark.spec("json.request.json")
-def test_request_json_parses_body(impl: Any, app: Any, client: Any) -> None:
+def test_request_json_parses_body(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """``request.json`` is the parsed body of an ``application/json`` request."""
-    echo_json_app(app, impl)
+    echo_json_app(app, impl, driver)
     response = client.post("/json", data='{"a": [1, true]}', content_type="application/json")
     assert response.get_data(as_text=True) == "{'a': [1, True]}"
 
 
 @pytest.mark.spec("json.request.test-client-json")
-def test_test_client_json_argument(impl: Any, app: Any, client: Any) -> None:
+def test_test_client_json_argument(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """The test client's ``json=`` argument sends a JSON body with the JSON content type."""
-    echo_json_app(app, impl)
+    echo_json_app(app, impl, driver)
     assert client.post("/json", json={"x": "é"}).get_data(as_text=True) == "{'x': 'é'}"
 
 
 @pytest.mark.spec("json.request.plus-json")
-def test_request_json_accepts_plus_json_types(impl: Any, app: Any, client: Any) -> None:
+def test_request_json_accepts_plus_json_types(
+    impl: Any, app: Any, client: Any, driver: Any
+) -> None:
     """A ``+json`` content type such as ``application/vnd.api+json`` counts as JSON."""
-    echo_json_app(app, impl)
+    echo_json_app(app, impl, driver)
     response = client.post("/json", data="[1]", content_type="application/vnd.api+json")
     assert response.get_data(as_text=True) == "[1]"
 
 
 @pytest.mark.spec("json.request.wrong-content-type")
-def test_request_json_wrong_content_type_is_415(impl: Any, app: Any, client: Any) -> None:
+def test_request_json_wrong_content_type_is_415(
+    impl: Any, app: Any, client: Any, driver: Any
+) -> None:
     """``request.json`` of a non-JSON request is a 415 error (Flask; the description: None)."""
-    echo_json_app(app, impl)
+    echo_json_app(app, impl, driver)
     assert client.post("/json", data='{"a": 1}', content_type="text/plain").status_code == 415
     assert client.post("/json", data='{"a": 1}').status_code == 415
 
 
 @pytest.mark.spec("json.request.malformed")
-def test_request_json_malformed_is_400(impl: Any, app: Any, client: Any) -> None:
+def test_request_json_malformed_is_400(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """A malformed or empty JSON body is a 400 error, never a 500."""
-    echo_json_app(app, impl)
+    echo_json_app(app, impl, driver)
     for body in ("{bad", "", b"\xff\xfe\x00"):
         response = client.post("/json", data=body, content_type="application/json")
         assert response.status_code == 400
 
 
 @pytest.mark.spec("json.request.silent")
-def test_get_json_silent_returns_none(impl: Any, app: Any, client: Any) -> None:
+def test_get_json_silent_returns_none(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """``get_json(silent=True)`` returns ``None`` for a malformed body or a non-JSON type."""
-    echo_json_app(app, impl)
+    echo_json_app(app, impl, driver)
     bad = client.post("/get?silent=1", data="{bad", content_type="application/json")
     assert bad.get_data(as_text=True) == "None"
     plain = client.post("/get?silent=1", data='{"a": 1}', content_type="text/plain")
@@ -707,29 +716,29 @@ def test_get_json_silent_returns_none(impl: Any, app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("json.request.force")
-def test_get_json_force_ignores_content_type(impl: Any, app: Any, client: Any) -> None:
+def test_get_json_force_ignores_content_type(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """``get_json(force=True)`` parses the body whatever the content type."""
-    echo_json_app(app, impl)
+    echo_json_app(app, impl, driver)
     response = client.post("/get?force=1", data='{"a": 1}', content_type="text/plain")
     assert response.get_data(as_text=True) == "{'a': 1}"
 
 
 @pytest.mark.spec("json.request.force-silent")
-def test_get_json_force_silent_malformed(impl: Any, app: Any, client: Any) -> None:
+def test_get_json_force_silent_malformed(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """``get_json(force=True, silent=True)`` of a malformed body returns ``None``."""
-    echo_json_app(app, impl)
+    echo_json_app(app, impl, driver)
     response = client.post("/get?force=1&silent=1", data="{bad", content_type="text/plain")
     assert response.get_data(as_text=True) == "None"
 
 
 @pytest.mark.spec("json.request.cache")
-def test_get_json_caches_the_result(impl: Any, app: Any, client: Any) -> None:
+def test_get_json_caches_the_result(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """Repeated ``get_json()`` calls return the same object; ``cache=False`` parses anew."""
 
     def view() -> str:
-        first = impl.request.get_json()
-        second = impl.request.get_json()
-        fresh = impl.request.get_json(cache=False)
+        first = driver.resolve(impl.request.get_json())
+        second = driver.resolve(impl.request.get_json())
+        fresh = driver.resolve(impl.request.get_json(cache=False))
         return repr((first is second, fresh is first, fresh == first))
 
     json_route(app, view)
@@ -753,7 +762,7 @@ def test_request_is_json(impl: Any, app: Any, client: Any) -> None:
 def test_request_json_in_test_request_context(impl: Any, app: Any, driver: Any) -> None:
     """``test_request_context(json=...)`` makes ``request.json`` that value."""
     with driver.request_context(app, method="POST", json={"k": [1, 2]}):
-        assert impl.request.json == {"k": [1, 2]}
+        assert driver.resolve(impl.request.json) == {"k": [1, 2]}
         assert impl.request.mimetype == "application/json"
 
 

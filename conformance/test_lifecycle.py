@@ -449,6 +449,7 @@ def test_after_this_request(life: Lifecycle) -> None:
     ]
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("lifecycle.order.stream-with-context")
 def test_streaming_response(life: Lifecycle) -> None:
     """A stream_with_context generator runs after teardown, inside re-pushed contexts.
@@ -611,7 +612,7 @@ def test_request_finished_and_save_session_get_final_response(
 
     @app.after_request
     def replace(response: Any) -> Any:
-        replacement = impl.make_response("replaced", 201)
+        replacement = driver.resolve(impl.make_response("replaced", 201))
         seen["after_request"] = replacement
         return replacement
 

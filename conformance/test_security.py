@@ -34,12 +34,14 @@ def form_client(impl: Any, app: Any, driver: Any) -> Any:
 
     @app.route("/form", methods=["POST"])
     def form() -> str:
-        files = {name: storage.filename for name, storage in impl.request.files.items()}
-        return repr((dict(impl.request.form), files))
+        files = {
+            name: storage.filename for name, storage in driver.resolve(impl.request.files).items()
+        }
+        return repr((dict(driver.resolve(impl.request.form)), files))
 
     @app.route("/data", methods=["POST"])
     def data() -> str:
-        return str(len(impl.request.get_data()))
+        return str(len(driver.resolve(impl.request.get_data())))
 
     return driver.client(app)
 
@@ -84,17 +86,17 @@ def test_max_content_length_multipart(app: Any, form_client: Any) -> None:
 
 
 @pytest.mark.spec("security.max-content-length.per-request")
-def test_max_content_length_set_per_request(impl: Any, app: Any, client: Any) -> None:
+def test_max_content_length_set_per_request(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """Setting ``request.max_content_length`` in a view limits that request only."""
 
     @app.route("/limited", methods=["POST"])
     def limited() -> str:
         impl.request.max_content_length = 5
-        return str(len(impl.request.get_data()))
+        return str(len(driver.resolve(impl.request.get_data())))
 
     @app.route("/free", methods=["POST"])
     def free() -> str:
-        return str(len(impl.request.get_data()))
+        return str(len(driver.resolve(impl.request.get_data())))
 
     assert client.post("/limited", data=b"x" * 50).status_code == 413
     assert client.post("/limited", data=b"xy").data == b"2"
@@ -246,12 +248,12 @@ def test_session_cookie_attributes_from_config(impl: Any, app: Any, driver: Any)
 
 
 @pytest.mark.spec("security.set-cookie.flags")
-def test_set_cookie_security_flags(impl: Any, app: Any, client: Any) -> None:
+def test_set_cookie_security_flags(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """``set_cookie(secure=, httponly=, samesite=)`` writes those attributes."""
 
     @app.route("/")
     def index() -> Any:
-        response = impl.make_response("ok")
+        response = driver.resolve(impl.make_response("ok"))
         response.set_cookie("token", "1", secure=True, httponly=True, samesite="Strict")
         return response
 
@@ -260,12 +262,12 @@ def test_set_cookie_security_flags(impl: Any, app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("security.set-cookie.partitioned")
-def test_set_cookie_partitioned(impl: Any, app: Any, client: Any) -> None:
+def test_set_cookie_partitioned(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """``set_cookie(partitioned=True)`` writes the ``Partitioned`` attribute."""
 
     @app.route("/")
     def index() -> Any:
-        response = impl.make_response("ok")
+        response = driver.resolve(impl.make_response("ok"))
         response.set_cookie("embed", "2", secure=True, samesite="None", partitioned=True)
         return response
 
@@ -274,12 +276,12 @@ def test_set_cookie_partitioned(impl: Any, app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("security.set-cookie.scope")
-def test_set_cookie_max_age_domain_path(impl: Any, app: Any, client: Any) -> None:
+def test_set_cookie_max_age_domain_path(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """``max_age``, ``domain`` and ``path`` narrow the cookie's lifetime and scope."""
 
     @app.route("/")
     def index() -> Any:
-        response = impl.make_response("ok")
+        response = driver.resolve(impl.make_response("ok"))
         response.set_cookie("pref", "3", max_age=60, domain="example.com", path="/app")
         return response
 
@@ -393,17 +395,19 @@ def test_invalid_utf8_in_path(impl: Any, app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("security.malformed.json")
-def test_invalid_json_gets_400(impl: Any, app: Any, client: Any) -> None:
+def test_invalid_json_gets_400(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """Invalid JSON read through ``request.json`` gets 400 Bad Request."""
-    app.add_url_rule("/", "json", lambda: repr(impl.request.json), methods=["POST"])
+    app.add_url_rule("/", "json", lambda: repr(driver.resolve(impl.request.json)), methods=["POST"])
     response = client.post("/", data=b"{not json", content_type="application/json")
     assert response.status_code == 400
 
 
 @pytest.mark.spec("security.malformed.json-content-type")
-def test_json_with_wrong_content_type_gets_415(impl: Any, app: Any, client: Any) -> None:
+def test_json_with_wrong_content_type_gets_415(
+    impl: Any, app: Any, client: Any, driver: Any
+) -> None:
     """``request.json`` on a body that is not declared JSON gets 415 Unsupported Media Type."""
-    app.add_url_rule("/", "json", lambda: repr(impl.request.json), methods=["POST"])
+    app.add_url_rule("/", "json", lambda: repr(driver.resolve(impl.request.json)), methods=["POST"])
     assert client.post("/", data=b"{}", content_type="text/plain").status_code == 415
 
 

@@ -42,6 +42,7 @@ def record_teardown(app: Any, log: list[str]) -> None:
 # --- generator views -----------------------------------------------------------------
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.generator.chunks")
 def test_generator_body_arrives_in_chunks(app: Any, client: Any) -> None:
     """Each item a generator view yields arrives as a separate chunk of the body."""
@@ -58,6 +59,7 @@ def test_generator_body_arrives_in_chunks(app: Any, client: Any) -> None:
     assert chunks_of(client, "/") == [b"first ", b"second ", b"third"]
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.generator.no-content-length")
 def test_streamed_response_has_no_content_length(app: Any, client: Any) -> None:
     """A streamed response is ``is_streamed`` and carries no ``Content-Length``."""
@@ -78,6 +80,7 @@ def test_streamed_response_has_no_content_length(app: Any, client: Any) -> None:
     assert seen[0].is_streamed is True
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.generator.after-teardown")
 def test_plain_generator_finishes_after_teardown(app: Any, client: Any) -> None:
     """Without ``stream_with_context`` the generator finishes after the request teardown."""
@@ -98,6 +101,7 @@ def test_plain_generator_finishes_after_teardown(app: Any, client: Any) -> None:
     assert log == ["view returned", "teardown", "generator end"]
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.generator.request-unavailable")
 def test_request_unavailable_in_plain_generator(impl: Any, app: Any, client: Any) -> None:
     """Without ``stream_with_context``, ``request`` raises RuntimeError inside the generator."""
@@ -133,6 +137,7 @@ def test_response_wrapping_generator(impl: Any, app: Any, client: Any) -> None:
     assert response.data == b"012"
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.generator.error-propagates")
 def test_error_inside_generator_propagates(app: Any, client: Any) -> None:
     """An exception raised mid-stream reaches the reader; error handlers are not called."""
@@ -161,6 +166,7 @@ def test_error_inside_generator_propagates(app: Any, client: Any) -> None:
 # --- stream_with_context ---------------------------------------------------------------
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.with-context.wrapper")
 def test_stream_with_context_wrapper(impl: Any, app: Any, client: Any) -> None:
     """``stream_with_context(generator)`` keeps ``request`` usable while streaming."""
@@ -176,6 +182,7 @@ def test_stream_with_context_wrapper(impl: Any, app: Any, client: Any) -> None:
     assert chunks_of(client, "/?name=ada") == [b"hello ", b"ada"]
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.with-context.decorator")
 def test_stream_with_context_decorator(impl: Any, app: Any, client: Any) -> None:
     """``@stream_with_context`` on a generator function keeps ``request`` usable."""
@@ -192,6 +199,7 @@ def test_stream_with_context_decorator(impl: Any, app: Any, client: Any) -> None
     assert client.get("/path/x").data == b"/path/x|x"
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.with-context.decorator-arguments")
 def test_stream_with_context_decorator_passes_arguments(impl: Any, app: Any, client: Any) -> None:
     """A ``@stream_with_context`` generator function gets its positional and keyword arguments."""
@@ -207,6 +215,7 @@ def test_stream_with_context_decorator_passes_arguments(impl: Any, app: Any, cli
     assert client.get("/").data == b"abc"
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.with-context.iterator")
 def test_stream_with_context_plain_iterator(impl: Any, app: Any, client: Any) -> None:
     """``stream_with_context`` also accepts a plain iterator, not only a generator."""
@@ -218,6 +227,7 @@ def test_stream_with_context_plain_iterator(impl: Any, app: Any, client: Any) ->
     assert client.get("/").data == b"ab"
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.with-context.same-request")
 def test_stream_with_context_same_request_object(impl: Any, app: Any, client: Any) -> None:
     """The generator sees the very request object the view saw (the context is re-pushed)."""
@@ -238,6 +248,7 @@ def test_stream_with_context_same_request_object(impl: Any, app: Any, client: An
     assert seen[0] is seen[1]
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.with-context.g-and-session")
 def test_stream_with_context_g_and_session(impl: Any, app: Any, client: Any) -> None:
     """Values put in ``g`` and ``session`` by the view are visible in the generator."""
@@ -257,6 +268,7 @@ def test_stream_with_context_g_and_session(impl: Any, app: Any, client: Any) -> 
     assert client.get("/").data == b"from g,from session"
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.with-context.teardown-after-generator")
 def test_stream_with_context_teardown_runs_after_generator(
     impl: Any, app: Any, client: Any
@@ -283,6 +295,7 @@ def test_stream_with_context_teardown_runs_after_generator(
     assert log == ["view returned", "teardown", "generator start", "generator end", "teardown"]
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.with-context.outside-request")
 def test_stream_with_context_outside_request(impl: Any, app: Any, driver: Any) -> None:
     """``stream_with_context`` without a request context raises a RuntimeError naming it."""
@@ -292,6 +305,7 @@ def test_stream_with_context_outside_request(impl: Any, app: Any, driver: Any) -
         impl.stream_with_context(iter(["a"]))
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.with-context.outside-request-decorated")
 def test_decorated_generator_called_outside_request(impl: Any) -> None:
     """Decorating is allowed anywhere; calling the decorated function outside a request raises."""
@@ -307,6 +321,7 @@ def test_decorated_generator_called_outside_request(impl: Any) -> None:
 # --- closing ---------------------------------------------------------------------------
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.close.generator")
 def test_close_closes_generator(app: Any, client: Any) -> None:
     """Closing a partly read streamed response closes the generator (its ``finally`` runs)."""
@@ -340,6 +355,7 @@ def two_chunks(log: list[str]) -> Iterator[str]:
         log.append("generator closed")
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.close.with-context")
 def test_close_with_context_pops_context(impl: Any, app: Any, client: Any) -> None:
     """Closing a partly read ``stream_with_context`` response closes the generator.
@@ -360,6 +376,7 @@ def test_close_with_context_pops_context(impl: Any, app: Any, client: Any) -> No
     assert log == ["teardown", "generator closed", "teardown"]
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.close.with-context-referenced")
 def test_close_with_context_closes_a_referenced_generator(impl: Any, app: Any, client: Any) -> None:
     """Closing a ``stream_with_context`` response closes its generator, even a referenced one."""
@@ -381,6 +398,7 @@ def test_close_with_context_closes_a_referenced_generator(impl: Any, app: Any, c
 # --- headers ---------------------------------------------------------------------------
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.headers.tuple")
 def test_headers_set_before_streaming(app: Any, client: Any) -> None:
     """Status and headers returned with a generator are sent before the body streams."""
@@ -424,6 +442,7 @@ def test_after_request_sets_header_on_stream(app: Any, client: Any) -> None:
 # --- streamed templates ------------------------------------------------------------------
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.template.string")
 def test_stream_template_string(impl: Any, app: Any, client: Any) -> None:
     """``stream_template_string`` renders incrementally: several chunks, same text."""
@@ -439,6 +458,7 @@ def test_stream_template_string(impl: Any, app: Any, client: Any) -> None:
     assert len(chunks) > 1
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.template.returns-iterator")
 def test_stream_template_string_returns_iterator(impl: Any, app: Any, driver: Any) -> None:
     """``stream_template_string`` returns an iterator of strings, not a Response (Flask)."""
@@ -448,6 +468,7 @@ def test_stream_template_string_returns_iterator(impl: Any, app: Any, driver: An
         assert "".join(stream) == "2"
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.template.request-and-context")
 def test_stream_template_has_request_and_context(impl: Any, app: Any, client: Any) -> None:
     """A streamed template sees ``request``, ``g`` and context-processor values while streaming."""
@@ -464,6 +485,7 @@ def test_stream_template_has_request_and_context(impl: Any, app: Any, client: An
     assert client.get("/page").data == b"/page ada yes"
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.template.file")
 def test_stream_template_file(impl: Any, make_app: Any, tmp_path: Path, driver: Any) -> None:
     """``stream_template(name, **context)`` streams a template from the templates folder."""
@@ -482,6 +504,7 @@ def test_stream_template_file(impl: Any, make_app: Any, tmp_path: Path, driver: 
     assert len(chunks) > 1
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.template.signals")
 def test_stream_template_sends_render_signals(impl: Any, app: Any, client: Any) -> None:
     """Streaming a template sends ``before_render_template`` and ``template_rendered``."""

@@ -175,6 +175,7 @@ def test_no_template_folder(
 LOOP_SOURCE = "start{% for item in items %}[{{ item }}]{% endfor %}end"
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("templates.stream.chunks")
 def test_stream_template_yields_chunks(
     impl: Any, templated_app: Any, app_root: Path, driver: Any
@@ -191,6 +192,7 @@ def test_stream_template_yields_chunks(
     assert "".join(chunks) == full == "start[1][2][3]end"
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("templates.stream.string")
 def test_stream_template_string_yields_chunks(impl: Any, app: Any, driver: Any) -> None:
     """stream_template_string streams template source given as a string in several chunks."""
@@ -200,6 +202,7 @@ def test_stream_template_string_yields_chunks(impl: Any, app: Any, driver: Any) 
     assert "".join(chunks) == "start[a][b]end"
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("templates.stream.request-context")
 def test_stream_template_keeps_request_context(impl: Any, app: Any, driver: Any) -> None:
     """A streamed template can use the request while the response body is generated."""
@@ -220,6 +223,7 @@ def test_stream_template_keeps_request_context(impl: Any, app: Any, driver: Any)
     assert response.get_data(as_text=True) == "&lt;v&gt;;&lt;v&gt;;"
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("templates.stream.lazy")
 def test_stream_template_renders_lazily(impl: Any, app: Any, driver: Any) -> None:
     """stream_template does no rendering until its iterator is consumed."""
@@ -315,8 +319,8 @@ def test_context_get_flashed_messages(impl: Any, app: Any, driver: Any) -> None:
 
     @app.route("/flash")
     def flash() -> str:
-        impl.flash("saved")
-        impl.flash("careful", "warning")
+        driver.resolve(impl.flash("saved"))
+        driver.resolve(impl.flash("careful", "warning"))
         return "ok"
 
     @app.route("/show")
@@ -1210,6 +1214,7 @@ def test_before_render_template_can_modify_context(impl: Any, app: Any, driver: 
         assert driver.render_string("{{ who }}", who="caller") == "receiver"
 
 
+@pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("templates.signals.stream")
 def test_template_signals_when_streaming(
     impl: Any, app: Any, recorded: list[tuple[str, Any, Any, dict[str, Any]]], driver: Any

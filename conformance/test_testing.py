@@ -10,7 +10,7 @@ import pytest
 
 
 @pytest.fixture
-def echo_app(impl: Any, app: Any) -> Any:
+def echo_app(impl: Any, app: Any, driver: Any) -> Any:
     """An app whose ``/echo`` view reports what it received, plus redirect and cookie views."""
     request = impl.request
 
@@ -19,9 +19,9 @@ def echo_app(impl: Any, app: Any) -> Any:
         return {
             "method": request.method,
             "args": request.args.to_dict(flat=False),
-            "form": request.form.to_dict(),
-            "files": {name: f.filename for name, f in request.files.items()},
-            "data": request.get_data(as_text=True),
+            "form": driver.resolve(request.form).to_dict(),
+            "files": {name: f.filename for name, f in driver.resolve(request.files).items()},
+            "data": driver.resolve(request.get_data(as_text=True)),
             "content_type": request.content_type,
             "header": request.headers.get("X-Spec"),
             "remote_addr": request.remote_addr,
@@ -47,14 +47,14 @@ def echo_app(impl: Any, app: Any) -> Any:
 
     @app.route("/set-cookie")
     def set_cookie() -> Any:
-        response = impl.make_response("cookie set")
+        response = driver.resolve(impl.make_response("cookie set"))
         response.set_cookie("flavour", "oat")
         return response
 
     @app.route("/session", methods=["GET", "POST"])
     def session_view() -> dict[str, Any]:
         if request.method == "POST":
-            impl.session.update(request.form.to_dict())
+            impl.session.update(driver.resolve(request.form).to_dict())
         return dict(impl.session)
 
     @app.route("/context")
@@ -290,6 +290,7 @@ def test_test_response_text(app: Any, client: Any) -> None:
 # --- preserved context -------------------------------------------------------------------
 
 
+@pytest.mark.needs("werkzeug-test-client")
 @pytest.mark.spec("testing.with-client.request")
 def test_with_client_keeps_request(impl: Any, echo_app: Any, driver: Any) -> None:
     """Inside ``with client:`` the last request's ``request`` stays usable after the call."""
@@ -302,6 +303,7 @@ def test_with_client_keeps_request(impl: Any, echo_app: Any, driver: Any) -> Non
         assert impl.request.path == "/echo"
 
 
+@pytest.mark.needs("werkzeug-test-client")
 @pytest.mark.spec("testing.with-client.g")
 def test_with_client_keeps_g(impl: Any, echo_app: Any, driver: Any) -> None:
     """Inside ``with client:`` values stored on ``g`` by the view remain readable."""
@@ -311,6 +313,7 @@ def test_with_client_keeps_g(impl: Any, echo_app: Any, driver: Any) -> None:
         assert impl.g.marker == "from view"
 
 
+@pytest.mark.needs("werkzeug-test-client")
 @pytest.mark.spec("testing.with-client.session")
 def test_with_client_keeps_session(impl: Any, echo_app: Any, driver: Any) -> None:
     """Inside ``with client:`` the request's ``session`` stays readable after the call."""
@@ -320,6 +323,7 @@ def test_with_client_keeps_session(impl: Any, echo_app: Any, driver: Any) -> Non
         assert impl.session["user"] == "amy"
 
 
+@pytest.mark.needs("werkzeug-test-client")
 @pytest.mark.spec("testing.with-client.popped-at-exit")
 def test_with_client_pops_at_exit(impl: Any, echo_app: Any, driver: Any) -> None:
     """Leaving ``with client:`` pops the preserved request and app contexts."""
@@ -338,6 +342,7 @@ def test_without_with_block_context_is_not_kept(impl: Any, echo_app: Any, driver
     assert not impl.has_request_context()
 
 
+@pytest.mark.needs("werkzeug-test-client")
 @pytest.mark.spec("testing.with-client.returns-client")
 def test_with_client_returns_client(app: Any, client: Any) -> None:
     """``with client as c`` binds the client itself."""
@@ -345,6 +350,7 @@ def test_with_client_returns_client(app: Any, client: Any) -> None:
         assert entered is client
 
 
+@pytest.mark.needs("werkzeug-test-client")
 @pytest.mark.spec("testing.with-client.no-nesting")
 def test_with_client_cannot_nest(client: Any) -> None:
     """Entering ``with client:`` twice raises ``RuntimeError``."""
@@ -399,9 +405,9 @@ def test_session_transaction_without_secret_key(impl: Any, driver: Any) -> None:
 
 
 @pytest.mark.spec("testing.session-transaction.no-cookies")
-def test_session_transaction_without_cookies(app: Any) -> None:
+def test_session_transaction_without_cookies(app: Any, driver: Any) -> None:
     """A client with ``use_cookies=False`` refuses ``session_transaction()`` with ``TypeError``."""
-    client = app.test_client(use_cookies=False)
+    client = driver.client(app, use_cookies=False)
     with pytest.raises(TypeError, match="Cookies are disabled"), client.session_transaction():
         pass
 
@@ -489,9 +495,9 @@ def test_cookies_set_during_redirect_are_kept(impl: Any, app: Any, client: Any) 
 
 
 @pytest.mark.spec("testing.cookies.disabled")
-def test_use_cookies_false(echo_app: Any) -> None:
+def test_use_cookies_false(echo_app: Any, driver: Any) -> None:
     """With ``use_cookies=False`` cookies are not stored and ``get_cookie`` raises TypeError."""
-    client = echo_app.test_client(use_cookies=False)
+    client = driver.client(echo_app, use_cookies=False)
     client.get("/set-cookie")
     assert client.get("/echo").json["cookies"] == {}
     with pytest.raises(TypeError, match="Cookies are disabled"):
@@ -501,6 +507,7 @@ def test_use_cookies_false(echo_app: Any) -> None:
 # --- client class ------------------------------------------------------------------------
 
 
+@pytest.mark.needs("werkzeug-test-client")
 @pytest.mark.spec("testing.client-class.custom")
 def test_custom_test_client_class(impl: Any, app: Any, driver: Any) -> None:
     """A ``test_client_class`` subclass is used and receives extra ``test_client`` kwargs."""

@@ -220,7 +220,7 @@ def test_url_for_prefixes_base_url_path(url_app: Any, impl: Any, driver: Any) ->
 @pytest.mark.spec("urls.outside.no-app-context")
 def test_url_for_without_any_context(url_app: Any, impl: Any) -> None:
     """``url_for`` with no application context raises ``RuntimeError``."""
-    with pytest.raises(RuntimeError, match="application context"):
+    with pytest.raises(RuntimeError, match=r"app(lication)? context"):
         impl.url_for("index")
 
 

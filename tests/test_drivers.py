@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import contextvars
+import io
 import json
 import types
 from pathlib import Path
@@ -26,7 +27,8 @@ from conformance.drivers import (
     driver_class,
 )
 from conformance.drivers.names import RenamedModule, product_module
-from conformance.drivers.quart import _request_options, step
+from conformance.drivers.quart import step
+from conformance.drivers.quart_client import translate
 
 pytest_plugins = ["pytester"]
 
@@ -94,7 +96,7 @@ def test_lacking_capability_makes_a_test_not_applicable(suite: pytest.Pytester) 
     result.stdout.fnmatch_lines(["*driver limited*", "*1 passed, 1 not applicable*"])
     document = json.loads((suite.path / "run.json").read_text())
     assert document["selection"]["driver"] == "limited"
-    assert document["selection"]["lacking_capabilities"] == ["sync-streaming"]
+    assert document["selection"]["lacking_capabilities"] == ["sync-streaming", "asgi"]
     outcomes = {test["key"]: test for test in document["tests"]}
     plain = outcomes["streaming.generator.plain"]
     assert plain["outcome"] == "not-applicable"
@@ -156,8 +158,9 @@ def test_driver_is_found_from_the_module_name() -> None:
 def test_builtin_drivers_declare_known_capabilities() -> None:
     for driver in BUILTIN_DRIVERS.values():
         assert set(driver.capabilities) <= set(CAPABILITIES_BY_NAME)
-    assert WsgiDriver.capabilities == frozenset(CAPABILITIES_BY_NAME)
+    assert WsgiDriver.capabilities == frozenset(CAPABILITIES_BY_NAME) - {"asgi"}
     assert "werkzeug-test-client" not in QuartDriver.capabilities
+    assert "asgi" in QuartDriver.capabilities
     assert QuartDriver.absent_features == {"wsgi"}
 
 
@@ -231,16 +234,15 @@ def test_step_runs_a_coroutine_in_the_calling_context() -> None:
 
 
 def test_flask_request_arguments_translate_to_quarts() -> None:
-    path, options = _request_options(
+    translated = translate(
         "http://example.test/a/b?x=1",
         method="POST",
         data={"name": "value"},
         headers={"X-One": "1"},
         content_type="application/x-www-form-urlencoded",
     )
-    assert path == "/a/b"
-    assert options == {
-        "query_string": b"x=1",
+    assert (translated.path, translated.query, translated.target) == ("/a/b", "x=1", "/a/b?x=1")
+    assert translated.options == {
         "headers": {
             "X-One": "1",
             "Host": "example.test",
@@ -250,8 +252,29 @@ def test_flask_request_arguments_translate_to_quarts() -> None:
         "form": {"name": "value"},
         "method": "POST",
     }
-    with pytest.raises(TypeError, match="cannot translate environ_base"):
-        _request_options("/", environ_base={})
+    assert translated.sent().url == "http://example.test/a/b?x=1"
+    with pytest.raises(TypeError, match=r"cannot map environ_base keys wsgi\.input"):
+        translate("/", environ_base={"wsgi.input": None})
+    with pytest.raises(TypeError, match="cannot translate environ_overrides"):
+        translate("/", environ_overrides={})
+
+
+def test_flask_file_tuples_and_remote_addr_translate_to_quarts() -> None:
+    translated = translate(
+        "/up",
+        base_url="https://example.test/mount",
+        data={"name": "v", "file": (io.BytesIO(b"x"), "a.txt", "text/plain")},
+        query_string={"q": ["1", "2"]},
+        environ_base={"REMOTE_ADDR": "203.0.113.9"},
+    )
+    assert translated.target == "/mount/up?q=1&q=2"
+    assert translated.options["form"] == {"name": "v"}
+    (storage,) = translated.options["files"].getlist("file")
+    assert (storage.filename, storage.content_type) == ("a.txt", "text/plain")
+    assert translated.options["scope_base"] == {"client": ("203.0.113.9", 0)}
+    assert translated.sent().url == "https://example.test/mount/up?q=1&q=2"
+    with pytest.raises(ValueError, match="Query string is defined in the path"):
+        translate("/?a=1", query_string={"b": "2"})
 
 
 DIRECT_CALLS = {

@@ -80,7 +80,12 @@ def test_gunicorn_start_failure_is_reported(tmp_path: Path) -> None:
     assert "no_such_implementation_module" in str(info.value)
 
 
-@pytest.mark.parametrize("name", servers.SERVER_NAMES)
+WSGI_SERVER_NAMES = [name for name in servers.SERVER_NAMES if name not in servers.ASGI_SERVERS]
+"""The servers of a WSGI product such as the framework. The ASGI servers (hypercorn,
+uvicorn-asgi) serve an ASGI product: make quart-slice starts them with Quart."""
+
+
+@pytest.mark.parametrize("name", WSGI_SERVER_NAMES)
 def test_server_answers_then_is_stopped(name: str, tmp_path: Path) -> None:
     """Inside ``serve`` the server answers on 127.0.0.1; after it, the port is closed."""
     with serve(name, framework, tmp_path) as live:

@@ -52,12 +52,13 @@ class Driver(abc.ABC):
         self.impl = impl
 
     @abc.abstractmethod
-    def client(self, app: Any) -> Any:
+    def client(self, app: Any, use_cookies: bool = True) -> Any:
         """Return a synchronous test client for ``app``.
 
         Its methods (``get``, ``post``, ``open``, ...) take Flask's test-client
         arguments and return a response with ``status_code``, ``headers``,
-        ``data``, ``text``, ``get_json()`` and ``get_data()``.
+        ``data``, ``text``, ``get_json()`` and ``get_data()``. With
+        ``use_cookies=False`` it keeps no cookie jar.
         """
 
     @abc.abstractmethod

@@ -48,6 +48,10 @@ CAPABILITIES: tuple[Capability, ...] = (
         "threads-copy-context",
         "Contexts can be copied into plain threads (copy_current_request_context).",
     ),
+    Capability(
+        "asgi",
+        "The app is an ASGI application, served as it is by ASGI servers (hypercorn, uvicorn).",
+    ),
 )
 """Every capability a driver may declare."""
 

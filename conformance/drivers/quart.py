@@ -14,14 +14,17 @@ coroutines in the calling thread; they complete without waiting on I/O.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextvars
 import inspect
+import sys
 import threading
 from collections.abc import Coroutine, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 from conformance.drivers.base import Driver
+from conformance.drivers.quart_client import SyncClient, translate
 
 ANSWER_TIMEOUT = 60.0
 """Longest wait, in seconds, for one coroutine on the driver's loop."""
@@ -31,7 +34,7 @@ class QuartDriver(Driver):
     """Runs Quart's test client, contexts and rendering from synchronous tests."""
 
     name: ClassVar[str] = "quart"
-    capabilities: ClassVar[frozenset[str]] = frozenset({"sync-views"})
+    capabilities: ClassVar[frozenset[str]] = frozenset({"sync-views", "asgi"})
     absent_features: ClassVar[frozenset[str]] = frozenset({"wsgi"})
     products: ClassVar[tuple[str, ...]] = ("quart",)
     renamed: ClassVar[Mapping[str, str]] = {
@@ -54,20 +57,44 @@ class QuartDriver(Driver):
         self.loop.close()
 
     def run(self, awaitable: Any) -> Any:
-        """Run ``awaitable`` on the driver's loop and return its result."""
+        """Run ``awaitable`` on the loop in a copy of the caller's context; return its result.
+
+        The copy carries the caller's context variables (Quart's request and app
+        contexts, when a plain view running in a worker thread resolves a value).
+        """
+        return self.submit(awaitable).result(ANSWER_TIMEOUT)
+
+    def submit(
+        self, awaitable: Any, context: contextvars.Context | None = None
+    ) -> concurrent.futures.Future[Any]:
+        """Start ``awaitable`` on the driver's loop; return a future of its result.
+
+        It runs in ``context`` itself if given (Python 3.11+), else in a copy of
+        the caller's context.
+        """
         if threading.current_thread() is self._thread:
             raise RuntimeError("driver.resolve() called on the event loop: await the value instead")
-        return asyncio.run_coroutine_threadsafe(_as_coroutine(awaitable), self.loop).result(
-            ANSWER_TIMEOUT
-        )
+        caller = contextvars.copy_context()
+        answer: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+        def start() -> None:
+            coroutine = _as_coroutine(awaitable)
+            if context is None:
+                task = caller.run(self.loop.create_task, coroutine)
+            else:
+                task = self.loop.create_task(coroutine, context=context)
+            task.add_done_callback(lambda done: _settle(answer, done))
+
+        self.loop.call_soon_threadsafe(start)
+        return answer
 
     def resolve(self, value: Any) -> Any:
         """Await ``value`` on the driver's loop if it is awaitable; return it otherwise."""
         return self.run(value) if inspect.isawaitable(value) else value
 
-    def client(self, app: Any) -> SyncClient:
+    def client(self, app: Any, use_cookies: bool = True) -> SyncClient:
         """Return a synchronous facade over ``app.test_client()``."""
-        return SyncClient(self, app.test_client())
+        return SyncClient(self, app.test_client(use_cookies=use_cookies))
 
     def cli_runner(self, app: Any) -> Any:
         """Return Quart's CLI runner (click's, over the app's command group)."""
@@ -75,21 +102,57 @@ class QuartDriver(Driver):
 
     def app_context(self, app: Any) -> AbstractContextManager[Any]:
         """Push an application context in the calling thread."""
-        return _pushed(app.app_context())
+        return self._pushed(app.app_context())
 
     def request_context(self, app: Any, *args: Any, **kwargs: Any) -> AbstractContextManager[Any]:
         """Push a request context built from Flask-style test-client arguments."""
-        path, options = _request_options(*args, **kwargs)
-        return _pushed(app.test_request_context(path, **options))
+        translated = translate(*args, **kwargs)
+        if "files" in translated.options:
+            raise TypeError("Quart's test_request_context takes no files")
+        return self._pushed(
+            app.test_request_context(translated.context_target, **translated.options)
+        )
+
+    @contextmanager
+    def _pushed(self, context: Any) -> Iterator[Any]:
+        """Push ``context`` so that the calling thread sees it; pop it at the end.
+
+        Quart's push and pop are coroutines that may wait (sync signal receivers and
+        teardown functions run in worker threads), so they run on the loop, both in
+        one ``contextvars.Context`` (their tokens must match); the variables the push
+        set are then copied into the calling thread, and restored after the pop.
+        Before Python 3.11 (no ``create_task(context=...)``) they are stepped in the
+        calling thread instead, which fails if they wait.
+        """
+        if sys.version_info < (3, 11):
+            step(context.push())
+            try:
+                yield context
+            finally:
+                step(context.pop(None))
+            return
+        shared = contextvars.copy_context()
+        self.submit(context.push(), shared).result(ANSWER_TIMEOUT)
+        tokens = [
+            (variable, variable.set(value))
+            for variable, value in shared.items()
+            if variable.get(_UNSET) is not value
+        ]
+        error: BaseException | None = None
+        try:
+            yield context
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            try:
+                self.submit(context.pop(error), shared).result(ANSWER_TIMEOUT)
+            finally:
+                for variable, token in reversed(tokens):
+                    variable.reset(token)
 
 
-@contextmanager
-def _pushed(context: Any) -> Iterator[Any]:
-    step(context.push())
-    try:
-        yield context
-    finally:
-        step(context.pop(None))
+_UNSET = object()
 
 
 def step(coroutine: Coroutine[Any, Any, Any]) -> Any:
@@ -105,133 +168,14 @@ def step(coroutine: Coroutine[Any, Any, Any]) -> Any:
     raise RuntimeError(f"a context push or pop waited on {waited!r}; the driver cannot step it")
 
 
+def _settle(answer: concurrent.futures.Future[Any], task: asyncio.Task[Any]) -> None:
+    if task.cancelled():
+        answer.cancel()
+    elif task.exception() is not None:
+        answer.set_exception(task.exception())
+    else:
+        answer.set_result(task.result())
+
+
 async def _as_coroutine(awaitable: Any) -> Any:
     return await awaitable
-
-
-def _request_options(*args: Any, **kwargs: Any) -> tuple[str, dict[str, Any]]:
-    """Translate Flask test-client arguments to Quart's ``(path, options)``."""
-    path = str(args[0]) if args else str(kwargs.pop("path", "/"))
-    base_url = kwargs.pop("base_url", None)
-    parts = urlsplit(path)
-    options: dict[str, Any] = {}
-    if parts.query:
-        options["query_string"] = parts.query.encode()
-    if "query_string" in kwargs:
-        options["query_string"] = kwargs.pop("query_string")
-    headers = dict(kwargs.pop("headers", None) or {})
-    if base_url:
-        base = urlsplit(str(base_url))
-        headers.setdefault("Host", base.netloc)
-        options["scheme"] = base.scheme or "http"
-        options["root_path"] = base.path.rstrip("/")
-    if parts.netloc:
-        headers.setdefault("Host", parts.netloc)
-        options["scheme"] = parts.scheme or "http"
-    content_type = kwargs.pop("content_type", None)
-    if content_type:
-        headers["Content-Type"] = content_type
-    if headers:
-        options["headers"] = headers
-    data = kwargs.pop("data", None)
-    if isinstance(data, dict):
-        options["form"] = data
-    elif data is not None:
-        options["data"] = data.encode() if isinstance(data, str) else data
-    for name in ("method", "json", "auth", "subdomain"):
-        if name in kwargs:
-            options[name] = kwargs.pop(name)
-    if kwargs:
-        raise TypeError(f"the Quart driver cannot translate {', '.join(sorted(kwargs))}")
-    return parts.path or "/", options
-
-
-class SyncResponse:
-    """A Quart test response with Flask's synchronous reading methods."""
-
-    def __init__(self, driver: QuartDriver, response: Any) -> None:
-        self._driver = driver
-        self._response = response
-        self._body: bytes = driver.run(response.get_data())
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._response, name)
-
-    @property
-    def data(self) -> bytes:
-        """The whole body as bytes."""
-        return self._body
-
-    @property
-    def text(self) -> str:
-        """The body decoded as text."""
-        return self._body.decode(self._response.charset or "utf-8")
-
-    def get_data(self, as_text: bool = False) -> bytes | str:
-        """The body, as bytes or text."""
-        return self.text if as_text else self._body
-
-    def get_json(self, force: bool = False, silent: bool = False) -> Any:
-        """The body parsed as JSON."""
-        return self._driver.run(self._response.get_json(force=force, silent=silent))
-
-    @property
-    def json(self) -> Any:
-        """The body parsed as JSON, or None if it is not JSON."""
-        return self.get_json(silent=True)
-
-    def close(self) -> None:
-        """Nothing to release: the body was read when the response arrived."""
-
-
-class SyncClient:
-    """A synchronous facade over Quart's test client, taking Flask's arguments."""
-
-    def __init__(self, driver: QuartDriver, client: Any) -> None:
-        self._driver = driver
-        self._client = client
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._client, name)
-
-    def open(self, *args: Any, **kwargs: Any) -> SyncResponse:
-        """Send a request; arguments as Flask's test client takes them."""
-        follow_redirects = kwargs.pop("follow_redirects", False)
-        path, options = _request_options(*args, **kwargs)
-        options.setdefault("method", "GET")
-        response = self._driver.run(
-            self._client.open(path, follow_redirects=follow_redirects, **options)
-        )
-        return SyncResponse(self._driver, response)
-
-    def _method(self, method: str, *args: Any, **kwargs: Any) -> SyncResponse:
-        kwargs["method"] = method
-        return self.open(*args, **kwargs)
-
-    def get(self, *args: Any, **kwargs: Any) -> SyncResponse:
-        """Send a GET request."""
-        return self._method("GET", *args, **kwargs)
-
-    def post(self, *args: Any, **kwargs: Any) -> SyncResponse:
-        """Send a POST request."""
-        return self._method("POST", *args, **kwargs)
-
-    def put(self, *args: Any, **kwargs: Any) -> SyncResponse:
-        """Send a PUT request."""
-        return self._method("PUT", *args, **kwargs)
-
-    def patch(self, *args: Any, **kwargs: Any) -> SyncResponse:
-        """Send a PATCH request."""
-        return self._method("PATCH", *args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> SyncResponse:
-        """Send a DELETE request."""
-        return self._method("DELETE", *args, **kwargs)
-
-    def head(self, *args: Any, **kwargs: Any) -> SyncResponse:
-        """Send a HEAD request."""
-        return self._method("HEAD", *args, **kwargs)
-
-    def options(self, *args: Any, **kwargs: Any) -> SyncResponse:
-        """Send an OPTIONS request."""
-        return self._method("OPTIONS", *args, **kwargs)

@@ -17,12 +17,12 @@ class WsgiDriver(Driver):
 
     name: ClassVar[str] = "wsgi"
     capabilities: ClassVar[frozenset[str]] = frozenset(
-        capability.name for capability in CAPABILITIES
+        capability.name for capability in CAPABILITIES if capability.name != "asgi"
     )
 
-    def client(self, app: Any) -> Any:
-        """Return ``app.test_client()``."""
-        return app.test_client()
+    def client(self, app: Any, use_cookies: bool = True) -> Any:
+        """Return ``app.test_client()`` (with ``use_cookies=False`` when asked)."""
+        return app.test_client() if use_cookies else app.test_client(use_cookies=False)
 
     def cli_runner(self, app: Any) -> Any:
         """Return ``app.test_cli_runner()``."""

@@ -8,10 +8,11 @@ import it cheaply from a small module written next to it:
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import IO, Any
 
 MAX_CONTENT_LENGTH = 1024
@@ -85,8 +86,12 @@ class Lifecycle:
         }
 
 
-def create_app(impl: Any) -> Any:
+def create_app(impl: Any, asynchronous: bool = False) -> Any:
     """Return an app built with ``impl.Flask`` that has the routes the live tests use.
+
+    With ``asynchronous`` (an ASGI product such as Quart, where reading the body is
+    awaited and a streamed body is an async generator) the views that read the body or
+    stream are coroutines; they answer the same.
 
     ``/`` says hello; ``/json`` answers JSON; ``/only-get`` allows GET only;
     ``/stream`` streams two chunks ``STREAM_PAUSE`` seconds apart; ``/form`` (POST)
@@ -137,6 +142,27 @@ def create_app(impl: Any) -> Any:
     def only_get() -> str:
         return "got"
 
+    @app.route("/session/<value>")
+    def store(value: str) -> str:
+        session["value"] = value
+        return "stored"
+
+    @app.route("/session")
+    def load() -> str:
+        return str(session.get("value", "<missing>"))
+
+    @app.route("/lifecycle", endpoint="lifecycle")
+    def lifecycle_counts() -> dict[str, int]:
+        return lifecycle.report()
+
+    (_add_async_body_views if asynchronous else _add_body_views)(app, impl, lifecycle)
+    return app
+
+
+def _add_body_views(app: Any, impl: Any, lifecycle: Lifecycle) -> None:
+    """The views that read the body or stream, for a WSGI product (plain functions)."""
+    request, g = impl.request, impl.g
+
     @app.route("/stream")
     def stream() -> Iterator[bytes]:
         def generate() -> Iterator[bytes]:
@@ -153,15 +179,6 @@ def create_app(impl: Any) -> Any:
     @app.route("/upload", methods=["POST"])
     def upload() -> str:
         return str(len(request.get_data()))
-
-    @app.route("/session/<value>")
-    def store(value: str) -> str:
-        session["value"] = value
-        return "stored"
-
-    @app.route("/session")
-    def load() -> str:
-        return str(session.get("value", "<missing>"))
 
     @app.route("/long-stream")
     def long_stream() -> Any:
@@ -182,8 +199,43 @@ def create_app(impl: Any) -> Any:
         g.saved = lifecycle.open(os.devnull, "wb")
         return str(g.saved.write(request.get_data()))
 
-    @app.route("/lifecycle", endpoint="lifecycle")
-    def lifecycle_counts() -> dict[str, int]:
-        return lifecycle.report()
 
-    return app
+def _add_async_body_views(app: Any, impl: Any, lifecycle: Lifecycle) -> None:
+    """The same views for an ASGI product: the body is awaited, streams are async."""
+    request, g = impl.request, impl.g
+
+    @app.route("/stream")
+    async def stream() -> AsyncIterator[bytes]:
+        async def generate() -> AsyncIterator[bytes]:
+            yield FIRST_CHUNK
+            await asyncio.sleep(STREAM_PAUSE)
+            yield SECOND_CHUNK
+
+        return generate()
+
+    @app.route("/form", methods=["POST"])
+    async def form() -> dict[str, Any]:
+        return {"form": (await request.form).to_dict(flat=False)}
+
+    @app.route("/upload", methods=["POST"])
+    async def upload() -> str:
+        return str(len(await request.get_data()))
+
+    @app.route("/long-stream")
+    async def long_stream() -> Any:
+        file = lifecycle.open(STREAMED_FILE, "rb")
+
+        async def generate() -> AsyncIterator[bytes]:
+            try:
+                for _ in range(LONG_STREAM_CHUNKS):
+                    yield file.read(LONG_STREAM_CHUNK)
+                    await asyncio.sleep(LONG_STREAM_PAUSE)
+            finally:
+                file.close()
+
+        return app.response_class(impl.stream_with_context(generate)())
+
+    @app.route("/save", methods=["POST"])
+    async def save() -> str:
+        g.saved = lifecycle.open(os.devnull, "wb")
+        return str(g.saved.write(await request.get_data()))

@@ -7,13 +7,17 @@ from typing import TypeVar
 
 import pytest
 
-from conformance.live.servers import SERVER_NAMES
+from conformance.live.servers import SERVER_NAMES, SERVER_NEEDS
 
 Test = TypeVar("Test", bound=Callable[..., None])
 
 
 def on_every_server(rule: str, cannot: Mapping[str, str] | None = None) -> Callable[[Test], Test]:
     """Run the decorated test once per live server, as ``deployment.live.<server>.<rule>``.
+
+    Each run needs what its server needs of the product (:data:`SERVER_NEEDS`): on a
+    product without it (a WSGI server for Quart, an ASGI-only one for Flask) the run
+    is not applicable.
 
     ``cannot`` maps a server that cannot meet the rule to the precise cause; its run is
     then a strict expected failure with that reason: it must fail an assertion (not
@@ -26,7 +30,7 @@ def on_every_server(rule: str, cannot: Mapping[str, str] | None = None) -> Calla
     params = []
     for name in SERVER_NAMES:
         spec_id = f"deployment.live.{name}.{rule}"
-        marks = [pytest.mark.spec(spec_id)]
+        marks = [pytest.mark.spec(spec_id), pytest.mark.needs(SERVER_NEEDS[name])]
         if name in cannot:
             reason = f"{spec_id}: {cannot[name]}"
             marks.append(pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason))

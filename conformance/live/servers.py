@@ -11,12 +11,22 @@ inside the block:
 * ``gunicorn``: a ``python -m gunicorn`` subprocess (one ``gthread`` worker, so that
   connections are kept alive) serving a small module written to a work folder; it binds
   port 0 and the real port is read from its log;
-* ``uvicorn``: ``uvicorn.Server`` in a thread serving ``asgiref``'s ``WsgiToAsgi(app)``.
+* ``uvicorn``: ``uvicorn.Server`` in a thread serving ``asgiref``'s ``WsgiToAsgi(app)``;
+
+and for an ASGI product (Quart), whose app is served as it is:
+
+* ``hypercorn``: ``hypercorn.asyncio.serve`` on an event loop in a thread;
+* ``uvicorn-asgi``: ``uvicorn.Server`` in a thread.
+
+:data:`SERVER_NEEDS` says what each server needs of the product: the contract's
+``wsgi`` feature or the driver's ``asgi`` capability.
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
+import contextlib
 import os
 import re
 import signal
@@ -40,6 +50,8 @@ import httpx
 import uvicorn
 import waitress  # type: ignore[import-untyped]
 from asgiref.wsgi import WsgiToAsgi
+from hypercorn.asyncio import serve as hypercorn_serve
+from hypercorn.config import Config as HypercornConfig
 from waitress import wasyncore
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -53,7 +65,18 @@ START_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
 """Seconds a server may take to stop before it is killed (or abandoned, for threads)."""
 POLL_INTERVAL = 0.05
-SERVER_NAMES = ("werkzeug", "waitress", "gunicorn", "uvicorn")
+SERVER_NEEDS = {
+    "werkzeug": "wsgi",
+    "waitress": "wsgi",
+    "gunicorn": "wsgi",
+    "uvicorn": "wsgi",
+    "hypercorn": "asgi",
+    "uvicorn-asgi": "asgi",
+}
+"""What each server needs of the product: the ``wsgi`` feature (a WSGI app; uvicorn
+serves it through asgiref) or the ``asgi`` capability (an ASGI app served natively)."""
+SERVER_NAMES = tuple(SERVER_NEEDS)
+ASGI_SERVERS = frozenset(name for name, needed in SERVER_NEEDS.items() if needed == "asgi")
 CLOSES_EVERY_CONNECTION = frozenset({"werkzeug"})
 """Servers that answer every request with ``Connection: close`` by design (Werkzeug's
 development server does not drain request bodies, so it never keeps a connection)."""
@@ -98,6 +121,8 @@ def serve(name: str, impl: Any, workdir: Path) -> Iterator[LiveServer]:
         "waitress": _run_waitress,
         "gunicorn": _run_gunicorn,
         "uvicorn": _run_uvicorn,
+        "hypercorn": _run_hypercorn,
+        "uvicorn-asgi": _run_uvicorn_asgi,
     }
     if name not in starters:
         raise ValueError(f"unknown live server {name!r}; known: {', '.join(SERVER_NAMES)}")
@@ -148,6 +173,23 @@ def _thread_alive(thread: threading.Thread) -> Callable[[], str | None]:
     return lambda: None if thread.is_alive() else f"its thread {thread.name} ended"
 
 
+@contextmanager
+def _serving_in_thread(
+    name: str, run: Callable[[], object], base_url: str, stop: Callable[[], object]
+) -> Iterator[str]:
+    """Run ``run`` (a server's loop) in a daemon thread, wait until ``base_url`` answers
+    and yield it; then call ``stop`` and give the thread :data:`STOP_TIMEOUT` seconds."""
+    thread = threading.Thread(target=run, name=f"live-{name}", daemon=True)
+    thread.start()
+    try:
+        wait_until_answering(name, base_url, alive=_thread_alive(thread))
+        yield base_url
+    finally:
+        if thread.is_alive():
+            stop()
+        thread.join(STOP_TIMEOUT)
+
+
 class _QuietRequestHandler(WSGIRequestHandler):
     """Werkzeug's request handler without the per-request access log line."""
 
@@ -161,16 +203,12 @@ def _run_werkzeug(impl: Any, workdir: Path) -> Iterator[str]:
     server = make_server(
         HOST, 0, liveapp.create_app(impl), threaded=True, request_handler=_QuietRequestHandler
     )
-    thread = threading.Thread(target=server.serve_forever, name="live-werkzeug", daemon=True)
-    thread.start()
+    base_url = f"http://{HOST}:{server.server_port}"
     try:
-        base_url = f"http://{HOST}:{server.server_port}"
-        wait_until_answering("werkzeug", base_url, alive=_thread_alive(thread))
-        yield base_url
+        with _serving_in_thread("werkzeug", server.serve_forever, base_url, server.shutdown):
+            yield base_url
     finally:
-        server.shutdown()
         server.server_close()
-        thread.join(STOP_TIMEOUT)
 
 
 @contextmanager
@@ -194,15 +232,9 @@ def _run_waitress(impl: Any, workdir: Path) -> Iterator[str]:
             server.task_dispatcher.shutdown(timeout=STOP_TIMEOUT)
             wasyncore.close_all(socket_map)
 
-    thread = threading.Thread(target=run, name="live-waitress", daemon=True)
-    thread.start()
-    try:
-        base_url = f"http://{HOST}:{server.effective_port}"
-        wait_until_answering("waitress", base_url, alive=_thread_alive(thread))
+    base_url = f"http://{HOST}:{server.effective_port}"
+    with _serving_in_thread("waitress", run, base_url, stop.set):
         yield base_url
-    finally:
-        stop.set()
-        thread.join(STOP_TIMEOUT)
 
 
 @contextmanager
@@ -211,9 +243,23 @@ def _run_uvicorn(impl: Any, workdir: Path) -> Iterator[str]:
 
     The ASGI app is wrapped by :func:`in_fresh_context`.
     """
+    asgi_app = in_fresh_context(WsgiToAsgi(liveapp.create_app(impl)))
+    with _uvicorn_serving("uvicorn", asgi_app) as base_url:
+        yield base_url
+
+
+@contextmanager
+def _run_uvicorn_asgi(impl: Any, workdir: Path) -> Iterator[str]:
+    """Serve an ASGI product's app with ``uvicorn.Server`` in a thread; yield its URL."""
+    with _uvicorn_serving("uvicorn-asgi", liveapp.create_app(impl, asynchronous=True)) as url:
+        yield url
+
+
+@contextmanager
+def _uvicorn_serving(name: str, asgi_app: Any) -> Iterator[str]:
     sock = free_port_socket()
     config = uvicorn.Config(
-        in_fresh_context(WsgiToAsgi(liveapp.create_app(impl))),
+        asgi_app,
         lifespan="off",
         log_config=None,  # leave the test process's logging configuration alone
         log_level="warning",
@@ -221,18 +267,51 @@ def _run_uvicorn(impl: Any, workdir: Path) -> Iterator[str]:
         timeout_graceful_shutdown=int(STOP_TIMEOUT),
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="live-uvicorn", daemon=True
-    )
-    thread.start()
-    try:
-        base_url = f"http://{HOST}:{sock.getsockname()[1]}"
-        wait_until_answering("uvicorn", base_url, alive=_thread_alive(thread))
-        yield base_url
-    finally:
+
+    def stop() -> None:
         server.should_exit = True
-        thread.join(STOP_TIMEOUT)
+
+    base_url = f"http://{HOST}:{sock.getsockname()[1]}"
+    try:
+        with _serving_in_thread(name, lambda: server.run(sockets=[sock]), base_url, stop):
+            yield base_url
+    finally:
         sock.close()
+
+
+@contextmanager
+def _run_hypercorn(impl: Any, workdir: Path) -> Iterator[str]:
+    """Serve an ASGI product's app with hypercorn on an event loop in a thread; yield its URL.
+
+    hypercorn is given a socket already bound to an ephemeral port (``fd://``), and
+    stops gracefully when its shutdown trigger is set.
+    """
+    sock = free_port_socket()
+    config = HypercornConfig()
+    config.bind = [f"fd://{sock.fileno()}"]
+    config.accesslog = None
+    config.errorlog = None
+    config.graceful_timeout = STOP_TIMEOUT
+    loop = asyncio.new_event_loop()
+    shutdown = asyncio.Event()
+    app = liveapp.create_app(impl, asynchronous=True)
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(hypercorn_serve(app, config, shutdown_trigger=shutdown.wait))
+        finally:
+            loop.close()
+
+    base_url = f"http://{HOST}:{sock.getsockname()[1]}"
+    try:
+        with _serving_in_thread(
+            "hypercorn", run, base_url, lambda: loop.call_soon_threadsafe(shutdown.set)
+        ):
+            yield base_url
+    finally:
+        with contextlib.suppress(OSError):  # hypercorn closes the descriptor it was given
+            sock.close()
 
 
 GUNICORN_APP_MODULE = """\
