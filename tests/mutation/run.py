@@ -13,6 +13,14 @@ then runs only those tests, fastest first and stopping at the first failure,
 against each mutant in forked workers with a CPU-time limit. Results are kept
 there, so a second run only retests functions that changed.
 
+Modules are measured one at a time, each in a workspace of its own
+(``build/mutation/<module>``), and each module's outcome is kept in
+``reports/mutation-runs/<module>.json``: the commit and the module's source hash
+it was measured on, every mutant's exit code, the diffs of its survivors and any
+later retests. The report combines these files: a module measured on an older
+source, or never measured, says so in the table, so a partial run still gives an
+honest report (``--report-only`` rewrites it from the files alone).
+
 ``--check`` is the CI slice: a seeded sample of the ``[ci]`` modules' mutants
 runs in a workspace of its own (only their spec areas), and the slice fails when
 a sampled mutant survives that the committed slice baseline
@@ -25,6 +33,7 @@ under other conditions (other tests in the same process) against the slice.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import random
@@ -43,6 +52,7 @@ MODULES_FILE = HERE / "modules.toml"
 EQUIVALENTS_FILE = HERE / "equivalents.toml"
 DEFAULT_WORKSPACE = ROOT / "build" / "mutation"
 DEFAULT_REPORT = ROOT / "reports" / "mutation.md"
+RUNS_DIR = ROOT / "reports" / "mutation-runs"
 
 KILLED = {1, 3, 36, 24, -24, 152, 255, -9, -11}
 """mutmut exit codes counted as killed: a failing test, a pytest error, a timeout
@@ -161,6 +171,8 @@ def prepare_workspace(workspace: Path, modules: list[str], areas: list[str]) -> 
     pyproject = (ROOT / "pyproject.toml").read_text()
     pyproject = pyproject.split("\n[tool.mutmut]")[0]
     (workspace / "pyproject.toml").write_text(pyproject + mutmut_config(modules, areas))
+    if len(modules) == 1:
+        (workspace / STATE_FILE).write_text(json.dumps(source_state(modules[0])))
 
 
 def generate_mutants(workspace: Path) -> None:
@@ -227,6 +239,115 @@ def mutant_diffs(workspace: Path, names: list[str]) -> dict[str, str]:
     return diffs
 
 
+# --- one module's recorded run ---------------------------------------------------------
+
+
+def git(*args: str) -> str:
+    """Return the output of a git command in the project."""
+    completed = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    return completed.stdout.strip()
+
+
+def source_state(module: str) -> dict[str, str]:
+    """Return what a run of ``module`` measures: the commit (marked when framework/ or
+    conformance/ had uncommitted changes) and the module's source hash."""
+    commit = git("rev-parse", "--short=12", "HEAD")
+    if git("status", "--porcelain", "--", "framework", "conformance"):
+        commit += " + uncommitted changes"
+    return {"commit": commit, "source": git("hash-object", module), "measured": utc_now()}
+
+
+def utc_now() -> str:
+    """The current UTC time, to the minute."""
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+
+STATE_FILE = "measured-on.json"
+"""Written into a workspace when it is prepared: the commit its copies come from."""
+
+
+@dataclass
+class ModuleRun:
+    """One module's measured outcome, kept in ``reports/mutation-runs/<module>.json``."""
+
+    module: str
+    commit: str
+    source: str
+    measured: str
+    description: str
+    exit_codes: dict[str, int | None]
+    diffs: dict[str, str] = field(default_factory=dict)
+    retests: list[dict[str, str]] = field(default_factory=list)
+
+    @staticmethod
+    def path(module: str, runs: Path = RUNS_DIR) -> Path:
+        """Where the run of ``module`` is kept."""
+        return runs / f"{module_name(module)}.json"
+
+    @classmethod
+    def load(cls, module: str, runs: Path = RUNS_DIR) -> ModuleRun | None:
+        """Read the recorded run of ``module`` (None when it was never measured)."""
+        path = cls.path(module, runs)
+        if not path.exists():
+            return None
+        return cls(**json.loads(path.read_text()))
+
+    def save(self, runs: Path = RUNS_DIR) -> Path:
+        """Write this run, keys sorted so re-records diff cleanly."""
+        path = self.path(self.module, runs)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "module": self.module,
+            "commit": self.commit,
+            "source": self.source,
+            "measured": self.measured,
+            "description": self.description,
+            "retests": self.retests,
+            "exit_codes": dict(sorted(self.exit_codes.items(), key=lambda i: natural_key(i[0]))),
+            "diffs": dict(sorted(self.diffs.items(), key=lambda i: natural_key(i[0]))),
+        }
+        path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        return path
+
+
+def record_run(
+    workspace: Path, module: str, description: str, retested: list[str] | None = None
+) -> ModuleRun:
+    """Record what mutmut found in ``workspace`` for ``module`` as its run.
+
+    With ``retested``, only those mutants' results replace the recorded ones (a retest
+    after new spec tests); the module's source must be the one recorded.
+    """
+    state = json.loads((workspace / STATE_FILE).read_text())
+    codes = results(workspace, [module])[module]
+    previous = ModuleRun.load(module)
+    if retested is not None and previous is not None:
+        if previous.source != state["source"]:
+            raise SystemExit(
+                f"{module} changed since it was measured on {previous.commit}: "
+                "measure the whole module again instead of retesting"
+            )
+        previous.exit_codes.update({name: codes[name] for name in retested if name in codes})
+        previous.retests.append(
+            {"commit": state["commit"], "measured": state["measured"], "mutants": description}
+        )
+        run = previous
+    else:
+        run = ModuleRun(
+            module,
+            state["commit"],
+            state["source"],
+            state["measured"],
+            description,
+            codes,
+        )
+    survivors = [n for n, c in run.exit_codes.items() if c is not None and c not in KILLED]
+    fresh = mutant_diffs(workspace, [n for n in survivors if n not in run.diffs or retested])
+    run.diffs = {name: fresh.get(name) or run.diffs[name] for name in survivors}
+    run.save()
+    return run
+
+
 # --- the report ------------------------------------------------------------------------
 
 
@@ -236,6 +357,7 @@ class ModuleScore:
 
     module: str
     killed: int = 0
+    timeouts: int = 0
     survived: list[str] = field(default_factory=list)
     untested: list[str] = field(default_factory=list)
     equivalent: list[str] = field(default_factory=list)
@@ -247,10 +369,14 @@ class ModuleScore:
         return self.killed + len(self.survived) + len(self.untested) + len(self.equivalent)
 
     @property
+    def relevant(self) -> int:
+        """Mutants that ran, less the reviewed equivalents."""
+        return self.total - len(self.equivalent)
+
+    @property
     def score(self) -> float:
-        """Killed / non-equivalent mutants."""
-        relevant = self.total - len(self.equivalent)
-        return self.killed / relevant if relevant else 1.0
+        """Killed (a failing spec test, a timeout or a crash) / non-equivalent mutants."""
+        return self.killed / self.relevant if self.relevant else 1.0
 
 
 def score(
@@ -265,6 +391,7 @@ def score(
                 entry.not_run += 1
             elif code in KILLED:
                 entry.killed += 1
+                entry.timeouts += code not in (1, 3)
             elif name in equivalents:
                 entry.equivalent.append(name)
             elif code == NO_TESTS:
@@ -281,47 +408,105 @@ def natural_key(name: str) -> tuple[str, int]:
     return base, int(number) if number.isdigit() else 0
 
 
+def measured_on(run: ModuleRun | None, current_source: str) -> str:
+    """The table's account of when a module was measured."""
+    if run is None:
+        return "not measured"
+    text = f"`{run.commit}` ({run.measured})"
+    if run.retests:
+        text += f", {len(run.retests)} retest(s), last on `{run.retests[-1]['commit']}`"
+    if run.source != current_source:
+        text += "; **module changed since**"
+    return text
+
+
+HEADER = """\
+# Mutation testing: the framework under the specification alone
+
+Written by `make mutation` (`tests/mutation/run.py`, mutmut). Each mutant of a
+listed framework module runs against `pytest conformance --impl framework`
+(only the spec tests that call the mutated function, derandomized Hypothesis
+`ci` profile). Score = killed / (all - reviewed equivalents); a mutant with no
+spec test reaching it counts as a survivor; a mutant that hangs (CPU-time limit)
+or crashes the worker counts as killed and is also shown in its own column.
+
+Modules are measured one at a time; each module's run is kept in
+`reports/mutation-runs/<module>.json` with the commit it was measured on and
+later retests (the survivors' mutants rerun after new spec tests). A module whose
+source changed after its run, or that was never measured, is marked so below:
+its row (or its absence) is not a statement about the current code.
+
+Limits of the method: mutmut 3 mutates function bodies only, and a mutant is
+active only while its function is called from a test. Code that runs at import
+(decorators applied in class bodies, `__set_name__`) therefore shows as
+survivors no test can kill, and tests that run the app in another process
+(live servers, `flask` CLI subprocesses) cannot see mutants at all.
+"""
+
+
 def render_report(
     scores: list[ModuleScore],
     equivalents: dict[str, str],
-    diffs: dict[str, str],
-    description: str,
+    runs: dict[str, ModuleRun | None],
+    current_sources: dict[str, str],
 ) -> str:
     """Return reports/mutation.md."""
-    total_killed = sum(entry.killed for entry in scores)
-    total_relevant = sum(entry.total - len(entry.equivalent) for entry in scores)
-    overall = total_killed / total_relevant if total_relevant else 1.0
-    lines = [
-        "# Mutation testing: the framework under the specification alone",
-        "",
-        "Written by `make mutation` (`tests/mutation/run.py`, mutmut). Each mutant of a",
-        "listed framework module runs against `pytest conformance --impl framework`",
-        "(only the spec tests that call the mutated function, derandomized Hypothesis",
-        "`ci` profile). Score = killed / (all - reviewed equivalents); a mutant with no",
-        "spec test reaching it counts as a survivor.",
-        "",
-        "Limits of the method: mutmut 3 mutates function bodies only, and a mutant is",
-        "active only while its function is called from a test. Code that runs at import",
-        "(decorators applied in class bodies, `__set_name__`) therefore shows as",
-        "survivors no test can kill, and tests that run the app in another process",
-        "(live servers, `flask` CLI subprocesses) cannot see mutants at all.",
-        "",
-        f"Run: {description}",
-        "",
-        "| module | mutants | killed | survived | no spec test | equivalent | not run | score |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    measured = [e for e in scores if runs.get(e.module) is not None]
+    current = [e for e in measured if runs[e.module].source == current_sources[e.module]]  # type: ignore[union-attr]
+    lines = [HEADER]
+    lines += [
+        "| module | measured on | mutants | killed | of which timeout/crash | survived "
+        "| no spec test | equivalent | not run | score |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for entry in scores:
+        run = runs.get(entry.module)
+        when = measured_on(run, current_sources[entry.module])
+        if run is None:
+            lines.append(f"| `{entry.module}` | {when} | | | | | | | | |")
+            continue
         lines.append(
-            f"| `{entry.module}` | {entry.total} | {entry.killed} | {len(entry.survived)} "
-            f"| {len(entry.untested)} | {len(entry.equivalent)} | {entry.not_run} "
-            f"| {f'{entry.score:.1%}' if entry.total > len(entry.equivalent) else 'not run'} |"
+            f"| `{entry.module}` | {when} | {entry.total} | {entry.killed} | {entry.timeouts} "
+            f"| {len(entry.survived)} | {len(entry.untested)} | {len(entry.equivalent)} "
+            f"| {entry.not_run} | {entry.score:.1%} |"
         )
     lines += [
-        f"| **all** | {sum(e.total for e in scores)} | {total_killed} "
-        f"| {sum(len(e.survived) for e in scores)} | {sum(len(e.untested) for e in scores)} "
-        f"| {sum(len(e.equivalent) for e in scores)} | {sum(e.not_run for e in scores)} "
-        f"| {overall:.1%} |",
+        total_row("measured modules", measured),
+        total_row("measured on current source", current),
+    ]
+    unmeasured = [e.module for e in scores if runs.get(e.module) is None]
+    stale = [e.module for e in measured if e not in current]
+    lines.append("")
+    if unmeasured or stale:
+        lines += [
+            "Not covered by the totals as a statement about the current framework: "
+            + "; ".join(
+                part
+                for part in (
+                    f"never measured: {', '.join(f'`{m}`' for m in unmeasured)}"
+                    if unmeasured
+                    else "",
+                    f"changed since measured: {', '.join(f'`{m}`' for m in stale)}"
+                    if stale
+                    else "",
+                )
+                if part
+            )
+            + ".",
+            "",
+        ]
+    lines += ["## Runs", ""]
+    for entry in measured:
+        run = runs[entry.module]
+        assert run is not None
+        lines.append(f"- `{entry.module}`: {run.description}")
+        for retest in run.retests:
+            lines.append(
+                f"  - retest on `{retest['commit']}` ({retest['measured']}): {retest['mutants']}"
+            )
+    known = {name for run in runs.values() if run for name in run.exit_codes}
+    orphans = sorted(name for name in equivalents if name not in known)
+    lines += [
         "",
         "## Survivors",
         "",
@@ -331,20 +516,57 @@ def render_report(
         "",
     ]
     for entry in scores:
+        run = runs.get(entry.module)
         survivors = [(name, "survived") for name in entry.survived]
         survivors += [(name, "no spec test calls it") for name in entry.untested]
-        if not survivors and not entry.equivalent:
+        if run is None or (not survivors and not entry.equivalent):
             continue
         lines += [f"### `{entry.module}`", ""]
         for name, status in survivors:
             lines += [f"#### `{name}`", "", f"Status: {status}.", ""]
-            lines += ["```diff", diffs.get(name, "(diff unavailable)"), "```", ""]
+            lines += ["```diff", run.diffs.get(name, "(diff unavailable)"), "```", ""]
         if entry.equivalent:
             lines += ["Reviewed equivalents:", ""]
             for name in entry.equivalent:
-                lines.append(f"- `{name}`: {equivalents[name]}")
+                lines.append(f"- `{name}`: {' '.join(equivalents[name].split())}")
             lines.append("")
+    if orphans:
+        lines += [
+            "## Equivalents naming no recorded mutant",
+            "",
+            "Entries in `tests/mutation/equivalents.toml` whose mutant no recorded run",
+            "has (the function changed, or its module was not measured):",
+            "",
+        ]
+        lines += [f"- `{name}`" for name in orphans]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def total_row(label: str, entries: list[ModuleScore]) -> str:
+    """A totals row over ``entries``."""
+    killed = sum(e.killed for e in entries)
+    relevant = sum(e.relevant for e in entries)
+    value = f"{killed / relevant:.1%}" if relevant else "-"
+    return (
+        f"| **{label}** ({len(entries)}) | | {sum(e.total for e in entries)} | {killed} "
+        f"| {sum(e.timeouts for e in entries)} | {sum(len(e.survived) for e in entries)} "
+        f"| {sum(len(e.untested) for e in entries)} | {sum(len(e.equivalent) for e in entries)} "
+        f"| {sum(e.not_run for e in entries)} | **{value}** |"
+    )
+
+
+def write_report(settings: Settings, report: Path) -> list[ModuleScore]:
+    """Combine every module's recorded run into the report and its results table."""
+    equivalents = load_equivalents()
+    modules = sorted(settings.modules)
+    runs = {module: ModuleRun.load(module) for module in modules}
+    found = {module: (run.exit_codes if run else {}) for module, run in runs.items()}
+    sources = {module: git("hash-object", module) for module in modules}
+    scores = score(found, equivalents)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(render_report(scores, equivalents, runs, sources))
+    write_results(results_file(report), found)
+    return scores
 
 
 # --- commands --------------------------------------------------------------------------
@@ -358,14 +580,14 @@ def sample_names(found: dict[str, dict[str, int | None]], size: int, seed: int) 
     return sorted(random.Random(seed).sample(names, size))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run mutation testing and write the report, or check the CI slice."""
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--modules",
         default=os.environ.get("MUTATION_MODULES", ""),
-        help="comma-separated module paths from modules.toml (default: all, or the "
-        "[ci] ones with --check)",
+        help="comma-separated module paths from modules.toml, measured one after "
+        "another (default: all, or the [ci] ones with --check)",
     )
     parser.add_argument(
         "--sample",
@@ -379,11 +601,13 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="GLOB",
-        help="(re)test the mutants whose names match, e.g. 'framework.signing.*' after "
-        "adding spec tests; repeatable",
+        help="retest the recorded mutants whose names match, e.g. 'framework.signing.*' "
+        "after adding spec tests, and record the retest; repeatable",
     )
     parser.add_argument("--children", type=int, default=int(os.environ.get("WORKERS", "2")))
-    parser.add_argument("--workspace", type=Path, default=None)
+    parser.add_argument(
+        "--workspace", type=Path, default=None, help="(one module only) mutmut's workspace"
+    )
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT)
     parser.add_argument("--fresh", action="store_true", help="discard earlier results")
     parser.add_argument(
@@ -394,14 +618,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report-only",
         action="store_true",
-        help="write the report from the results mutmut has recorded so far (no run)",
+        help="write the report from the recorded module runs (no run)",
+    )
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="record what mutmut has in the module's workspace as its run (after an "
+        "interrupted run), then write the report",
     )
     parser.add_argument(
         "--check",
         action="store_true",
         help="CI slice: run the [ci] sample and fail on survivors the report does not list",
     )
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure modules, retest mutants, write the report, or check the CI slice."""
+    args = parse_args(argv)
     settings = Settings.load()
     if args.modules:
         modules = [name.strip() for name in args.modules.split(",") if name.strip()]
@@ -411,62 +646,90 @@ def main(argv: list[str] | None = None) -> int:
         modules = sorted(settings.modules)
     unknown = [name for name in modules if name not in settings.modules]
     if unknown:
-        parser.error(f"not in {MODULES_FILE.name}: {', '.join(unknown)}")
-    sample = args.sample or (settings.ci_sample if args.check else 0)
-    seed = args.seed if args.seed is not None else settings.ci_seed
-    default = DEFAULT_WORKSPACE.with_name("mutation-ci") if args.check else DEFAULT_WORKSPACE
-    workspace: Path = args.workspace or default
-    if args.fresh and workspace.exists():
-        shutil.rmtree(workspace)
-    areas = settings.areas(modules)
-    started = time.monotonic()
-    names: list[str] = []
-    if args.report_only:
-        sample = 0
-    else:
-        prepare_workspace(workspace, modules, areas)
-    if args.report_only:
-        print(f"mutation: report from the recorded results of {', '.join(modules)}")
-    elif args.mutants:
-        names = list(args.mutants)
-        print(f"mutation: retesting {', '.join(names)}")
-    elif sample:
-        generate_mutants(workspace)
-        names = sample_names(results(workspace, modules), sample, seed)
-        print(f"mutation: {len(names)} sampled mutants (seed {seed}) of {', '.join(modules)}")
-    else:
-        print(f"mutation: every mutant of {', '.join(modules)}")
-    log = workspace / "mutmut.log" if args.check else None
-    if not args.report_only:
-        run_mutmut(workspace, names, args.children, log)
-    elapsed = time.monotonic() - started
-    equivalents = load_equivalents()
-    found = results(workspace, modules)
-    if names and not args.mutants:
-        chosen = set(names)
-        found = {m: {n: c for n, c in codes.items() if n in chosen} for m, codes in found.items()}
-    scores = score(found, equivalents)
+        raise SystemExit(f"not in {MODULES_FILE.name}: {', '.join(unknown)}")
+    if args.workspace and len(modules) > 1 and not args.check:
+        raise SystemExit("--workspace needs exactly one module in --modules")
     if args.check:
-        baseline = slice_baseline(args.report)
-        if args.update_slice:
-            write_results(baseline, found)
-            print(f"wrote {baseline}")
-            return 0
-        return check_slice(found, equivalents, baseline, elapsed)
-    diffs = mutant_diffs(workspace, [n for e in scores for n in e.survived + e.untested])
-    areas_text = ", ".join(areas) if areas else "all"
-    description = (
-        f"{f'a sample of {len(names)} mutants (seed {seed})' if names else 'every mutant'}"
-        f" of {len(modules)} modules; spec areas: {areas_text}; {args.children} workers"
-        + ("." if args.report_only else f"; {elapsed / 60:.0f} min (2 shared cores, noisy).")
-    )
-    args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(render_report(scores, equivalents, diffs, description))
-    write_results(results_file(args.report), found)
-    for entry in scores:
-        print(f"{entry.module}: {entry.score:.1%} of {entry.total - len(entry.equivalent)}")
+        return run_slice(args, settings, modules)
+    if not args.report_only:
+        for module in modules:
+            measure(args, settings, module)
+    for entry in write_report(settings, args.report):
+        if entry.total:
+            print(f"{entry.module}: {entry.score:.1%} of {entry.relevant}")
     print(f"wrote {args.report}")
     return 0
+
+
+def measure(args: argparse.Namespace, settings: Settings, module: str) -> None:
+    """Run (or retest, or record) one module in its own workspace and record it."""
+    workspace: Path = args.workspace or DEFAULT_WORKSPACE / module_name(module)
+    if args.record:
+        run = record_run(workspace, module, "recorded from an interrupted run")
+        print(f"recorded {module} from {workspace} ({run.commit})")
+        return
+    if args.fresh and workspace.exists():
+        shutil.rmtree(workspace)
+    areas = settings.areas([module])
+    retested: list[str] | None = None
+    names: list[str] = []
+    if args.mutants:
+        recorded = ModuleRun.load(module)
+        known = recorded.exit_codes if recorded else {}
+        names = sorted(n for n in known if any(fnmatch.fnmatchcase(n, g) for g in args.mutants))
+        if not names:
+            return
+        retested = names
+    prepare_workspace(workspace, [module], areas)
+    if args.sample and not names:
+        generate_mutants(workspace)
+        names = sample_names(results(workspace, [module]), args.sample, args.seed or 0)
+    what = f"{len(names)} mutants" if names else "every mutant"
+    print(f"mutation: {what} of {module} in {workspace}", flush=True)
+    started = time.monotonic()
+    run_mutmut(workspace, names, args.children, None)
+    minutes = (time.monotonic() - started) / 60
+    areas_text = ", ".join(areas) if areas else "all"
+    if retested is not None:
+        description = f"{len(names)} mutants ({', '.join(args.mutants)}); {minutes:.0f} min"
+    else:
+        sampled = f"a sample of {len(names)} mutants (seed {args.seed or 0})" if names else ""
+        description = (
+            f"{sampled or 'every mutant'}; spec areas: {areas_text}; {args.children} "
+            f"workers; {minutes:.0f} min (2 shared cores, noisy)"
+        )
+    run = record_run(workspace, module, description, retested)
+    if names and retested is None:
+        chosen = set(names)
+        run.exit_codes = {n: c for n, c in run.exit_codes.items() if n in chosen}
+        run.save()
+
+
+def run_slice(args: argparse.Namespace, settings: Settings, modules: list[str]) -> int:
+    """The CI slice: a seeded sample of the [ci] modules, checked against its baseline."""
+    sample = args.sample or settings.ci_sample
+    seed = args.seed if args.seed is not None else settings.ci_seed
+    workspace: Path = args.workspace or DEFAULT_WORKSPACE.with_name("mutation-ci")
+    if args.fresh and workspace.exists():
+        shutil.rmtree(workspace)
+    prepare_workspace(workspace, modules, settings.areas(modules))
+    started = time.monotonic()
+    generate_mutants(workspace)
+    names = sample_names(results(workspace, modules), sample, seed)
+    print(f"mutation: {len(names)} sampled mutants (seed {seed}) of {', '.join(modules)}")
+    run_mutmut(workspace, names, args.children, workspace / "mutmut.log")
+    elapsed = time.monotonic() - started
+    chosen = set(names)
+    found = {
+        m: {n: c for n, c in codes.items() if n in chosen}
+        for m, codes in results(workspace, modules).items()
+    }
+    baseline = slice_baseline(args.report)
+    if args.update_slice:
+        write_results(baseline, found)
+        print(f"wrote {baseline}")
+        return 0
+    return check_slice(found, load_equivalents(), baseline, elapsed)
 
 
 def results_file(report: Path) -> Path:
