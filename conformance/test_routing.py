@@ -955,6 +955,28 @@ def test_url_map_strict_slashes_false(app: Any) -> None:
     assert response.status_code == 200
 
 
+@pytest.mark.spec("routing.trailing-slash.lenient-rule-after-strict")
+def test_slashed_request_passes_a_strict_rule_for_a_lenient_one(app: Any, client: Any) -> None:
+    """A slashed URL reaches a later ``strict_slashes=False`` rule of the same path
+    when an earlier rule for that path has strict slashes."""
+    app.add_url_rule("/item", "strict", lambda: "strict", methods=["GET"])
+    app.add_url_rule("/item", "lenient", lambda: "lenient", methods=["POST"], strict_slashes=False)
+    response = client.post("/item/")
+    assert (response.status_code, response.text) == (200, "lenient")
+
+
+# --- websocket rules -------------------------------------------------------------------
+
+
+@pytest.mark.spec("routing.websocket.http-request-is-400")
+def test_http_request_to_a_websocket_rule_is_400(app: Any, client: Any) -> None:
+    """A plain HTTP request whose URL only a ``websocket=True`` rule matches is a 400,
+    not a 404."""
+    app.add_url_rule("/socket", "socket", lambda: "socket", websocket=True)
+    assert client.get("/socket").status_code == 400
+    assert client.get("/elsewhere").status_code == NOT_FOUND
+
+
 # --- redirect_to ---------------------------------------------------------------------
 
 
