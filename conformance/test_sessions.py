@@ -14,17 +14,25 @@ Where the feature description is silent or differs, the tests pin what Flask 3.1
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import time
 import uuid
+import zlib
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from types import ModuleType
 from typing import Any
 
 import pytest
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import (
+    BadSignature,
+    SignatureExpired,
+    Signer,
+    TimestampSigner,
+    URLSafeTimedSerializer,
+)
 from markupsafe import Markup
 from werkzeug.http import parse_date
 
@@ -863,6 +871,86 @@ def test_signing_serializer_takes_itsdangerous_arguments(app: Any) -> None:
         signer.loads(salted)
     with pytest.raises(BadSignature):
         signer.loads(token, salt="other")
+
+
+def signed_tokens(now: int) -> dict[str, str]:
+    """Session tokens for :func:`test_signing_serializer_answers_as_itsdangerous`, signed
+    with the documented cookie parameters: well-formed ones, and ones whose signature,
+    payload, timestamp or key is wrong in one way each."""
+
+    def b64(data: bytes) -> bytes:
+        return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+    def signer(secret: str = SECRET, timed: bool = True) -> Any:
+        kind = TimestampSigner if timed else Signer
+        return kind(
+            secret, salt="cookie-session", key_derivation="hmac", digest_method=hashlib.sha1
+        )
+
+    def at(when: int, payload: bytes, secret: str = SECRET) -> str:
+        timestamp = b64(when.to_bytes((when.bit_length() + 7) // 8, "big"))
+        value = payload + b"." + timestamp
+        return signer(secret, timed=False).sign(value).decode()
+
+    body = b'{"a":"1"}'
+    big = json.dumps({"a": "x" * 300}, separators=(",", ":")).encode()
+    valid = at(now, b64(body))
+    tokens = {
+        "plain": valid,
+        "compressed": at(now, b"." + b64(zlib.compress(big))),
+        "fallback-key": at(now, b64(body), secret="old"),
+        "unknown-key": at(now, b64(body), secret="unknown"),
+        "bad-signature": valid[:-1] + ("A" if valid[-1] != "A" else "B"),
+        "bad-payload-character": "B" + valid[1:],
+        "misaligned-compressed": at(now, b"A" + b64(zlib.compress(body))),
+        "misaligned-after-dot": at(now, b".A" + b64(zlib.compress(body))),
+        "not-utf8": at(now, b64(b"\xff\xfe")),
+        "not-json": at(now, b64(b"not json")),
+        "not-zlib": at(now, b"." + b64(b"not zlib")),
+        "dot-then-plain": at(now, b"." + b64(body)),
+        "unpadded-odd": at(now, b64(body) + b"A"),
+        "no-dot": "plain",
+        "no-timestamp": signer(timed=False).sign(b64(body)).decode(),
+        "bad-timestamp": signer(timed=False).sign(b64(body) + b".!!").decode(),
+        "empty-timestamp": signer(timed=False).sign(b64(body) + b".").decode(),
+        "future": at(now + 1000, b64(body)),
+        "just-expired": at(now - 101, b64(body)),
+        "at-max-age": at(now - 100, b64(body)),
+        "non-ascii": valid + "\u00e9",
+    }
+    return tokens
+
+
+@pytest.mark.spec("sessions.interface.signing-serializer-verifies")
+@pytest.mark.parametrize("max_age", [None, 100])
+def test_signing_serializer_answers_as_itsdangerous(
+    app: Any, monkeypatch: pytest.MonkeyPatch, max_age: int | None
+) -> None:
+    """The signing serializer's ``loads`` returns the value, or raises the itsdangerous
+    error, that itsdangerous's serializer gives for the same token, key and age limit."""
+    now = 1_700_000_000
+    freeze_time(monkeypatch, float(now))
+    app.config["SECRET_KEY_FALLBACKS"] = ["old"]
+    signer = app.session_interface.get_signing_serializer(app)
+    expected = URLSafeTimedSerializer(
+        ["old", SECRET],
+        salt="cookie-session",
+        serializer=signer.serializer,
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    )
+
+    def outcome(serializer: Any, token: str | bytes) -> Any:
+        try:
+            return serializer.loads(token, max_age=max_age)
+        except Exception as error:  # the kind of error is the answer
+            return type(error)
+
+    with app.app_context():
+        tokens = signed_tokens(now)
+        assert outcome(signer, tokens["plain"]) == {"a": "1"}
+        for name, token in tokens.items():
+            for form in (token, token.encode()):
+                assert outcome(signer, form) == outcome(expected, form), name
 
 
 @pytest.mark.spec("sessions.interface.custom")
