@@ -601,8 +601,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="GLOB",
-        help="retest the recorded mutants whose names match, e.g. 'framework.signing.*' "
-        "after adding spec tests, and record the retest; repeatable",
+        help="retest the recorded survivors (and mutants not run) whose names match, e.g. "
+        "'framework.signing.*' after adding spec tests, and record the retest; repeatable",
     )
     parser.add_argument("--children", type=int, default=int(os.environ.get("WORKERS", "2")))
     parser.add_argument(
@@ -675,8 +675,10 @@ def measure(args: argparse.Namespace, settings: Settings, module: str) -> None:
     names: list[str] = []
     if args.mutants:
         recorded = ModuleRun.load(module)
+        # Killed mutants stay killed when spec tests are added: retest the others.
         known = recorded.exit_codes if recorded else {}
-        names = sorted(n for n in known if any(fnmatch.fnmatchcase(n, g) for g in args.mutants))
+        open_ = [n for n, code in known.items() if code not in KILLED]
+        names = sorted(n for n in open_ if any(fnmatch.fnmatchcase(n, g) for g in args.mutants))
         if not names:
             return
         retested = names
