@@ -873,6 +873,17 @@ def test_signing_serializer_takes_itsdangerous_arguments(app: Any) -> None:
         signer.loads(token, salt="other")
 
 
+def reference_serializer(signer: Any, secrets: list[str]) -> URLSafeTimedSerializer:
+    """itsdangerous's serializer with the documented cookie parameters and the data
+    serializer of the implementation's signing serializer ``signer``."""
+    return URLSafeTimedSerializer(
+        secrets,
+        salt="cookie-session",
+        serializer=signer.serializer,
+        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+    )
+
+
 def signed_tokens(now: int) -> dict[str, str]:
     """Session tokens for :func:`test_signing_serializer_answers_as_itsdangerous`, signed
     with the documented cookie parameters: well-formed ones, and ones whose signature,
@@ -932,12 +943,7 @@ def test_signing_serializer_answers_as_itsdangerous(
     freeze_time(monkeypatch, float(now))
     app.config["SECRET_KEY_FALLBACKS"] = ["old"]
     signer = app.session_interface.get_signing_serializer(app)
-    expected = URLSafeTimedSerializer(
-        ["old", SECRET],
-        salt="cookie-session",
-        serializer=signer.serializer,
-        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
-    )
+    expected = reference_serializer(signer, ["old", SECRET])
 
     def outcome(serializer: Any, token: str | bytes) -> Any:
         try:
@@ -951,6 +957,25 @@ def test_signing_serializer_answers_as_itsdangerous(
         for name, token in tokens.items():
             for form in (token, token.encode()):
                 assert outcome(signer, form) == outcome(expected, form), name
+
+
+@pytest.mark.spec("sessions.interface.signing-serializer-compression")
+def test_signing_serializer_compresses_as_itsdangerous(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signing serializer's ``dumps`` writes itsdangerous's token byte for byte,
+    compressing the payload exactly when zlib makes it more than one byte shorter."""
+    freeze_time(monkeypatch, FIXED_TIME)
+    signer = app.session_interface.get_signing_serializer(app)
+    expected = reference_serializer(signer, [SECRET])
+    with app.app_context():
+        # Values around the point where compression starts to pay.
+        tokens = [
+            (signer.dumps({"a": "b" + "a" * n}), expected.dumps({"a": "b" + "a" * n}))
+            for n in range(40)
+        ]
+    assert [ours for ours, _ in tokens] == [theirs for _, theirs in tokens]
+    assert {token.startswith(".") for token, _ in tokens} == {True, False}
 
 
 @pytest.mark.spec("sessions.interface.custom")
