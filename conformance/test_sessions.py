@@ -903,7 +903,7 @@ def signed_tokens(now: int) -> dict[str, str]:
         value = payload + b"." + timestamp
         return signer(secret, timed=False).sign(value).decode()
 
-    body = b'{"a":"1"}'
+    body = b'{"a":"1"}'  # 12 base64 characters: appended ones start a new quantum
     big = json.dumps({"a": "x" * 300}, separators=(",", ":")).encode()
     valid = at(now, b64(body))
     tokens = {
@@ -928,6 +928,10 @@ def signed_tokens(now: int) -> dict[str, str]:
         "just-expired": at(now - 101, b64(body)),
         "at-max-age": at(now - 100, b64(body)),
         "non-ascii": valid + "\u00e9",
+        # "XX.XX" around the last dot: a parser splitting on anything but the last "."
+        # (of the token, then of the signed value) would verify or read other bytes.
+        "xx-around-signature-dot": valid.rpartition(".")[0] + "XX.XX" + valid.rpartition(".")[2],
+        "xx-around-timestamp-dot": signer(timed=False).sign(b64(body) + b"XX.XXAAAA").decode(),
     }
     return tokens
 
