@@ -982,6 +982,34 @@ def test_signing_serializer_compresses_as_itsdangerous(
     assert {token.startswith(".") for token, _ in tokens} == {True, False}
 
 
+@pytest.mark.spec("sessions.interface.signing-serializer-bytes")
+def test_signing_serializer_with_a_bytes_serializer(
+    impl: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With an interface ``serializer`` that writes bytes, the signing serializer's
+    tokens are bytes, the ones itsdangerous writes, and read back."""
+    module: Any = sessions_module(impl)
+
+    class BytesJSON:
+        @staticmethod
+        def dumps(obj: Any) -> bytes:
+            return json.dumps(obj).encode()
+
+        @staticmethod
+        def loads(data: bytes) -> Any:
+            return json.loads(data)
+
+    class BytesSessions(module.SecureCookieSessionInterface):
+        serializer = BytesJSON()
+
+    freeze_time(monkeypatch, FIXED_TIME)
+    signer = BytesSessions().get_signing_serializer(app)
+    token = signer.dumps({"a": "1"})
+    assert token == reference_serializer(signer, [SECRET]).dumps({"a": "1"})
+    assert isinstance(token, bytes)
+    assert signer.loads(token) == {"a": "1"}
+
+
 @pytest.mark.spec("sessions.interface.custom")
 def test_custom_session_interface(impl: Any, session_app: Any) -> None:
     """An app's ``session_interface`` can be replaced by a subclass storing sessions elsewhere."""
