@@ -939,7 +939,7 @@ def signed_tokens(now: int) -> dict[str, str]:
 @pytest.mark.spec("sessions.interface.signing-serializer-verifies")
 @pytest.mark.parametrize("max_age", [None, 100])
 def test_signing_serializer_answers_as_itsdangerous(
-    app: Any, monkeypatch: pytest.MonkeyPatch, max_age: int | None
+    driver: Any, app: Any, monkeypatch: pytest.MonkeyPatch, max_age: int | None
 ) -> None:
     """The signing serializer's ``loads`` returns the value, or raises the itsdangerous
     error, that itsdangerous's serializer gives for the same token, key and age limit."""
@@ -955,7 +955,7 @@ def test_signing_serializer_answers_as_itsdangerous(
         except Exception as error:  # the kind of error is the answer
             return type(error)
 
-    with app.app_context():
+    with driver.app_context(app):
         tokens = signed_tokens(now)
         assert outcome(signer, tokens["plain"]) == {"a": "1"}
         for name, token in tokens.items():
@@ -965,14 +965,14 @@ def test_signing_serializer_answers_as_itsdangerous(
 
 @pytest.mark.spec("sessions.interface.signing-serializer-compression")
 def test_signing_serializer_compresses_as_itsdangerous(
-    app: Any, monkeypatch: pytest.MonkeyPatch
+    driver: Any, app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The signing serializer's ``dumps`` writes itsdangerous's token byte for byte,
     compressing the payload exactly when zlib makes it more than one byte shorter."""
     freeze_time(monkeypatch, FIXED_TIME)
     signer = app.session_interface.get_signing_serializer(app)
     expected = reference_serializer(signer, [SECRET])
-    with app.app_context():
+    with driver.app_context(app):
         # Values around the point where compression starts to pay.
         tokens = [
             (signer.dumps({"a": "b" + "a" * n}), expected.dumps({"a": "b" + "a" * n}))
