@@ -1186,6 +1186,29 @@ def test_custom_salt_and_digest_verify_the_cookie(impl: Any, app: Any, driver: A
     assert client.get("/get/a").get_data(as_text=True) == repr(None)
 
 
+@pytest.mark.spec("sessions.wire.unhashable-digest-fallback-keys")
+def test_unhashable_digest_method_reads_fallback_keys(impl: Any, app: Any, driver: Any) -> None:
+    """With an unhashable ``digest_method`` callable, a cookie signed with a key of
+    ``SECRET_KEY_FALLBACKS`` is still read."""
+    module: Any = sessions_module(impl)
+
+    class UnhashableSha1:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __call__(self, data: bytes = b"") -> Any:
+            return hashlib.sha1(data)
+
+    class UnhashableDigestSessions(module.SecureCookieSessionInterface):
+        digest_method = UnhashableSha1()
+
+    app.config["SECRET_KEY_FALLBACKS"] = ["old"]
+    app.session_interface = UnhashableDigestSessions()
+    add_session_routes(app, impl)
+    client = driver.client(app)
+    client.set_cookie("session", spec_serializer(secret="old").dumps({"a": "x"}))
+    assert client.get("/get/a").get_data(as_text=True) == repr("x")
+
+
 @pytest.mark.spec("sessions.interop.reference")
 def test_cookies_interoperate_with_reference(
     impl: Any, reference: Any, monkeypatch: pytest.MonkeyPatch, driver: Any
