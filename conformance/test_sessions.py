@@ -873,35 +873,38 @@ def test_signing_serializer_takes_itsdangerous_arguments(app: Any) -> None:
         signer.loads(token, salt="other")
 
 
-def reference_serializer(signer: Any, secrets: list[str]) -> URLSafeTimedSerializer:
-    """itsdangerous's serializer with the documented cookie parameters and the data
-    serializer of the implementation's signing serializer ``signer``."""
+def reference_serializer(
+    signer: Any, secrets: list[str], digest: Any = hashlib.sha1
+) -> URLSafeTimedSerializer:
+    """itsdangerous's serializer with the documented cookie parameters (or another
+    ``digest``) and the data serializer of the implementation's signing serializer."""
     return URLSafeTimedSerializer(
         secrets,
         salt="cookie-session",
         serializer=signer.serializer,
-        signer_kwargs={"key_derivation": "hmac", "digest_method": hashlib.sha1},
+        signer_kwargs={"key_derivation": "hmac", "digest_method": digest},
     )
 
 
-def signed_tokens(now: int) -> dict[str, str]:
+def signed_tokens(now: int, digest: Any) -> dict[str, str]:
     """Session tokens for :func:`test_signing_serializer_answers_as_itsdangerous`, signed
-    with the documented cookie parameters: well-formed ones, and ones whose signature,
-    payload, timestamp or key is wrong in one way each."""
+    with the documented cookie parameters and ``digest``: well-formed ones, and ones
+    whose signature, payload, timestamp or key is wrong in one way each."""
 
     def b64(data: bytes) -> bytes:
         return base64.urlsafe_b64encode(data).rstrip(b"=")
 
     def signer(secret: str = SECRET, timed: bool = True) -> Any:
         kind = TimestampSigner if timed else Signer
-        return kind(
-            secret, salt="cookie-session", key_derivation="hmac", digest_method=hashlib.sha1
-        )
+        return kind(secret, salt="cookie-session", key_derivation="hmac", digest_method=digest)
 
     def at(when: int, payload: bytes, secret: str = SECRET) -> str:
         timestamp = b64(when.to_bytes((when.bit_length() + 7) // 8, "big"))
         value = payload + b"." + timestamp
         return signer(secret, timed=False).sign(value).decode()
+
+    def dotted(data: bytes) -> bytes:
+        return data[:1] + b"." + data[1:]
 
     body = b'{"a":"1"}'  # 12 base64 characters: appended ones start a new quantum
     big = json.dumps({"a": "x" * 300}, separators=(",", ":")).encode()
@@ -932,22 +935,39 @@ def signed_tokens(now: int) -> dict[str, str]:
         # (of the token, then of the signed value) would verify or read other bytes.
         "xx-around-signature-dot": valid.rpartition(".")[0] + "XX.XX" + valid.rpartition(".")[2],
         "xx-around-timestamp-dot": signer(timed=False).sign(b64(body) + b"XX.XXAAAA").decode(),
+        # Base64 that is invalid only once its length is counted with a stray "." in it,
+        # and a timestamp of 5 characters (no whole number of bytes).
+        "dot-inside-payload": at(now, dotted(b64(b'{"a":"xx"}'))),
+        "dot-inside-compressed": at(now, b"." + dotted(b64(zlib.compress(body)))),
+        "five-character-timestamp": signer(timed=False).sign(b64(body) + b".AAAAB").decode(),
     }
     return tokens
 
 
 @pytest.mark.spec("sessions.interface.signing-serializer-verifies")
 @pytest.mark.parametrize("max_age", [None, 100])
+# SHA-384 signatures are a whole number of base64 quanta, SHA-1 ones are not.
+@pytest.mark.parametrize("digest", [hashlib.sha1, hashlib.sha384], ids=["sha1", "sha384"])
 def test_signing_serializer_answers_as_itsdangerous(
-    driver: Any, app: Any, monkeypatch: pytest.MonkeyPatch, max_age: int | None
+    impl: Any,
+    driver: Any,
+    app: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    max_age: int | None,
+    digest: Any,
 ) -> None:
     """The signing serializer's ``loads`` returns the value, or raises the itsdangerous
     error, that itsdangerous's serializer gives for the same token, key and age limit."""
+    module: Any = sessions_module(impl)
+
+    class DigestSessions(module.SecureCookieSessionInterface):
+        digest_method = staticmethod(digest)
+
     now = 1_700_000_000
     freeze_time(monkeypatch, float(now))
     app.config["SECRET_KEY_FALLBACKS"] = ["old"]
-    signer = app.session_interface.get_signing_serializer(app)
-    expected = reference_serializer(signer, ["old", SECRET])
+    signer = DigestSessions().get_signing_serializer(app)
+    expected = reference_serializer(signer, ["old", SECRET], digest)
 
     def outcome(serializer: Any, token: str | bytes) -> Any:
         try:
@@ -956,7 +976,7 @@ def test_signing_serializer_answers_as_itsdangerous(
             return type(error)
 
     with driver.app_context(app):
-        tokens = signed_tokens(now)
+        tokens = signed_tokens(now, digest)
         assert outcome(signer, tokens["plain"]) == {"a": "1"}
         for name, token in tokens.items():
             for form in (token, token.encode()):
