@@ -526,9 +526,12 @@ def render_report(
             lines += [f"#### `{name}`", "", f"Status: {status}.", ""]
             lines += ["```diff", run.diffs.get(name, "(diff unavailable)"), "```", ""]
         if entry.equivalent:
+            # With the diff: mutant names are positions in a function, and a reason
+            # written for one mutant must be checked against the change it names now.
             lines += ["Reviewed equivalents:", ""]
             for name in entry.equivalent:
                 lines.append(f"- `{name}`: {' '.join(equivalents[name].split())}")
+                lines += ["", "  ```diff", *changed_lines(run.diffs.get(name, "")), "  ```"]
             lines.append("")
     if orphans:
         lines += [
@@ -540,6 +543,12 @@ def render_report(
         ]
         lines += [f"- `{name}`" for name in orphans]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def changed_lines(diff: str) -> list[str]:
+    """The removed and added lines of a mutant's diff, indented for a list item."""
+    lines = [line for line in diff.splitlines() if line.startswith(("-", "+"))]
+    return [f"  {line}" for line in lines if not line.startswith(("---", "+++"))]
 
 
 def total_row(label: str, entries: list[ModuleScore]) -> str:
