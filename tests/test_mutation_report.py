@@ -15,6 +15,7 @@ RUN_PY = Path(__file__).parent / "mutation" / "run.py"
 @pytest.fixture(scope="module")
 def driver() -> ModuleType:
     """The mutation driver, imported from its script."""
+    sys.path.insert(0, str(RUN_PY.parent))  # run.py imports mutation_report beside it
     spec = importlib.util.spec_from_file_location("mutation_run", RUN_PY)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
