@@ -1030,6 +1030,27 @@ def test_signing_serializer_with_a_bytes_serializer(
     assert signer.loads(token) == {"a": "1"}
 
 
+@pytest.mark.spec("sessions.wire.digest-of-another-size")
+def test_digest_of_a_non_default_size_signs_as_itsdangerous(
+    impl: Any, driver: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``digest_method`` whose hash has a non-default size (BLAKE2b of 20 bytes, which
+    ``hashlib.new("blake2b")`` would make 64) signs the cookie as itsdangerous does."""
+    module: Any = sessions_module(impl)
+
+    def blake2b_160(data: bytes = b"") -> Any:
+        return hashlib.blake2b(data, digest_size=20)
+
+    class Blake2bSessions(module.SecureCookieSessionInterface):
+        digest_method = staticmethod(blake2b_160)
+
+    freeze_time(monkeypatch, FIXED_TIME)
+    signer = Blake2bSessions().get_signing_serializer(app)
+    with driver.app_context(app):
+        token = signer.dumps({"a": "1"})
+        assert token == reference_serializer(signer, [SECRET], blake2b_160).dumps({"a": "1"})
+
+
 @pytest.mark.spec("sessions.interface.custom")
 def test_custom_session_interface(impl: Any, session_app: Any, driver: Any) -> None:
     """An app's ``session_interface`` can be replaced by a subclass storing sessions elsewhere."""
