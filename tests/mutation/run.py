@@ -145,6 +145,9 @@ def mutmut_config(modules: list[str], areas: list[str]) -> str:
             "framework",
             "--hypothesis-profile",
             "ci",
+            # A failing should-level rule (wording, observed quirks) is the spec
+            # observing the mutant too: without this it is reported, not failed.
+            "--strict-levels",
         ],
         "pytest_add_cli_args_test_selection": selection,
         "use_git_change_detection": False,
