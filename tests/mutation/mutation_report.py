@@ -96,7 +96,7 @@ listed framework module runs against `pytest conformance --impl framework`
 `ci` profile). Score = killed / (all - reviewed equivalents); a mutant with no
 spec test reaching it counts as a survivor; a mutant that hangs (CPU-time limit)
 or crashes the worker counts as killed and is also shown in its own column.
-Rules of every level count (`--strict-levels`, from commit `STRICT_FROM`): a failing
+Rules of every level count (`--strict-levels`, from commit `1ca16fa1efb9`): a failing
 should-level rule (wording, observed quirks) kills the mutant too. Runs recorded
 before that commit counted must-level failures only (fewer kills); their retests
 count both.
