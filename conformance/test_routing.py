@@ -965,6 +965,55 @@ def test_slashed_request_passes_a_strict_rule_for_a_lenient_one(app: Any, client
     assert (response.status_code, response.text) == (200, "lenient")
 
 
+@pytest.mark.spec("routing.trailing-slash.lenient-rule-not-a-prefix")
+def test_lenient_rule_does_not_match_longer_paths(app: Any, client: Any) -> None:
+    """A ``strict_slashes=False`` rule ``/a`` does not match ``/a//b`` (an empty segment
+    followed by more path)."""
+    app.add_url_rule("/a", "a", lambda: "a", strict_slashes=False)
+    assert client.get("/a//b").status_code == NOT_FOUND
+    assert client.get("/a/").text == "a"
+
+
+@pytest.mark.spec("routing.trailing-slash.redirect-needs-method")
+def test_slash_redirect_only_for_an_allowed_method(app: Any, client: Any) -> None:
+    """The redirect to a rule's slashed URL happens only for a method that rule allows;
+    for another method the unslashed URL is a 404."""
+    app.add_url_rule("/form/", "form", lambda: "form", methods=["POST"])
+    assert client.get("/form").status_code == NOT_FOUND
+    response = client.post("/form")
+    assert response.status_code == 308
+    assert response.headers["Location"].endswith("/form/")
+
+
+@pytest.mark.spec("routing.trailing-slash.variable-rule-redirect")
+def test_slash_redirect_for_a_rule_ending_in_a_variable(app: Any, client: Any) -> None:
+    """A rule ``/d/<x>/`` redirects ``/d/v`` to ``/d/v/``, which it serves."""
+    app.add_url_rule("/d/<x>/", "d", lambda x: f"d {x}")
+    response = client.get("/d/v")
+    assert response.status_code == 308
+    assert response.headers["Location"].endswith("/d/v/")
+    assert client.get("/d/v/").text == "d v"
+
+
+@pytest.mark.spec("routing.trailing-slash.path-variable-after-another")
+def test_slashed_rule_with_a_path_variable_after_another(app: Any, client: Any) -> None:
+    """A rule ``/f/<a>-<path:p>/`` serves ``/f/x-y/z/`` with ``p="y/z"`` and redirects
+    ``/f/x-y`` to its slashed URL."""
+    app.add_url_rule("/f/<a>-<path:p>/", "f", lambda a, p: f"{a} {p}")
+    assert client.get("/f/x-y/z/").text == "x y/z"
+    assert client.get("/f/x-y").status_code == 308
+
+
+@pytest.mark.spec("routing.converter.falls-through")
+def test_segment_rejected_by_one_converter_tries_the_next_rule(app: Any, client: Any) -> None:
+    """A segment that one rule's converter rejects is matched against the next rule's
+    converter at the same place: ``/item/<int:n>`` then ``/item/<name>``."""
+    app.add_url_rule("/item/<int:n>", "number", lambda n: f"int {n}")
+    app.add_url_rule("/item/<name>", "name", lambda name: f"name {name}")
+    assert client.get("/item/abc").text == "name abc"
+    assert client.get("/item/5").text == "int 5"
+
+
 # --- websocket rules -------------------------------------------------------------------
 
 
