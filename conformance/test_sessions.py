@@ -34,6 +34,7 @@ from itsdangerous import (
     URLSafeTimedSerializer,
 )
 from markupsafe import Markup
+from werkzeug.datastructures import HeaderSet
 from werkzeug.http import parse_date
 
 SECRET = "conformance secret"  # the SECRET_KEY the make_app fixture sets
@@ -475,6 +476,24 @@ def test_permanent_cookie_expires_after_31_days(session_client: Any) -> None:
     assert not any(a.startswith("Max-Age=") for a in cookie_attributes(response))
 
 
+@pytest.mark.spec("sessions.permanent.expires-in-utc")
+def test_permanent_expiry_ignores_the_local_time_zone(
+    session_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A permanent session's ``Expires`` is 31 days after the current UTC time, whatever
+    the process's local time zone."""
+    monkeypatch.setenv("TZ", "JST-9")  # a POSIX zone nine hours ahead of UTC
+    time.tzset()
+    try:
+        before = datetime.now(timezone.utc).replace(microsecond=0)
+        expires = expires_of(session_client.get("/permanent"))
+        after = datetime.now(timezone.utc)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert before + timedelta(days=31) <= expires <= after + timedelta(days=31)
+
+
 @pytest.mark.spec("sessions.permanent.lifetime-seconds")
 def test_permanent_lifetime_in_seconds(session_app: Any, driver: Any) -> None:
     """An integer ``PERMANENT_SESSION_LIFETIME`` is a number of seconds."""
@@ -620,6 +639,23 @@ def test_vary_cookie_appends_to_existing_vary(impl: Any, app: Any, client: Any) 
 
     app.add_url_rule("/", "view", view)
     assert client.get("/").headers["Vary"] == "Accept-Encoding, Cookie"
+
+
+@pytest.mark.spec("sessions.vary.response-class-vary")
+def test_vary_cookie_goes_through_an_overridden_vary(app: Any, client: Any, impl: Any) -> None:
+    """``Cookie`` is added through the response class's own ``vary`` when it overrides it."""
+
+    class AcceptVaryResponse(app.response_class):
+        @property
+        def vary(self) -> HeaderSet:
+            def store(header_set: HeaderSet) -> None:
+                self.headers["Vary"] = header_set.to_header()
+
+            return HeaderSet(["Accept"], on_update=store)
+
+    app.response_class = AcceptVaryResponse
+    app.add_url_rule("/", "view", lambda: repr(impl.session.get("a")))
+    assert client.get("/").headers["Vary"] == "Accept, Cookie"
 
 
 # --- session flags ------------------------------------------------------------------------
