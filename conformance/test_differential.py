@@ -244,6 +244,20 @@ def client_outcome(generated: GeneratedApp, path: str, call: dict[str, Any]) -> 
         )
 
 
+def draw_client_path(table: RuleTable, data: st.DataObject) -> str:
+    """Draw the path of a test-client call: the echo view or a URL of one of the rules."""
+    rule_paths = [rule.path(rule.url_texts(data.draw(rule_values(rule)))) for rule in table.rules]
+    path: str = data.draw(st.sampled_from(["/echo", *rule_paths]), label="path")
+    return path
+
+
+def difference_report(mine: Outcome, expected: Outcome, source: str, *calls: str) -> str:
+    """The failure message of a test-client difference: the fields that differ and a
+    script (the reference's app, then ``calls``) reproducing it."""
+    header = ["implementation and reference differ:", *mismatch(mine, expected), ""]
+    return "\n".join([*header, "# Reproduction", source, *calls])
+
+
 @pytest.mark.spec("differential.test-client.open")
 def test_test_client_calls_like_the_reference(impl: Any, reference: Any) -> None:
     """The test client's ``open`` with any query, body, headers or base URL answers alike."""
@@ -254,21 +268,14 @@ def test_test_client_calls_like_the_reference(impl: Any, reference: Any) -> None
     @given(table=rule_tables(max_rules=2), data=st.data())
     def check(table: RuleTable, data: st.DataObject) -> None:
         ours, theirs = built(table, impl.__name__), built(table, reference.__name__)
-        rule_paths = [
-            rule.path(rule.url_texts(data.draw(rule_values(rule)))) for rule in table.rules
-        ]
-        path = data.draw(st.sampled_from(["/echo", *rule_paths]), label="path")
+        path = draw_client_path(table, data)
         call = data.draw(client_calls(), label="call")
         mine, expected = client_outcome(ours, path, call), client_outcome(theirs, path, call)
-        assert mine == expected or excused(None, mine, expected), "\n".join(
-            [
-                "implementation and reference differ:",
-                *mismatch(mine, expected),
-                "",
-                "# Reproduction",
-                theirs.source,
-                f"print(app.test_client().open({path!r}, **{call!r}).get_data())",
-            ]
+        assert mine == expected or excused(None, mine, expected), difference_report(
+            mine,
+            expected,
+            theirs.source,
+            f"print(app.test_client().open({path!r}, **{call!r}).get_data())",
         )
 
     check()
@@ -340,32 +347,25 @@ def test_test_client_methods_and_cookies_like_the_reference(impl: Any, reference
     @given(table=rule_tables(max_rules=2), data=st.data())
     def check(table: RuleTable, data: st.DataObject) -> None:
         ours, theirs = built(table, impl.__name__), built(table, reference.__name__)
-        rule_paths = [
-            rule.path(rule.url_texts(data.draw(rule_values(rule)))) for rule in table.rules
-        ]
-        path = data.draw(st.sampled_from(["/echo", *rule_paths]), label="path")
+        path = draw_client_path(table, data)
         method = data.draw(st.sampled_from(CLIENT_METHODS), label="method")
         call = data.draw(client_calls(), label="call")
         del call["method"]
         steps = data.draw(cookie_steps(), label="cookie steps")
         mine = client_method_outcome(ours, path, method, call, steps)
         expected = client_method_outcome(theirs, path, method, call, steps)
-        assert mine == expected or excused(None, mine, expected), "\n".join(
-            [
-                "implementation and reference differ:",
-                *mismatch(mine, expected),
-                "",
-                "# Reproduction",
-                theirs.source,
-                "client = app.test_client()",
-                *(
-                    f"client.set_cookie({n!r}, {r[0]!r}, path={r[1]!r})"
-                    if kind == "set"
-                    else f"client.delete_cookie({n!r}, path={r[0]!r})"
-                    for kind, n, *r in steps
-                ),
-                f"print(client.{method}({path!r}, **{call!r}).get_data())",
-            ]
+        assert mine == expected or excused(None, mine, expected), difference_report(
+            mine,
+            expected,
+            theirs.source,
+            "client = app.test_client()",
+            *(
+                f"client.set_cookie({n!r}, {r[0]!r}, path={r[1]!r})"
+                if kind == "set"
+                else f"client.delete_cookie({n!r}, path={r[0]!r})"
+                for kind, n, *r in steps
+            ),
+            f"print(client.{method}({path!r}, **{call!r}).get_data())",
         )
 
     check()
