@@ -641,6 +641,27 @@ def test_vary_cookie_appends_to_existing_vary(impl: Any, app: Any, client: Any) 
     assert client.get("/").headers["Vary"] == "Accept-Encoding, Cookie"
 
 
+@pytest.mark.spec("sessions.vary.refreshed-cookie")
+def test_vary_cookie_when_permanent_cookie_is_refreshed(session_client: Any) -> None:
+    """A permanent session's cookie, refreshed on a request that never touches the
+    session, comes with ``Vary: Cookie``."""
+    session_client.get("/permanent")
+    response = session_client.get("/noop")
+    assert response.headers["Set-Cookie"].startswith("session=")
+    assert response.headers["Vary"] == "Cookie"
+
+
+@pytest.mark.spec("sessions.interface.save-untouched-empty")
+def test_saving_an_untouched_empty_session_changes_nothing(app: Any, driver: Any) -> None:
+    """``save_session`` of an empty session nobody read or changed adds no header."""
+    interface = app.session_interface
+    with driver.request_context(app):
+        response = app.response_class("x")
+        before = sorted(response.headers.items())
+        interface.save_session(app, interface.session_class(), response)
+        assert sorted(response.headers.items()) == before
+
+
 @pytest.mark.spec("sessions.vary.response-class-vary")
 def test_vary_cookie_goes_through_an_overridden_vary(app: Any, client: Any, impl: Any) -> None:
     """``Cookie`` is added through the response class's own ``vary`` when it overrides it."""

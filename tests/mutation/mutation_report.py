@@ -99,7 +99,10 @@ or crashes the worker counts as killed and is also shown in its own column.
 Rules of every level count (`--strict-levels`, from commit `1ca16fa1efb9`): a failing
 should-level rule (wording, observed quirks) kills the mutant too. Runs recorded
 before that commit counted must-level failures only (fewer kills); their retests
-count both.
+count both. The equivalent column also holds the few mutants of framework-only
+behaviour where the framework deliberately differs from Flask (README, "Deliberate
+differences"): the spec, which must pass on Flask, cannot pin it; each is listed as
+"Outside the spec" with its reason.
 
 Modules are measured one at a time; each module's run is kept in
 `reports/mutation-runs/<module>.json` with the commit it was measured on and

@@ -111,8 +111,11 @@ def load_equivalents(path: Path = EQUIVALENTS_FILE) -> dict[str, str]:
     data = tomllib.loads(path.read_text())
     reasons: dict[str, str] = {}
     for entry in data.get("equivalent", []):
+        reason = entry["reason"]
+        if entry.get("outside_spec"):
+            reason = f"Outside the spec (a documented deliberate difference from Flask): {reason}"
         for name in entry["mutants"]:
-            reasons[name] = entry["reason"]
+            reasons[name] = reason
     return reasons
 
 
