@@ -662,6 +662,20 @@ def test_saving_an_untouched_empty_session_changes_nothing(app: Any, driver: Any
         assert sorted(response.headers.items()) == before
 
 
+@pytest.mark.spec("sessions.interface.save-emptied-unread")
+def test_saving_an_emptied_unread_session_deletes_with_vary(app: Any, driver: Any) -> None:
+    """``save_session`` of an empty session marked modified but never read deletes the
+    cookie and adds ``Vary: Cookie``."""
+    interface = app.session_interface
+    session = interface.session_class()
+    session.modified = True
+    with driver.request_context(app):
+        response = app.response_class("x")
+        interface.save_session(app, session, response)
+    assert response.headers["Set-Cookie"] == DELETED
+    assert response.headers["Vary"] == "Cookie"
+
+
 @pytest.mark.spec("sessions.vary.response-class-vary")
 def test_vary_cookie_goes_through_an_overridden_vary(app: Any, client: Any, impl: Any) -> None:
     """``Cookie`` is added through the response class's own ``vary`` when it overrides it."""
