@@ -974,6 +974,16 @@ def test_lenient_rule_does_not_match_longer_paths(app: Any, client: Any) -> None
     assert client.get("/a/").text == "a"
 
 
+@pytest.mark.spec("routing.trailing-slash.lenient-rule-other-method")
+def test_slashed_request_to_a_lenient_rule_of_another_method(app: Any, client: Any) -> None:
+    """A slashed request to a ``strict_slashes=False`` rule that does not allow its
+    method is a 405 listing the rule's methods."""
+    app.add_url_rule("/a", "a", lambda: "a", methods=["POST"], strict_slashes=False)
+    response = client.get("/a/")
+    assert response.status_code == 405
+    assert allow_set(response) == {"POST", "OPTIONS"}
+
+
 @pytest.mark.spec("routing.trailing-slash.redirect-needs-method")
 def test_slash_redirect_only_for_an_allowed_method(app: Any, client: Any) -> None:
     """The redirect to a rule's slashed URL happens only for a method that rule allows;
