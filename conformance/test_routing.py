@@ -1024,6 +1024,27 @@ def test_segment_rejected_by_one_converter_tries_the_next_rule(app: Any, client:
     assert client.get("/item/5").text == "int 5"
 
 
+@pytest.mark.spec("routing.merge-slashes.then-trailing-slash")
+def test_merged_path_redirects_to_the_slashed_rule(app: Any, client: Any) -> None:
+    """``/a//b`` for a rule ``/a/b/`` redirects in one step to ``/a/b/`` (slashes merged,
+    trailing slash added)."""
+    app.add_url_rule("/a/b/", "ab", lambda: "ab")
+    response = client.get("/a//b")
+    assert response.status_code == 308
+    assert response.headers["Location"].endswith("/a/b/")
+
+
+@pytest.mark.spec("routing.merge-slashes.off-keeps-405")
+def test_method_not_allowed_without_merge_slashes(app: Any, client: Any) -> None:
+    """With ``url_map.merge_slashes = False`` a URL whose rule lacks the method is still
+    a 405."""
+    app.url_map.merge_slashes = False
+    app.add_url_rule("/p", "p", lambda: "p", methods=["POST"])
+    response = client.get("/p")
+    assert response.status_code == 405
+    assert allow_set(response) == {"POST", "OPTIONS"}
+
+
 # --- websocket rules -------------------------------------------------------------------
 
 
@@ -1034,6 +1055,23 @@ def test_http_request_to_a_websocket_rule_is_400(app: Any, client: Any) -> None:
     app.add_url_rule("/socket", "socket", lambda: "socket", websocket=True)
     assert client.get("/socket").status_code == 400
     assert client.get("/elsewhere").status_code == NOT_FOUND
+
+
+@pytest.mark.spec("routing.websocket.merged-path-is-400")
+def test_http_request_to_a_websocket_rule_after_merging_is_400(app: Any, client: Any) -> None:
+    """A plain HTTP request that only a ``websocket=True`` rule matches once its repeated
+    slashes are merged (``/ws//feed``) is a 400."""
+    app.add_url_rule("/ws/feed", "feed", lambda: "feed", websocket=True)
+    assert client.get("/ws//feed").status_code == 400
+
+
+@pytest.mark.spec("routing.websocket.http-request-is-400-unmerged")
+def test_http_request_to_a_websocket_rule_without_merge_slashes(app: Any, client: Any) -> None:
+    """With ``url_map.merge_slashes = False`` an HTTP request to a websocket-only rule is
+    still a 400."""
+    app.url_map.merge_slashes = False
+    app.add_url_rule("/socket", "socket", lambda: "socket", websocket=True)
+    assert client.get("/socket").status_code == 400
 
 
 # --- redirect_to ---------------------------------------------------------------------

@@ -1122,6 +1122,32 @@ def test_digest_of_a_non_default_size_signs_as_itsdangerous(
         assert token == reference_serializer(signer, [SECRET], blake2b_160).dumps({"a": "1"})
 
 
+@pytest.mark.spec("sessions.interface.session-class-arguments")
+def test_session_class_built_without_arguments_for_no_cookie(
+    impl: Any, app: Any, driver: Any
+) -> None:
+    """Without a session cookie ``open_session`` builds ``session_class()`` with no
+    argument; with one, with the stored dict."""
+    module: Any = sessions_module(impl)
+    calls: list[tuple[Any, ...]] = []
+
+    class RecordingSession(module.SecureCookieSession):
+        def __init__(self, *args: Any) -> None:
+            calls.append(args)
+            super().__init__(*args)
+
+    class RecordingSessions(module.SecureCookieSessionInterface):
+        session_class = RecordingSession
+
+    app.session_interface = RecordingSessions()
+    add_session_routes(app, impl)
+    client = driver.client(app)
+    client.get("/noop")
+    client.set_cookie("session", spec_serializer().dumps({"a": "1"}))
+    client.get("/noop")
+    assert calls == [(), ({"a": "1"},)]
+
+
 @pytest.mark.spec("sessions.interface.custom")
 def test_custom_session_interface(impl: Any, session_app: Any, driver: Any) -> None:
     """An app's ``session_interface`` can be replaced by a subclass storing sessions elsewhere."""
