@@ -1045,6 +1045,19 @@ def test_method_not_allowed_without_merge_slashes(app: Any, client: Any) -> None
     assert allow_set(response) == {"POST", "OPTIONS"}
 
 
+@pytest.mark.spec("routing.converter.validation-error-keeps-405")
+def test_converter_rejection_keeps_the_other_rules_methods(app: Any, client: Any) -> None:
+    """When the matching rule's converter rejects the value in ``to_python``, a URL that
+    another rule matches for other methods is a 405 listing them."""
+    app.url_map.converters["even"] = EvenConverter
+    app.add_url_rule("/n/<even:x>", "even", lambda x: f"even {x}")
+    app.add_url_rule("/n/<int:x>", "other", lambda x: f"other {x}", methods=["POST"])
+    assert client.get("/n/4").text == "even 4"
+    response = client.get("/n/3")
+    assert response.status_code == 405
+    assert allow_set(response) == {"POST", "OPTIONS"}
+
+
 # --- websocket rules -------------------------------------------------------------------
 
 
