@@ -28,6 +28,7 @@ class ModuleScore:
     survived: list[str] = field(default_factory=list)
     untested: list[str] = field(default_factory=list)
     equivalent: list[str] = field(default_factory=list)
+    wrongly_equivalent: list[str] = field(default_factory=list)
     not_run: int = 0
 
     @property
@@ -56,11 +57,16 @@ def score(
         for name, code in sorted(codes.items(), key=lambda item: natural_key(item[0])):
             if code is None:
                 entry.not_run += 1
+            elif name in equivalents and code not in (1, 3):
+                # A reviewed equivalent that only timed out (its slower path ran past
+                # the CPU limit) stays equivalent; one a spec test fails is killed,
+                # and the report lists it as a wrong entry.
+                entry.equivalent.append(name)
             elif code in KILLED:
                 entry.killed += 1
                 entry.timeouts += code not in (1, 3)
-            elif name in equivalents:
-                entry.equivalent.append(name)
+                if name in equivalents:
+                    entry.wrongly_equivalent.append(name)
             elif code == NO_TESTS:
                 entry.untested.append(name)
             else:
@@ -210,6 +216,16 @@ def render_report(
                 lines.append(f"- `{name}`: {' '.join(equivalents[name].split())}")
                 lines += ["", "  ```diff", *changed_lines(run.diffs.get(name, "")), "  ```"]
             lines.append("")
+    wrong = [name for entry in scores for name in entry.wrongly_equivalent]
+    if wrong:
+        lines += [
+            "## Listed as equivalent, but a spec test fails on them",
+            "",
+            "Counted as killed; their entries in `tests/mutation/equivalents.toml` are wrong:",
+            "",
+        ]
+        lines += [f"- `{name}`" for name in wrong]
+        lines.append("")
     if orphans:
         lines += [
             "## Equivalents naming no recorded mutant",
