@@ -76,3 +76,18 @@ def test_report_marks_unmeasured_and_changed_modules(driver: ModuleType) -> None
     assert "changed since measured: `framework/b.py`" in text
     assert "diff of framework.a.x_f__mutmut_2" in text
     assert "- `framework.a.x_f__mutmut_3`: only a cache size" in text
+
+
+def test_equivalents_that_time_out_stay_equivalent_and_killed_ones_are_flagged(
+    driver: ModuleType,
+) -> None:
+    codes = {"framework.a.x_f__mutmut_1": -24, "framework.a.x_f__mutmut_2": 1}
+    equivalents = {name: "reviewed" for name in codes}
+    (entry,) = driver.score({"framework/a.py": codes}, equivalents)
+    assert entry.equivalent == ["framework.a.x_f__mutmut_1"]
+    assert (entry.killed, entry.wrongly_equivalent) == (1, ["framework.a.x_f__mutmut_2"])
+    run = make_run(driver, "framework/a.py", "s", codes)
+    text = driver.render_report(
+        [entry], equivalents, {"framework/a.py": run}, {"framework/a.py": "s"}
+    )
+    assert "## Listed as equivalent, but a spec test fails on them" in text
