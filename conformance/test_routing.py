@@ -1058,6 +1058,17 @@ def test_converter_rejection_keeps_the_other_rules_methods(app: Any, client: Any
     assert allow_set(response) == {"POST", "OPTIONS"}
 
 
+@pytest.mark.spec("routing.alias.redirects-to-main-rule")
+def test_alias_rule_redirects_to_the_endpoints_main_rule(app: Any, client: Any) -> None:
+    """A rule added with ``alias=True`` redirects (308) to the same endpoint's main rule
+    with the same values."""
+    app.add_url_rule("/page/<int:n>", "page", lambda n: f"page {n}")
+    app.add_url_rule("/old/<int:n>", "page", alias=True)
+    response = client.get("/old/3")
+    assert response.status_code == 308
+    assert response.headers["Location"].endswith("/page/3")
+
+
 # --- websocket rules -------------------------------------------------------------------
 
 
@@ -1085,6 +1096,17 @@ def test_http_request_to_a_websocket_rule_without_merge_slashes(app: Any, client
     app.url_map.merge_slashes = False
     app.add_url_rule("/socket", "socket", lambda: "socket", websocket=True)
     assert client.get("/socket").status_code == 400
+
+
+@pytest.mark.spec("routing.websocket.converter-rejection-is-400")
+def test_converter_rejection_keeps_the_websocket_mismatch(app: Any, client: Any) -> None:
+    """When the matching HTTP rule's converter rejects the value, a URL that a
+    ``websocket=True`` rule also matches is a 400."""
+    app.url_map.converters["even"] = EvenConverter
+    app.add_url_rule("/w/<even:x>", "even", lambda x: f"even {x}")
+    app.add_url_rule("/w/<int:x>", "socket", lambda x: "socket", websocket=True)
+    assert client.get("/w/4").text == "even 4"
+    assert client.get("/w/3").status_code == 400
 
 
 # --- redirect_to ---------------------------------------------------------------------
