@@ -1058,6 +1058,21 @@ def test_converter_rejection_keeps_the_other_rules_methods(app: Any, client: Any
     assert allow_set(response) == {"POST", "OPTIONS"}
 
 
+@pytest.mark.spec("routing.variables.many-in-one-segment")
+def test_many_variables_in_one_segment_keep_their_order(app: Any, client: Any) -> None:
+    """Eleven variables in one path segment (``/<int:a>-<int:b>-...-<int:k>``) each get
+    their own value, in order."""
+    names = "abcdefghijk"
+    app.add_url_rule(
+        "/" + "-".join(f"<int:{name}>" for name in names),
+        "many",
+        lambda **values: " ".join(str(values[name]) for name in names),
+    )
+    assert client.get("/" + "-".join(str(n) for n in range(11))).text == " ".join(
+        str(n) for n in range(11)
+    )
+
+
 @pytest.mark.spec("routing.alias.redirects-to-main-rule")
 def test_alias_rule_redirects_to_the_endpoints_main_rule(app: Any, client: Any) -> None:
     """A rule added with ``alias=True`` redirects (308) to the same endpoint's main rule
