@@ -467,7 +467,7 @@ def measure(args: argparse.Namespace, settings: Settings, module: str) -> None:
     """Run (or retest, or record) one module in its own workspace and record it."""
     workspace: Path = args.workspace or DEFAULT_WORKSPACE / module_name(module)
     if args.record:
-        run = record_run(workspace, module, "recorded from an interrupted run")
+        run = record_run(workspace, module, "recorded with --record from its workspace")
         print(f"recorded {module} from {workspace} ({run.commit})")
         return
     if args.fresh and workspace.exists():
