@@ -336,7 +336,10 @@ def record_run(
                 f"{module} changed since it was measured on {previous.commit}: "
                 "measure the whole module again instead of retesting"
             )
-        previous.exit_codes.update({name: codes[name] for name in retested if name in codes})
+        # Mutants an interrupted retest did not reach (None) keep their recorded result.
+        previous.exit_codes.update(
+            {name: codes[name] for name in retested if codes.get(name) is not None}
+        )
         previous.retests.append(
             {"commit": state["commit"], "measured": state["measured"], "mutants": description}
         )
@@ -467,7 +470,19 @@ def measure(args: argparse.Namespace, settings: Settings, module: str) -> None:
     """Run (or retest, or record) one module in its own workspace and record it."""
     workspace: Path = args.workspace or DEFAULT_WORKSPACE / module_name(module)
     if args.record:
-        run = record_run(workspace, module, "recorded with --record from its workspace")
+        # With --mutants: what an interrupted retest of those mutants found so far.
+        recorded = ModuleRun.load(module) if args.mutants else None
+        retested = None
+        if recorded is not None:
+            retested = [
+                n
+                for n in recorded.exit_codes
+                if any(fnmatch.fnmatchcase(n, g) for g in args.mutants)
+            ]
+        what = f"retest of {', '.join(args.mutants)} (interrupted)" if retested else ""
+        run = record_run(
+            workspace, module, what or "recorded with --record from its workspace", retested
+        )
         print(f"recorded {module} from {workspace} ({run.commit})")
         return
     if args.fresh and workspace.exists():
