@@ -466,24 +466,27 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def record_only(args: argparse.Namespace, module: str, workspace: Path) -> None:
+    """Record what mutmut has in ``workspace``: a whole run, or with ``--mutants`` what an
+    interrupted retest of those mutants found so far."""
+    recorded = ModuleRun.load(module) if args.mutants else None
+    retested = None
+    if recorded is not None:
+        retested = [
+            n for n in recorded.exit_codes if any(fnmatch.fnmatchcase(n, g) for g in args.mutants)
+        ]
+    what = f"retest of {', '.join(args.mutants)} (interrupted)" if retested else ""
+    run = record_run(
+        workspace, module, what or "recorded with --record from its workspace", retested
+    )
+    print(f"recorded {module} from {workspace} ({run.commit})")
+
+
 def measure(args: argparse.Namespace, settings: Settings, module: str) -> None:
     """Run (or retest, or record) one module in its own workspace and record it."""
     workspace: Path = args.workspace or DEFAULT_WORKSPACE / module_name(module)
     if args.record:
-        # With --mutants: what an interrupted retest of those mutants found so far.
-        recorded = ModuleRun.load(module) if args.mutants else None
-        retested = None
-        if recorded is not None:
-            retested = [
-                n
-                for n in recorded.exit_codes
-                if any(fnmatch.fnmatchcase(n, g) for g in args.mutants)
-            ]
-        what = f"retest of {', '.join(args.mutants)} (interrupted)" if retested else ""
-        run = record_run(
-            workspace, module, what or "recorded with --record from its workspace", retested
-        )
-        print(f"recorded {module} from {workspace} ({run.commit})")
+        record_only(args, module, workspace)
         return
     if args.fresh and workspace.exists():
         shutil.rmtree(workspace)
