@@ -86,6 +86,8 @@ def measured_on(run: ModuleRun | None, current_source: str) -> str:
     if run is None:
         return "not measured"
     text = f"`{run.commit}` ({run.measured})"
+    if run.description.startswith("a sample"):
+        text += f", {run.description.split(';')[0]} only"
     if run.retests:
         text += f", {len(run.retests)} retest(s), last on `{run.retests[-1]['commit']}`"
     if run.source != current_source:
