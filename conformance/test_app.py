@@ -641,6 +641,13 @@ def test_open_resource_text_mode(resource_app: Any) -> None:
         assert handle.read() == "café\n"
 
 
+@pytest.mark.spec("app.open-resource.text-rt")
+def test_open_resource_rt_mode(resource_app: Any) -> None:
+    """``open_resource(name, "rt")`` is text mode, like ``"r"``."""
+    with resource_app.open_resource("data.txt", "rt") as handle:
+        assert handle.read() == "café\n"
+
+
 @pytest.mark.spec("app.open-resource.encoding")
 def test_open_resource_encoding(resource_app: Any) -> None:
     """``open_resource`` accepts an ``encoding`` for text mode."""
@@ -654,6 +661,15 @@ def test_open_resource_rejects_write_modes(resource_app: Any, mode: str) -> None
     """``open_resource`` raises ``ValueError`` for any mode that is not for reading."""
     with pytest.raises(ValueError, match="only be opened for reading"):
         resource_app.open_resource("data.txt", mode)
+
+
+@pytest.mark.spec("app.open-resource.read-only-message")
+def test_open_resource_write_mode_message(resource_app: Any) -> None:
+    """The ``ValueError`` for a writing mode says exactly "Resources can only be opened
+    for reading."."""
+    with pytest.raises(ValueError) as info:
+        resource_app.open_resource("data.txt", "w")
+    assert str(info.value) == "Resources can only be opened for reading."
 
 
 @pytest.mark.spec("app.open-resource.missing")

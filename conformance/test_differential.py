@@ -244,6 +244,20 @@ def client_outcome(generated: GeneratedApp, path: str, call: dict[str, Any]) -> 
         )
 
 
+def draw_client_path(table: RuleTable, data: st.DataObject) -> str:
+    """Draw the path of a test-client call: the echo view or a URL of one of the rules."""
+    rule_paths = [rule.path(rule.url_texts(data.draw(rule_values(rule)))) for rule in table.rules]
+    path: str = data.draw(st.sampled_from(["/echo", *rule_paths]), label="path")
+    return path
+
+
+def difference_report(mine: Outcome, expected: Outcome, source: str, *calls: str) -> str:
+    """The failure message of a test-client difference: the fields that differ and a
+    script (the reference's app, then ``calls``) reproducing it."""
+    header = ["implementation and reference differ:", *mismatch(mine, expected), ""]
+    return "\n".join([*header, "# Reproduction", source, *calls])
+
+
 @pytest.mark.spec("differential.test-client.open")
 def test_test_client_calls_like_the_reference(impl: Any, reference: Any) -> None:
     """The test client's ``open`` with any query, body, headers or base URL answers alike."""
@@ -254,21 +268,104 @@ def test_test_client_calls_like_the_reference(impl: Any, reference: Any) -> None
     @given(table=rule_tables(max_rules=2), data=st.data())
     def check(table: RuleTable, data: st.DataObject) -> None:
         ours, theirs = built(table, impl.__name__), built(table, reference.__name__)
-        rule_paths = [
-            rule.path(rule.url_texts(data.draw(rule_values(rule)))) for rule in table.rules
-        ]
-        path = data.draw(st.sampled_from(["/echo", *rule_paths]), label="path")
+        path = draw_client_path(table, data)
         call = data.draw(client_calls(), label="call")
         mine, expected = client_outcome(ours, path, call), client_outcome(theirs, path, call)
-        assert mine == expected or excused(None, mine, expected), "\n".join(
-            [
-                "implementation and reference differ:",
-                *mismatch(mine, expected),
-                "",
-                "# Reproduction",
-                theirs.source,
-                f"print(app.test_client().open({path!r}, **{call!r}).get_data())",
+        assert mine == expected or excused(None, mine, expected), difference_report(
+            mine,
+            expected,
+            theirs.source,
+            f"print(app.test_client().open({path!r}, **{call!r}).get_data())",
+        )
+
+    check()
+
+
+CLIENT_METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
+COOKIE_NAMES = ("session", "a", "b")
+
+
+@st.composite
+def cookie_steps(draw: st.DrawFn) -> list[tuple[Any, ...]]:
+    """Draw ``set_cookie`` / ``delete_cookie`` calls to make before a request."""
+    step = st.one_of(
+        st.tuples(
+            st.just("set"),
+            st.sampled_from(COOKIE_NAMES),
+            st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=6),
+            st.sampled_from(["/", "/echo", "/other"]),
+        ),
+        st.tuples(st.just("delete"), st.sampled_from(COOKIE_NAMES), st.just("/")),
+    )
+    steps: list[tuple[Any, ...]] = draw(st.lists(step, max_size=3))
+    return steps
+
+
+def client_method_outcome(
+    generated: GeneratedApp,
+    path: str,
+    method: str,
+    call: dict[str, Any],
+    steps: list[tuple[Any, ...]],
+) -> Outcome:
+    """Apply the cookie steps, call ``client.<method>``; record the response and the
+    cookies the client then holds."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            client = generated.app.test_client()
+            for kind, name, *rest in steps:
+                if kind == "set":
+                    client.set_cookie(name, rest[0], path=rest[1])
+                else:
+                    client.delete_cookie(name, path=rest[0])
+            response = getattr(client, method)(path, **call)
+            jar = [
+                (name, cookie.value, cookie.path)
+                for name in COOKIE_NAMES
+                if (cookie := client.get_cookie(name, path="/echo")) is not None
             ]
+        except Exception as error:
+            return Outcome(f"raised {type(error).__name__}", (), b"")
+        messages = tuple(sorted(f"{w.category.__name__}: {w.message}" for w in caught))
+        return Outcome(
+            response.status,
+            normalised_headers(list(response.headers.items())),
+            response.data + b"\ncookies: " + repr(jar).encode(),
+            messages,
+        )
+
+
+@pytest.mark.spec("differential.test-client.methods")
+def test_test_client_methods_and_cookies_like_the_reference(impl: Any, reference: Any) -> None:
+    """The test client's ``get``/``post``/... shortcuts after any ``set_cookie`` or
+    ``delete_cookie`` calls answer alike and leave the same cookies."""
+    if reference is None:
+        pytest.skip(REFERENCE_MISSING)
+
+    @PROPERTY_SETTINGS
+    @given(table=rule_tables(max_rules=2), data=st.data())
+    def check(table: RuleTable, data: st.DataObject) -> None:
+        ours, theirs = built(table, impl.__name__), built(table, reference.__name__)
+        path = draw_client_path(table, data)
+        method = data.draw(st.sampled_from(CLIENT_METHODS), label="method")
+        call = data.draw(client_calls(), label="call")
+        del call["method"]
+        steps = data.draw(cookie_steps(), label="cookie steps")
+        mine = client_method_outcome(ours, path, method, call, steps)
+        expected = client_method_outcome(theirs, path, method, call, steps)
+        assert mine == expected or excused(None, mine, expected), difference_report(
+            mine,
+            expected,
+            theirs.source,
+            "client = app.test_client()",
+            *(
+                f"client.set_cookie({n!r}, {r[0]!r}, path={r[1]!r})"
+                if kind == "set"
+                else f"client.delete_cookie({n!r}, path={r[0]!r})"
+                for kind, n, *r in steps
+            ),
+            f"print(client.{method}({path!r}, **{call!r}).get_data())",
         )
 
     check()

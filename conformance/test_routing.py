@@ -955,6 +955,175 @@ def test_url_map_strict_slashes_false(app: Any, driver: Any) -> None:
     assert response.status_code == 200
 
 
+@pytest.mark.spec("routing.trailing-slash.lenient-rule-after-strict")
+def test_slashed_request_passes_a_strict_rule_for_a_lenient_one(app: Any, client: Any) -> None:
+    """A slashed URL reaches a later ``strict_slashes=False`` rule of the same path
+    when an earlier rule for that path has strict slashes."""
+    app.add_url_rule("/item", "strict", lambda: "strict", methods=["GET"])
+    app.add_url_rule("/item", "lenient", lambda: "lenient", methods=["POST"], strict_slashes=False)
+    response = client.post("/item/")
+    assert (response.status_code, response.text) == (200, "lenient")
+
+
+@pytest.mark.spec("routing.trailing-slash.lenient-rule-not-a-prefix")
+def test_lenient_rule_does_not_match_longer_paths(app: Any, client: Any) -> None:
+    """A ``strict_slashes=False`` rule ``/a`` does not match ``/a//b`` (an empty segment
+    followed by more path)."""
+    app.add_url_rule("/a", "a", lambda: "a", strict_slashes=False)
+    assert client.get("/a//b").status_code == NOT_FOUND
+    assert client.get("/a/").text == "a"
+
+
+@pytest.mark.spec("routing.trailing-slash.lenient-rule-other-method")
+def test_slashed_request_to_a_lenient_rule_of_another_method(app: Any, client: Any) -> None:
+    """A slashed request to a ``strict_slashes=False`` rule that does not allow its
+    method is a 405 listing the rule's methods."""
+    app.add_url_rule("/a", "a", lambda: "a", methods=["POST"], strict_slashes=False)
+    response = client.get("/a/")
+    assert response.status_code == 405
+    assert allow_set(response) == {"POST", "OPTIONS"}
+
+
+@pytest.mark.spec("routing.trailing-slash.redirect-needs-method")
+def test_slash_redirect_only_for_an_allowed_method(app: Any, client: Any) -> None:
+    """The redirect to a rule's slashed URL happens only for a method that rule allows;
+    for another method the unslashed URL is a 404."""
+    app.add_url_rule("/form/", "form", lambda: "form", methods=["POST"])
+    assert client.get("/form").status_code == NOT_FOUND
+    response = client.post("/form")
+    assert response.status_code == 308
+    assert response.headers["Location"].endswith("/form/")
+
+
+@pytest.mark.spec("routing.trailing-slash.variable-rule-redirect")
+def test_slash_redirect_for_a_rule_ending_in_a_variable(app: Any, client: Any) -> None:
+    """A rule ``/d/<x>/`` redirects ``/d/v`` to ``/d/v/``, which it serves."""
+    app.add_url_rule("/d/<x>/", "d", lambda x: f"d {x}")
+    response = client.get("/d/v")
+    assert response.status_code == 308
+    assert response.headers["Location"].endswith("/d/v/")
+    assert client.get("/d/v/").text == "d v"
+
+
+@pytest.mark.spec("routing.trailing-slash.path-variable-after-another")
+def test_slashed_rule_with_a_path_variable_after_another(app: Any, client: Any) -> None:
+    """A rule ``/f/<a>-<path:p>/`` serves ``/f/x-y/z/`` with ``p="y/z"`` and redirects
+    ``/f/x-y`` to its slashed URL."""
+    app.add_url_rule("/f/<a>-<path:p>/", "f", lambda a, p: f"{a} {p}")
+    assert client.get("/f/x-y/z/").text == "x y/z"
+    assert client.get("/f/x-y").status_code == 308
+
+
+@pytest.mark.spec("routing.converter.falls-through")
+def test_segment_rejected_by_one_converter_tries_the_next_rule(app: Any, client: Any) -> None:
+    """A segment that one rule's converter rejects is matched against the next rule's
+    converter at the same place: ``/item/<int:n>`` then ``/item/<name>``."""
+    app.add_url_rule("/item/<int:n>", "number", lambda n: f"int {n}")
+    app.add_url_rule("/item/<name>", "name", lambda name: f"name {name}")
+    assert client.get("/item/abc").text == "name abc"
+    assert client.get("/item/5").text == "int 5"
+
+
+@pytest.mark.spec("routing.merge-slashes.then-trailing-slash")
+def test_merged_path_redirects_to_the_slashed_rule(app: Any, client: Any) -> None:
+    """``/a//b`` for a rule ``/a/b/`` redirects in one step to ``/a/b/`` (slashes merged,
+    trailing slash added)."""
+    app.add_url_rule("/a/b/", "ab", lambda: "ab")
+    response = client.get("/a//b")
+    assert response.status_code == 308
+    assert response.headers["Location"].endswith("/a/b/")
+
+
+@pytest.mark.spec("routing.merge-slashes.off-keeps-405")
+def test_method_not_allowed_without_merge_slashes(app: Any, client: Any) -> None:
+    """With ``url_map.merge_slashes = False`` a URL whose rule lacks the method is still
+    a 405."""
+    app.url_map.merge_slashes = False
+    app.add_url_rule("/p", "p", lambda: "p", methods=["POST"])
+    response = client.get("/p")
+    assert response.status_code == 405
+    assert allow_set(response) == {"POST", "OPTIONS"}
+
+
+@pytest.mark.spec("routing.converter.validation-error-keeps-405")
+def test_converter_rejection_keeps_the_other_rules_methods(app: Any, client: Any) -> None:
+    """When the matching rule's converter rejects the value in ``to_python``, a URL that
+    another rule matches for other methods is a 405 listing them."""
+    app.url_map.converters["even"] = EvenConverter
+    app.add_url_rule("/n/<even:x>", "even", lambda x: f"even {x}")
+    app.add_url_rule("/n/<int:x>", "other", lambda x: f"other {x}", methods=["POST"])
+    assert client.get("/n/4").text == "even 4"
+    response = client.get("/n/3")
+    assert response.status_code == 405
+    assert allow_set(response) == {"POST", "OPTIONS"}
+
+
+@pytest.mark.spec("routing.variables.many-in-one-segment")
+def test_many_variables_in_one_segment_keep_their_order(app: Any, client: Any) -> None:
+    """Eleven variables in one path segment (``/<int:a>-<int:b>-...-<int:k>``) each get
+    their own value, in order."""
+    names = "abcdefghijk"
+    app.add_url_rule(
+        "/" + "-".join(f"<int:{name}>" for name in names),
+        "many",
+        lambda **values: " ".join(str(values[name]) for name in names),
+    )
+    assert client.get("/" + "-".join(str(n) for n in range(11))).text == " ".join(
+        str(n) for n in range(11)
+    )
+
+
+@pytest.mark.spec("routing.alias.redirects-to-main-rule")
+def test_alias_rule_redirects_to_the_endpoints_main_rule(app: Any, client: Any) -> None:
+    """A rule added with ``alias=True`` redirects (308) to the same endpoint's main rule
+    with the same values."""
+    app.add_url_rule("/page/<int:n>", "page", lambda n: f"page {n}")
+    app.add_url_rule("/old/<int:n>", "page", alias=True)
+    response = client.get("/old/3")
+    assert response.status_code == 308
+    assert response.headers["Location"].endswith("/page/3")
+
+
+# --- websocket rules -------------------------------------------------------------------
+
+
+@pytest.mark.spec("routing.websocket.http-request-is-400")
+def test_http_request_to_a_websocket_rule_is_400(app: Any, client: Any) -> None:
+    """A plain HTTP request whose URL only a ``websocket=True`` rule matches is a 400,
+    not a 404."""
+    app.add_url_rule("/socket", "socket", lambda: "socket", websocket=True)
+    assert client.get("/socket").status_code == 400
+    assert client.get("/elsewhere").status_code == NOT_FOUND
+
+
+@pytest.mark.spec("routing.websocket.merged-path-is-400")
+def test_http_request_to_a_websocket_rule_after_merging_is_400(app: Any, client: Any) -> None:
+    """A plain HTTP request that only a ``websocket=True`` rule matches once its repeated
+    slashes are merged (``/ws//feed``) is a 400."""
+    app.add_url_rule("/ws/feed", "feed", lambda: "feed", websocket=True)
+    assert client.get("/ws//feed").status_code == 400
+
+
+@pytest.mark.spec("routing.websocket.http-request-is-400-unmerged")
+def test_http_request_to_a_websocket_rule_without_merge_slashes(app: Any, client: Any) -> None:
+    """With ``url_map.merge_slashes = False`` an HTTP request to a websocket-only rule is
+    still a 400."""
+    app.url_map.merge_slashes = False
+    app.add_url_rule("/socket", "socket", lambda: "socket", websocket=True)
+    assert client.get("/socket").status_code == 400
+
+
+@pytest.mark.spec("routing.websocket.converter-rejection-is-400")
+def test_converter_rejection_keeps_the_websocket_mismatch(app: Any, client: Any) -> None:
+    """When the matching HTTP rule's converter rejects the value, a URL that a
+    ``websocket=True`` rule also matches is a 400."""
+    app.url_map.converters["even"] = EvenConverter
+    app.add_url_rule("/w/<even:x>", "even", lambda x: f"even {x}")
+    app.add_url_rule("/w/<int:x>", "socket", lambda x: "socket", websocket=True)
+    assert client.get("/w/4").text == "even 4"
+    assert client.get("/w/3").status_code == 400
+
+
 # --- redirect_to ---------------------------------------------------------------------
 
 

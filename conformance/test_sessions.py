@@ -14,18 +14,27 @@ Where the feature description is silent or differs, the tests pin what Flask 3.1
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import time
 import uuid
+import zlib
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from types import ModuleType
 from typing import Any
 
 import pytest
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import (
+    BadSignature,
+    SignatureExpired,
+    Signer,
+    TimestampSigner,
+    URLSafeTimedSerializer,
+)
 from markupsafe import Markup
+from werkzeug.datastructures import HeaderSet
 from werkzeug.http import parse_date
 
 SECRET = "conformance secret"  # the SECRET_KEY the make_app fixture sets
@@ -467,6 +476,24 @@ def test_permanent_cookie_expires_after_31_days(session_client: Any) -> None:
     assert not any(a.startswith("Max-Age=") for a in cookie_attributes(response))
 
 
+@pytest.mark.spec("sessions.permanent.expires-in-utc")
+def test_permanent_expiry_ignores_the_local_time_zone(
+    session_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A permanent session's ``Expires`` is 31 days after the current UTC time, whatever
+    the process's local time zone."""
+    monkeypatch.setenv("TZ", "JST-9")  # a POSIX zone nine hours ahead of UTC
+    time.tzset()
+    try:
+        before = datetime.now(timezone.utc).replace(microsecond=0)
+        expires = expires_of(session_client.get("/permanent"))
+        after = datetime.now(timezone.utc)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert before + timedelta(days=31) <= expires <= after + timedelta(days=31)
+
+
 @pytest.mark.spec("sessions.permanent.lifetime-seconds")
 def test_permanent_lifetime_in_seconds(session_app: Any, driver: Any) -> None:
     """An integer ``PERMANENT_SESSION_LIFETIME`` is a number of seconds."""
@@ -612,6 +639,58 @@ def test_vary_cookie_appends_to_existing_vary(impl: Any, app: Any, client: Any) 
 
     app.add_url_rule("/", "view", view)
     assert client.get("/").headers["Vary"] == "Accept-Encoding, Cookie"
+
+
+@pytest.mark.spec("sessions.vary.refreshed-cookie")
+def test_vary_cookie_when_permanent_cookie_is_refreshed(session_client: Any) -> None:
+    """A permanent session's cookie, refreshed on a request that never touches the
+    session, comes with ``Vary: Cookie``."""
+    session_client.get("/permanent")
+    response = session_client.get("/noop")
+    assert response.headers["Set-Cookie"].startswith("session=")
+    assert response.headers["Vary"] == "Cookie"
+
+
+@pytest.mark.spec("sessions.interface.save-untouched-empty")
+def test_saving_an_untouched_empty_session_changes_nothing(app: Any, driver: Any) -> None:
+    """``save_session`` of an empty session nobody read or changed adds no header."""
+    interface = app.session_interface
+    with driver.request_context(app):
+        response = app.response_class("x")
+        before = sorted(response.headers.items())
+        interface.save_session(app, interface.session_class(), response)
+        assert sorted(response.headers.items()) == before
+
+
+@pytest.mark.spec("sessions.interface.save-emptied-unread")
+def test_saving_an_emptied_unread_session_deletes_with_vary(app: Any, driver: Any) -> None:
+    """``save_session`` of an empty session marked modified but never read deletes the
+    cookie and adds ``Vary: Cookie``."""
+    interface = app.session_interface
+    session = interface.session_class()
+    session.modified = True
+    with driver.request_context(app):
+        response = app.response_class("x")
+        interface.save_session(app, session, response)
+    assert response.headers["Set-Cookie"] == DELETED
+    assert response.headers["Vary"] == "Cookie"
+
+
+@pytest.mark.spec("sessions.vary.response-class-vary")
+def test_vary_cookie_goes_through_an_overridden_vary(app: Any, client: Any, impl: Any) -> None:
+    """``Cookie`` is added through the response class's own ``vary`` when it overrides it."""
+
+    class AcceptVaryResponse(app.response_class):
+        @property
+        def vary(self) -> HeaderSet:
+            def store(header_set: HeaderSet) -> None:
+                self.headers["Vary"] = header_set.to_header()
+
+            return HeaderSet(["Accept"], on_update=store)
+
+    app.response_class = AcceptVaryResponse
+    app.add_url_rule("/", "view", lambda: repr(impl.session.get("a")))
+    assert client.get("/").headers["Vary"] == "Accept, Cookie"
 
 
 # --- session flags ------------------------------------------------------------------------
@@ -865,6 +944,218 @@ def test_signing_serializer_takes_itsdangerous_arguments(app: Any) -> None:
         signer.loads(token, salt="other")
 
 
+def reference_serializer(
+    signer: Any, secrets: list[str], digest: Any = hashlib.sha1
+) -> URLSafeTimedSerializer:
+    """itsdangerous's serializer with the documented cookie parameters (or another
+    ``digest``) and the data serializer of the implementation's signing serializer."""
+    return URLSafeTimedSerializer(
+        secrets,
+        salt="cookie-session",
+        serializer=signer.serializer,
+        signer_kwargs={"key_derivation": "hmac", "digest_method": digest},
+    )
+
+
+def signed_tokens(now: int, digest: Any) -> dict[str, str]:
+    """Session tokens for :func:`test_signing_serializer_answers_as_itsdangerous`, signed
+    with the documented cookie parameters and ``digest``: well-formed ones, and ones
+    whose signature, payload, timestamp or key is wrong in one way each."""
+
+    def b64(data: bytes) -> bytes:
+        return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+    def signer(secret: str = SECRET, timed: bool = True) -> Any:
+        kind = TimestampSigner if timed else Signer
+        return kind(secret, salt="cookie-session", key_derivation="hmac", digest_method=digest)
+
+    def at(when: int, payload: bytes, secret: str = SECRET) -> str:
+        timestamp = b64(when.to_bytes((when.bit_length() + 7) // 8, "big"))
+        value = payload + b"." + timestamp
+        return signer(secret, timed=False).sign(value).decode()
+
+    def dotted(data: bytes) -> bytes:
+        return data[:1] + b"." + data[1:]
+
+    body = b'{"a":"1"}'  # 12 base64 characters: appended ones start a new quantum
+    big = json.dumps({"a": "x" * 300}, separators=(",", ":")).encode()
+    valid = at(now, b64(body))
+    tokens = {
+        "plain": valid,
+        "compressed": at(now, b"." + b64(zlib.compress(big))),
+        "fallback-key": at(now, b64(body), secret="old"),
+        "unknown-key": at(now, b64(body), secret="unknown"),
+        "bad-signature": valid[:-1] + ("A" if valid[-1] != "A" else "B"),
+        "bad-payload-character": "B" + valid[1:],
+        "misaligned-compressed": at(now, b"A" + b64(zlib.compress(body))),
+        "misaligned-after-dot": at(now, b".A" + b64(zlib.compress(body))),
+        "not-utf8": at(now, b64(b"\xff\xfe")),
+        "not-json": at(now, b64(b"not json")),
+        "not-zlib": at(now, b"." + b64(b"not zlib")),
+        "dot-then-plain": at(now, b"." + b64(body)),
+        "unpadded-odd": at(now, b64(body) + b"A"),
+        "no-dot": "plain",
+        "no-timestamp": signer(timed=False).sign(b64(body)).decode(),
+        "bad-timestamp": signer(timed=False).sign(b64(body) + b".!!").decode(),
+        "empty-timestamp": signer(timed=False).sign(b64(body) + b".").decode(),
+        "future": at(now + 1000, b64(body)),
+        "just-expired": at(now - 101, b64(body)),
+        "at-max-age": at(now - 100, b64(body)),
+        "non-ascii": valid + "\u00e9",
+        # "XX.XX" around the last dot: a parser splitting on anything but the last "."
+        # (of the token, then of the signed value) would verify or read other bytes.
+        "xx-around-signature-dot": valid.rpartition(".")[0] + "XX.XX" + valid.rpartition(".")[2],
+        "xx-around-timestamp-dot": signer(timed=False).sign(b64(body) + b"XX.XXAAAA").decode(),
+        # Base64 that is invalid only once its length is counted with a stray "." in it,
+        # and a timestamp of 5 characters (no whole number of bytes).
+        "dot-inside-payload": at(now, dotted(b64(b'{"a":"xx"}'))),
+        "dot-inside-compressed": at(now, b"." + dotted(b64(zlib.compress(body)))),
+        "five-character-timestamp": signer(timed=False).sign(b64(body) + b".AAAAB").decode(),
+    }
+    return tokens
+
+
+@pytest.mark.spec("sessions.interface.signing-serializer-verifies")
+@pytest.mark.parametrize("max_age", [None, 100])
+# SHA-384 signatures are a whole number of base64 quanta, SHA-1 ones are not.
+@pytest.mark.parametrize("digest", [hashlib.sha1, hashlib.sha384], ids=["sha1", "sha384"])
+def test_signing_serializer_answers_as_itsdangerous(
+    impl: Any,
+    driver: Any,
+    app: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    max_age: int | None,
+    digest: Any,
+) -> None:
+    """The signing serializer's ``loads`` returns the value, or raises the itsdangerous
+    error, that itsdangerous's serializer gives for the same token, key and age limit."""
+    module: Any = sessions_module(impl)
+
+    class DigestSessions(module.SecureCookieSessionInterface):
+        digest_method = staticmethod(digest)
+
+    now = 1_700_000_000
+    freeze_time(monkeypatch, float(now))
+    app.config["SECRET_KEY_FALLBACKS"] = ["old"]
+    signer = DigestSessions().get_signing_serializer(app)
+    expected = reference_serializer(signer, ["old", SECRET], digest)
+
+    def outcome(serializer: Any, token: str | bytes) -> Any:
+        try:
+            return serializer.loads(token, max_age=max_age)
+        except Exception as error:  # the kind of error is the answer
+            return type(error)
+
+    with driver.app_context(app):
+        tokens = signed_tokens(now, digest)
+        assert outcome(signer, tokens["plain"]) == {"a": "1"}
+        for name, token in tokens.items():
+            for form in (token, token.encode()):
+                assert outcome(signer, form) == outcome(expected, form), name
+
+
+@pytest.mark.spec("sessions.interface.signing-serializer-compression")
+# A SHA-384 signature is 64 base64 characters, all of them data: its last one can be
+# any character, where a SHA-1 signature always ends in one of four.
+@pytest.mark.parametrize("digest", [hashlib.sha1, hashlib.sha384], ids=["sha1", "sha384"])
+def test_signing_serializer_compresses_as_itsdangerous(
+    impl: Any, driver: Any, app: Any, monkeypatch: pytest.MonkeyPatch, digest: Any
+) -> None:
+    """The signing serializer's ``dumps`` writes itsdangerous's token byte for byte,
+    compressing the payload exactly when zlib makes it more than one byte shorter."""
+    module: Any = sessions_module(impl)
+
+    class DigestSessions(module.SecureCookieSessionInterface):
+        digest_method = staticmethod(digest)
+
+    freeze_time(monkeypatch, FIXED_TIME)
+    signer = DigestSessions().get_signing_serializer(app)
+    expected = reference_serializer(signer, [SECRET], digest)
+    with driver.app_context(app):
+        # Values around the point where compression starts to pay, and beyond.
+        tokens = [
+            (signer.dumps({"a": "b" + "a" * n}), expected.dumps({"a": "b" + "a" * n}))
+            for n in range(200)
+        ]
+    assert [ours for ours, _ in tokens] == [theirs for _, theirs in tokens]
+    assert {token.startswith(".") for token, _ in tokens} == {True, False}
+
+
+@pytest.mark.spec("sessions.interface.signing-serializer-bytes")
+def test_signing_serializer_with_a_bytes_serializer(
+    impl: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With an interface ``serializer`` that writes bytes, the signing serializer's
+    tokens are bytes, the ones itsdangerous writes, and read back."""
+    module: Any = sessions_module(impl)
+
+    class BytesJSON:
+        @staticmethod
+        def dumps(obj: Any) -> bytes:
+            return json.dumps(obj).encode()
+
+        @staticmethod
+        def loads(data: bytes) -> Any:
+            return json.loads(data)
+
+    class BytesSessions(module.SecureCookieSessionInterface):
+        serializer = BytesJSON()
+
+    freeze_time(monkeypatch, FIXED_TIME)
+    signer = BytesSessions().get_signing_serializer(app)
+    token = signer.dumps({"a": "1"})
+    assert token == reference_serializer(signer, [SECRET]).dumps({"a": "1"})
+    assert isinstance(token, bytes)
+    assert signer.loads(token) == {"a": "1"}
+
+
+@pytest.mark.spec("sessions.wire.digest-of-another-size")
+def test_digest_of_a_non_default_size_signs_as_itsdangerous(
+    impl: Any, driver: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``digest_method`` whose hash has a non-default size (BLAKE2b of 20 bytes, which
+    ``hashlib.new("blake2b")`` would make 64) signs the cookie as itsdangerous does."""
+    module: Any = sessions_module(impl)
+
+    def blake2b_160(data: bytes = b"") -> Any:
+        return hashlib.blake2b(data, digest_size=20)
+
+    class Blake2bSessions(module.SecureCookieSessionInterface):
+        digest_method = staticmethod(blake2b_160)
+
+    freeze_time(monkeypatch, FIXED_TIME)
+    signer = Blake2bSessions().get_signing_serializer(app)
+    with driver.app_context(app):
+        token = signer.dumps({"a": "1"})
+        assert token == reference_serializer(signer, [SECRET], blake2b_160).dumps({"a": "1"})
+
+
+@pytest.mark.spec("sessions.interface.session-class-arguments")
+def test_session_class_built_without_arguments_for_no_cookie(
+    impl: Any, app: Any, driver: Any
+) -> None:
+    """Without a session cookie ``open_session`` builds ``session_class()`` with no
+    argument; with one, with the stored dict."""
+    module: Any = sessions_module(impl)
+    calls: list[tuple[Any, ...]] = []
+
+    class RecordingSession(module.SecureCookieSession):
+        def __init__(self, *args: Any) -> None:
+            calls.append(args)
+            super().__init__(*args)
+
+    class RecordingSessions(module.SecureCookieSessionInterface):
+        session_class = RecordingSession
+
+    app.session_interface = RecordingSessions()
+    add_session_routes(app, impl)
+    client = driver.client(app)
+    client.get("/noop")
+    client.set_cookie("session", spec_serializer().dumps({"a": "1"}))
+    client.get("/noop")
+    assert calls == [(), ({"a": "1"},)]
+
+
 @pytest.mark.spec("sessions.interface.custom")
 def test_custom_session_interface(impl: Any, session_app: Any, driver: Any) -> None:
     """An app's ``session_interface`` can be replaced by a subclass storing sessions elsewhere."""
@@ -1039,6 +1330,29 @@ def test_custom_salt_and_digest_verify_the_cookie(impl: Any, app: Any, driver: A
     assert client.get("/get/a").get_data(as_text=True) == repr("x")
     client.set_cookie("session", spec_serializer().dumps({"a": "y"}))
     assert client.get("/get/a").get_data(as_text=True) == repr(None)
+
+
+@pytest.mark.spec("sessions.wire.unhashable-digest-fallback-keys")
+def test_unhashable_digest_method_reads_fallback_keys(impl: Any, app: Any, driver: Any) -> None:
+    """With an unhashable ``digest_method`` callable, a cookie signed with a key of
+    ``SECRET_KEY_FALLBACKS`` is still read."""
+    module: Any = sessions_module(impl)
+
+    class UnhashableSha1:
+        __hash__ = None  # type: ignore[assignment]
+
+        def __call__(self, data: bytes = b"") -> Any:
+            return hashlib.sha1(data)
+
+    class UnhashableDigestSessions(module.SecureCookieSessionInterface):
+        digest_method = UnhashableSha1()
+
+    app.config["SECRET_KEY_FALLBACKS"] = ["old"]
+    app.session_interface = UnhashableDigestSessions()
+    add_session_routes(app, impl)
+    client = driver.client(app)
+    client.set_cookie("session", spec_serializer(secret="old").dumps({"a": "x"}))
+    assert client.get("/get/a").get_data(as_text=True) == repr("x")
 
 
 @pytest.mark.spec("sessions.interop.reference")

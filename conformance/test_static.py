@@ -284,6 +284,16 @@ def test_send_static_file_without_folder(make_app: Any, root: Path, driver: Any)
         app.send_static_file("a.txt")
 
 
+@pytest.mark.spec("static.send-static-file.no-folder-message")
+def test_send_static_file_without_folder_message(make_app: Any, root: Path, driver: Any) -> None:
+    """The ``RuntimeError`` without a static folder says exactly "'static_folder' must be
+    set to serve static_files."."""
+    app = make_app(root_path=str(root), static_folder=None)
+    with driver.request_context(app), pytest.raises(RuntimeError) as info:
+        app.send_static_file("a.txt")
+    assert str(info.value) == "'static_folder' must be set to serve static_files."
+
+
 # --- send_file: what is sent ---------------------------------------------------------
 
 

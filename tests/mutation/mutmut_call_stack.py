@@ -1,4 +1,5 @@
-"""A pytest plugin for mutation runs: mutmut's call stack kept per thread.
+"""A pytest plugin for mutation runs: mutmut's call stack kept per thread, and child
+processes kept out of mutmut's bookkeeping.
 
 mutmut 3.8 records which function called which in a ``ContextVar`` set on every
 call of a mutated function. With the whole spec loaded, CPython 3.11 segfaulted
@@ -9,7 +10,10 @@ tracking; a thread-local holds the same value without touching contextvars.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
+import typing as t
 
 from mutmut import core
 from mutmut.mutation import trampoline
@@ -41,3 +45,26 @@ class ThreadLocalCallStack:
 
 core.MutmutCallStack = ThreadLocalCallStack  # type: ignore[misc]
 trampoline.MutmutCallStack = ThreadLocalCallStack  # type: ignore[misc]
+
+
+_popen_init = subprocess.Popen.__init__
+
+
+def _popen_init_without_mutant(
+    self: subprocess.Popen[t.Any], *args: t.Any, **kwargs: t.Any
+) -> None:
+    """Start a child process without ``MUTANT_UNDER_TEST``.
+
+    Spec tests that run the app in another process (``flask`` CLI subprocesses) import
+    the mutated copy there; inheriting ``MUTANT_UNDER_TEST=stats`` made that copy record
+    trampoline hits and look for mutmut's configuration in the test's temporary
+    directory, which fails the test and with it mutmut's stats run. Without the variable
+    the child runs the original functions, as it did before mutmut rewrote them.
+    """
+    env = dict(os.environ if kwargs.get("env") is None else kwargs["env"])
+    env.pop("MUTANT_UNDER_TEST", None)
+    kwargs["env"] = env
+    _popen_init(self, *args, **kwargs)
+
+
+subprocess.Popen.__init__ = _popen_init_without_mutant  # type: ignore[method-assign]

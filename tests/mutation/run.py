@@ -13,6 +13,14 @@ then runs only those tests, fastest first and stopping at the first failure,
 against each mutant in forked workers with a CPU-time limit. Results are kept
 there, so a second run only retests functions that changed.
 
+Modules are measured one at a time, each in a workspace of its own
+(``build/mutation/<module>``), and each module's outcome is kept in
+``reports/mutation-runs/<module>.json``: the commit and the module's source hash
+it was measured on, every mutant's exit code, the diffs of its survivors and any
+later retests. The report combines these files: a module measured on an older
+source, or never measured, says so in the table, so a partial run still gives an
+honest report (``--report-only`` rewrites it from the files alone).
+
 ``--check`` is the CI slice: a seeded sample of the ``[ci]`` modules' mutants
 runs in a workspace of its own (only their spec areas), and the slice fails when
 a sampled mutant survives that the committed slice baseline
@@ -25,6 +33,7 @@ under other conditions (other tests in the same process) against the slice.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
 import random
@@ -36,6 +45,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomllib
+from mutation_report import (
+    KILLED,
+    NO_TESTS,
+    ModuleScore,
+    natural_key,
+    render_report,
+    score,
+)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -43,13 +60,9 @@ MODULES_FILE = HERE / "modules.toml"
 EQUIVALENTS_FILE = HERE / "equivalents.toml"
 DEFAULT_WORKSPACE = ROOT / "build" / "mutation"
 DEFAULT_REPORT = ROOT / "reports" / "mutation.md"
+RUNS_DIR = ROOT / "reports" / "mutation-runs"
 
-KILLED = {1, 3, 36, 24, -24, 152, 255, -9, -11}
-"""mutmut exit codes counted as killed: a failing test, a pytest error, a timeout
-or a crash (a mutant that hangs or crashes the app is observably broken)."""
 SURVIVED = 0
-NO_TESTS = 33
-"""No spec test calls the mutated function: a survivor, shown separately."""
 
 
 @dataclass
@@ -98,8 +111,11 @@ def load_equivalents(path: Path = EQUIVALENTS_FILE) -> dict[str, str]:
     data = tomllib.loads(path.read_text())
     reasons: dict[str, str] = {}
     for entry in data.get("equivalent", []):
+        reason = entry["reason"]
+        if entry.get("outside_spec"):
+            reason = f"Outside the spec (a documented deliberate difference from Flask): {reason}"
         for name in entry["mutants"]:
-            reasons[name] = entry["reason"]
+            reasons[name] = reason
     return reasons
 
 
@@ -132,6 +148,9 @@ def mutmut_config(modules: list[str], areas: list[str]) -> str:
             "framework",
             "--hypothesis-profile",
             "ci",
+            # A failing should-level rule (wording, observed quirks) is the spec
+            # observing the mutant too: without this it is reported, not failed.
+            "--strict-levels",
         ],
         "pytest_add_cli_args_test_selection": selection,
         "use_git_change_detection": False,
@@ -161,6 +180,8 @@ def prepare_workspace(workspace: Path, modules: list[str], areas: list[str]) -> 
     pyproject = (ROOT / "pyproject.toml").read_text()
     pyproject = pyproject.split("\n[tool.mutmut]")[0]
     (workspace / "pyproject.toml").write_text(pyproject + mutmut_config(modules, areas))
+    if len(modules) == 1:
+        (workspace / STATE_FILE).write_text(json.dumps(source_state(modules[0])))
 
 
 def generate_mutants(workspace: Path) -> None:
@@ -227,124 +248,130 @@ def mutant_diffs(workspace: Path, names: list[str]) -> dict[str, str]:
     return diffs
 
 
-# --- the report ------------------------------------------------------------------------
+# --- one module's recorded run ---------------------------------------------------------
+
+
+def git(*args: str) -> str:
+    """Return the output of a git command in the project."""
+    completed = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    return completed.stdout.strip()
+
+
+def source_state(module: str) -> dict[str, str]:
+    """Return what a run of ``module`` measures: the commit (marked when framework/ or
+    conformance/ had uncommitted changes) and the module's source hash."""
+    commit = git("rev-parse", "--short=12", "HEAD")
+    if git("status", "--porcelain", "--", "framework", "conformance"):
+        commit += " + uncommitted changes"
+    return {"commit": commit, "source": git("hash-object", module), "measured": utc_now()}
+
+
+def utc_now() -> str:
+    """The current UTC time, to the minute."""
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+
+STATE_FILE = "measured-on.json"
+"""Written into a workspace when it is prepared: the commit its copies come from."""
 
 
 @dataclass
-class ModuleScore:
-    """Counts for one module."""
+class ModuleRun:
+    """One module's measured outcome, kept in ``reports/mutation-runs/<module>.json``."""
 
     module: str
-    killed: int = 0
-    survived: list[str] = field(default_factory=list)
-    untested: list[str] = field(default_factory=list)
-    equivalent: list[str] = field(default_factory=list)
-    not_run: int = 0
+    commit: str
+    source: str
+    measured: str
+    description: str
+    exit_codes: dict[str, int | None]
+    diffs: dict[str, str] = field(default_factory=dict)
+    retests: list[dict[str, str]] = field(default_factory=list)
 
-    @property
-    def total(self) -> int:
-        """Mutants that ran (or had no test), equivalents included."""
-        return self.killed + len(self.survived) + len(self.untested) + len(self.equivalent)
+    @staticmethod
+    def path(module: str, runs: Path = RUNS_DIR) -> Path:
+        """Where the run of ``module`` is kept."""
+        return runs / f"{module_name(module)}.json"
 
-    @property
-    def score(self) -> float:
-        """Killed / non-equivalent mutants."""
-        relevant = self.total - len(self.equivalent)
-        return self.killed / relevant if relevant else 1.0
+    @classmethod
+    def load(cls, module: str, runs: Path = RUNS_DIR) -> ModuleRun | None:
+        """Read the recorded run of ``module`` (None when it was never measured)."""
+        path = cls.path(module, runs)
+        if not path.exists():
+            return None
+        return cls(**json.loads(path.read_text()))
 
-
-def score(
-    found: dict[str, dict[str, int | None]], equivalents: dict[str, str]
-) -> list[ModuleScore]:
-    """Classify every mutant of every module."""
-    scores = []
-    for module, codes in found.items():
-        entry = ModuleScore(module)
-        for name, code in sorted(codes.items(), key=lambda item: natural_key(item[0])):
-            if code is None:
-                entry.not_run += 1
-            elif code in KILLED:
-                entry.killed += 1
-            elif name in equivalents:
-                entry.equivalent.append(name)
-            elif code == NO_TESTS:
-                entry.untested.append(name)
-            else:
-                entry.survived.append(name)
-        scores.append(entry)
-    return scores
-
-
-def natural_key(name: str) -> tuple[str, int]:
-    """Sort ``f__mutmut_10`` after ``f__mutmut_9``."""
-    base, _, number = name.rpartition("__mutmut_")
-    return base, int(number) if number.isdigit() else 0
+    def save(self, runs: Path = RUNS_DIR) -> Path:
+        """Write this run, keys sorted so re-records diff cleanly."""
+        path = self.path(self.module, runs)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "module": self.module,
+            "commit": self.commit,
+            "source": self.source,
+            "measured": self.measured,
+            "description": self.description,
+            "retests": self.retests,
+            "exit_codes": dict(sorted(self.exit_codes.items(), key=lambda i: natural_key(i[0]))),
+            "diffs": dict(sorted(self.diffs.items(), key=lambda i: natural_key(i[0]))),
+        }
+        path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+        return path
 
 
-def render_report(
-    scores: list[ModuleScore],
-    equivalents: dict[str, str],
-    diffs: dict[str, str],
-    description: str,
-) -> str:
-    """Return reports/mutation.md."""
-    total_killed = sum(entry.killed for entry in scores)
-    total_relevant = sum(entry.total - len(entry.equivalent) for entry in scores)
-    overall = total_killed / total_relevant if total_relevant else 1.0
-    lines = [
-        "# Mutation testing: the framework under the specification alone",
-        "",
-        "Written by `make mutation` (`tests/mutation/run.py`, mutmut). Each mutant of a",
-        "listed framework module runs against `pytest conformance --impl framework`",
-        "(only the spec tests that call the mutated function, derandomized Hypothesis",
-        "`ci` profile). Score = killed / (all - reviewed equivalents); a mutant with no",
-        "spec test reaching it counts as a survivor.",
-        "",
-        "Limits of the method: mutmut 3 mutates function bodies only, and a mutant is",
-        "active only while its function is called from a test. Code that runs at import",
-        "(decorators applied in class bodies, `__set_name__`) therefore shows as",
-        "survivors no test can kill, and tests that run the app in another process",
-        "(live servers, `flask` CLI subprocesses) cannot see mutants at all.",
-        "",
-        f"Run: {description}",
-        "",
-        "| module | mutants | killed | survived | no spec test | equivalent | not run | score |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for entry in scores:
-        lines.append(
-            f"| `{entry.module}` | {entry.total} | {entry.killed} | {len(entry.survived)} "
-            f"| {len(entry.untested)} | {len(entry.equivalent)} | {entry.not_run} "
-            f"| {f'{entry.score:.1%}' if entry.total > len(entry.equivalent) else 'not run'} |"
+def record_run(
+    workspace: Path, module: str, description: str, retested: list[str] | None = None
+) -> ModuleRun:
+    """Record what mutmut found in ``workspace`` for ``module`` as its run.
+
+    With ``retested``, only those mutants' results replace the recorded ones (a retest
+    after new spec tests); the module's source must be the one recorded.
+    """
+    state = json.loads((workspace / STATE_FILE).read_text())
+    codes = results(workspace, [module])[module]
+    previous = ModuleRun.load(module)
+    if retested is not None and previous is not None:
+        if previous.source != state["source"]:
+            raise SystemExit(
+                f"{module} changed since it was measured on {previous.commit}: "
+                "measure the whole module again instead of retesting"
+            )
+        # Mutants an interrupted retest did not reach (None) keep their recorded result.
+        previous.exit_codes.update(
+            {name: codes[name] for name in retested if codes.get(name) is not None}
         )
-    lines += [
-        f"| **all** | {sum(e.total for e in scores)} | {total_killed} "
-        f"| {sum(len(e.survived) for e in scores)} | {sum(len(e.untested) for e in scores)} "
-        f"| {sum(len(e.equivalent) for e in scores)} | {sum(e.not_run for e in scores)} "
-        f"| {overall:.1%} |",
-        "",
-        "## Survivors",
-        "",
-        "Each is a gap in the spec (no conformance test observes the change) until a",
-        "spec test kills it or it is reviewed as equivalent in",
-        "`tests/mutation/equivalents.toml`.",
-        "",
-    ]
-    for entry in scores:
-        survivors = [(name, "survived") for name in entry.survived]
-        survivors += [(name, "no spec test calls it") for name in entry.untested]
-        if not survivors and not entry.equivalent:
-            continue
-        lines += [f"### `{entry.module}`", ""]
-        for name, status in survivors:
-            lines += [f"#### `{name}`", "", f"Status: {status}.", ""]
-            lines += ["```diff", diffs.get(name, "(diff unavailable)"), "```", ""]
-        if entry.equivalent:
-            lines += ["Reviewed equivalents:", ""]
-            for name in entry.equivalent:
-                lines.append(f"- `{name}`: {equivalents[name]}")
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+        previous.retests.append(
+            {"commit": state["commit"], "measured": state["measured"], "mutants": description}
+        )
+        run = previous
+    else:
+        run = ModuleRun(
+            module,
+            state["commit"],
+            state["source"],
+            state["measured"],
+            description,
+            codes,
+        )
+    survivors = [n for n, c in run.exit_codes.items() if c is not None and c not in KILLED]
+    fresh = mutant_diffs(workspace, [n for n in survivors if n not in run.diffs or retested])
+    run.diffs = {name: fresh.get(name) or run.diffs[name] for name in survivors}
+    run.save()
+    return run
+
+
+def write_report(settings: Settings, report: Path) -> list[ModuleScore]:
+    """Combine every module's recorded run into the report and its results table."""
+    equivalents = load_equivalents()
+    modules = sorted(settings.modules)
+    runs = {module: ModuleRun.load(module) for module in modules}
+    found = {module: (run.exit_codes if run else {}) for module, run in runs.items()}
+    sources = {module: git("hash-object", module) for module in modules}
+    scores = score(found, equivalents)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(render_report(scores, equivalents, runs, sources))
+    write_results(results_file(report), found)
+    return scores
 
 
 # --- commands --------------------------------------------------------------------------
@@ -358,14 +385,14 @@ def sample_names(found: dict[str, dict[str, int | None]], size: int, seed: int) 
     return sorted(random.Random(seed).sample(names, size))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run mutation testing and write the report, or check the CI slice."""
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--modules",
         default=os.environ.get("MUTATION_MODULES", ""),
-        help="comma-separated module paths from modules.toml (default: all, or the "
-        "[ci] ones with --check)",
+        help="comma-separated module paths from modules.toml, measured one after "
+        "another (default: all, or the [ci] ones with --check)",
     )
     parser.add_argument(
         "--sample",
@@ -379,11 +406,13 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="GLOB",
-        help="(re)test the mutants whose names match, e.g. 'framework.signing.*' after "
-        "adding spec tests; repeatable",
+        help="retest the recorded survivors (and mutants not run) whose names match, e.g. "
+        "'framework.signing.*' after adding spec tests, and record the retest; repeatable",
     )
     parser.add_argument("--children", type=int, default=int(os.environ.get("WORKERS", "2")))
-    parser.add_argument("--workspace", type=Path, default=None)
+    parser.add_argument(
+        "--workspace", type=Path, default=None, help="(one module only) mutmut's workspace"
+    )
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT)
     parser.add_argument("--fresh", action="store_true", help="discard earlier results")
     parser.add_argument(
@@ -394,14 +423,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report-only",
         action="store_true",
-        help="write the report from the results mutmut has recorded so far (no run)",
+        help="write the report from the recorded module runs (no run)",
+    )
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="record what mutmut has in the module's workspace as its run (after an "
+        "interrupted run), then write the report",
     )
     parser.add_argument(
         "--check",
         action="store_true",
         help="CI slice: run the [ci] sample and fail on survivors the report does not list",
     )
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure modules, retest mutants, write the report, or check the CI slice."""
+    args = parse_args(argv)
     settings = Settings.load()
     if args.modules:
         modules = [name.strip() for name in args.modules.split(",") if name.strip()]
@@ -411,62 +451,107 @@ def main(argv: list[str] | None = None) -> int:
         modules = sorted(settings.modules)
     unknown = [name for name in modules if name not in settings.modules]
     if unknown:
-        parser.error(f"not in {MODULES_FILE.name}: {', '.join(unknown)}")
-    sample = args.sample or (settings.ci_sample if args.check else 0)
-    seed = args.seed if args.seed is not None else settings.ci_seed
-    default = DEFAULT_WORKSPACE.with_name("mutation-ci") if args.check else DEFAULT_WORKSPACE
-    workspace: Path = args.workspace or default
-    if args.fresh and workspace.exists():
-        shutil.rmtree(workspace)
-    areas = settings.areas(modules)
-    started = time.monotonic()
-    names: list[str] = []
-    if args.report_only:
-        sample = 0
-    else:
-        prepare_workspace(workspace, modules, areas)
-    if args.report_only:
-        print(f"mutation: report from the recorded results of {', '.join(modules)}")
-    elif args.mutants:
-        names = list(args.mutants)
-        print(f"mutation: retesting {', '.join(names)}")
-    elif sample:
-        generate_mutants(workspace)
-        names = sample_names(results(workspace, modules), sample, seed)
-        print(f"mutation: {len(names)} sampled mutants (seed {seed}) of {', '.join(modules)}")
-    else:
-        print(f"mutation: every mutant of {', '.join(modules)}")
-    log = workspace / "mutmut.log" if args.check else None
-    if not args.report_only:
-        run_mutmut(workspace, names, args.children, log)
-    elapsed = time.monotonic() - started
-    equivalents = load_equivalents()
-    found = results(workspace, modules)
-    if names and not args.mutants:
-        chosen = set(names)
-        found = {m: {n: c for n, c in codes.items() if n in chosen} for m, codes in found.items()}
-    scores = score(found, equivalents)
+        raise SystemExit(f"not in {MODULES_FILE.name}: {', '.join(unknown)}")
+    if args.workspace and len(modules) > 1 and not args.check:
+        raise SystemExit("--workspace needs exactly one module in --modules")
     if args.check:
-        baseline = slice_baseline(args.report)
-        if args.update_slice:
-            write_results(baseline, found)
-            print(f"wrote {baseline}")
-            return 0
-        return check_slice(found, equivalents, baseline, elapsed)
-    diffs = mutant_diffs(workspace, [n for e in scores for n in e.survived + e.untested])
-    areas_text = ", ".join(areas) if areas else "all"
-    description = (
-        f"{f'a sample of {len(names)} mutants (seed {seed})' if names else 'every mutant'}"
-        f" of {len(modules)} modules; spec areas: {areas_text}; {args.children} workers"
-        + ("." if args.report_only else f"; {elapsed / 60:.0f} min (2 shared cores, noisy).")
-    )
-    args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(render_report(scores, equivalents, diffs, description))
-    write_results(results_file(args.report), found)
-    for entry in scores:
-        print(f"{entry.module}: {entry.score:.1%} of {entry.total - len(entry.equivalent)}")
+        return run_slice(args, settings, modules)
+    if not args.report_only:
+        for module in modules:
+            measure(args, settings, module)
+    for entry in write_report(settings, args.report):
+        if entry.total:
+            print(f"{entry.module}: {entry.score:.1%} of {entry.relevant}")
     print(f"wrote {args.report}")
     return 0
+
+
+def record_only(args: argparse.Namespace, module: str, workspace: Path) -> None:
+    """Record what mutmut has in ``workspace``: a whole run, or with ``--mutants`` what an
+    interrupted retest of those mutants found so far."""
+    recorded = ModuleRun.load(module) if args.mutants else None
+    retested = None
+    if recorded is not None:
+        retested = [
+            n for n in recorded.exit_codes if any(fnmatch.fnmatchcase(n, g) for g in args.mutants)
+        ]
+    what = f"retest of {', '.join(args.mutants)} (interrupted)" if retested else ""
+    run = record_run(
+        workspace, module, what or "recorded with --record from its workspace", retested
+    )
+    print(f"recorded {module} from {workspace} ({run.commit})")
+
+
+def measure(args: argparse.Namespace, settings: Settings, module: str) -> None:
+    """Run (or retest, or record) one module in its own workspace and record it."""
+    workspace: Path = args.workspace or DEFAULT_WORKSPACE / module_name(module)
+    if args.record:
+        record_only(args, module, workspace)
+        return
+    if args.fresh and workspace.exists():
+        shutil.rmtree(workspace)
+    areas = settings.areas([module])
+    retested: list[str] | None = None
+    names: list[str] = []
+    if args.mutants:
+        recorded = ModuleRun.load(module)
+        # Killed mutants stay killed when spec tests are added: retest the others.
+        known = recorded.exit_codes if recorded else {}
+        open_ = [n for n, code in known.items() if code not in KILLED]
+        names = sorted(n for n in open_ if any(fnmatch.fnmatchcase(n, g) for g in args.mutants))
+        if not names:
+            return
+        retested = names
+    prepare_workspace(workspace, [module], areas)
+    if args.sample and not names:
+        generate_mutants(workspace)
+        names = sample_names(results(workspace, [module]), args.sample, args.seed or 0)
+    what = f"{len(names)} mutants" if names else "every mutant"
+    print(f"mutation: {what} of {module} in {workspace}", flush=True)
+    started = time.monotonic()
+    run_mutmut(workspace, names, args.children, None)
+    minutes = (time.monotonic() - started) / 60
+    areas_text = ", ".join(areas) if areas else "all"
+    if retested is not None:
+        description = f"{len(names)} mutants ({', '.join(args.mutants)}); {minutes:.0f} min"
+    else:
+        sampled = f"a sample of {len(names)} mutants (seed {args.seed or 0})" if names else ""
+        description = (
+            f"{sampled or 'every mutant'}; spec areas: {areas_text}; {args.children} "
+            f"workers; {minutes:.0f} min (2 shared cores, noisy)"
+        )
+    run = record_run(workspace, module, description, retested)
+    if names and retested is None:
+        chosen = set(names)
+        run.exit_codes = {n: c for n, c in run.exit_codes.items() if n in chosen}
+        run.save()
+
+
+def run_slice(args: argparse.Namespace, settings: Settings, modules: list[str]) -> int:
+    """The CI slice: a seeded sample of the [ci] modules, checked against its baseline."""
+    sample = args.sample or settings.ci_sample
+    seed = args.seed if args.seed is not None else settings.ci_seed
+    workspace: Path = args.workspace or DEFAULT_WORKSPACE.with_name("mutation-ci")
+    if args.fresh and workspace.exists():
+        shutil.rmtree(workspace)
+    prepare_workspace(workspace, modules, settings.areas(modules))
+    started = time.monotonic()
+    generate_mutants(workspace)
+    names = sample_names(results(workspace, modules), sample, seed)
+    print(f"mutation: {len(names)} sampled mutants (seed {seed}) of {', '.join(modules)}")
+    run_mutmut(workspace, names, args.children, workspace / "mutmut.log")
+    elapsed = time.monotonic() - started
+    chosen = set(names)
+    found = {
+        m: {n: c for n, c in codes.items() if n in chosen}
+        for m, codes in results(workspace, modules).items()
+    }
+    baseline = slice_baseline(args.report)
+    if args.update_slice:
+        write_results(baseline, found)
+        print(f"wrote {baseline}")
+        return 0
+    return check_slice(found, load_equivalents(), baseline, elapsed)
 
 
 def results_file(report: Path) -> Path:
