@@ -122,6 +122,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "wsgi); its tests are reported as not applicable; repeatable",
     )
     group.addoption(
+        "--flask-api",
+        default=None,
+        metavar="VERSION",
+        help="the Flask API version the implementation targets (default: Flask's own "
+        "version, else [implementation] flask_api of the expectations file, else the "
+        "module's __flask_api__, else the newest); rules that do not hold in it are "
+        "not applicable",
+    )
+    group.addoption(
         "--expectations",
         default=None,
         metavar="PATH",
@@ -219,7 +228,8 @@ class ConformanceHooks:
         lines = [
             f"conformance: --impl {run.impl_name}; expectations {run.expectations_path} "
             f"({known} known failures)"
-            + (f"; without {', '.join(run.without)}" if run.without else "")
+            + (f"; without {', '.join(run.without)}" if run.without else ""),
+            *([f"conformance: product {run.product.describe()}"] if run.product else []),
         ]
         return lines + run.preflight.problem_lines()
 
@@ -331,6 +341,9 @@ class ConformanceHooks:
         if label is None:
             return
         absent = [name for name in label.features if name in self.run.without]
+        label.out_of_range = self.run.version_gate(label.spec_id)
+        if label.out_of_range and not absent:
+            item.add_marker(pytest.mark.skip(reason=label.out_of_range))
         if absent:
             label.not_applicable = absent[0]
             item.add_marker(pytest.mark.skip(reason=_not_applicable_reason(absent[0])))
@@ -384,6 +397,8 @@ class ConformanceHooks:
             if report.failed:
                 report.outcome = "skipped"
                 report.longrepr = (str(item.path), item.location[1] or 0, message)
+        elif label.out_of_range:
+            status, message = results.NOT_APPLICABLE, label.out_of_range
         elif entry is not None and not hasattr(report, "wasxfail"):
             if report.failed:
                 status = results.EXPECTED_FAILURE
@@ -442,6 +457,9 @@ class ConformanceHooks:
                 list(fields["conformance_features"]),
                 fields.get("conformance_level", MUST),
             )
+            registered = self.run.registry.get(record.spec_id)
+            if registered is not None:
+                record.since, record.until = registered.since, registered.until
         record.add(report)
 
     # -- pytest-xdist -------------------------------------------------------------------
@@ -505,6 +523,8 @@ class _Label:
         self.features = features
         self.level = level
         self.not_applicable: str | None = None
+        self.out_of_range: str | None = None
+        """Why the rule does not hold in the Flask version the product targets, if so."""
 
 
 def _marker_problems(item: pytest.Item, run: ConformanceRun) -> list[str]:
@@ -641,6 +661,8 @@ def _summary_lines(run: ConformanceRun) -> list[str]:
     counts = _counts(run)
     shown = ", ".join(f"{count} {outcome}" for outcome, count in counts.items() if count)
     lines = [f"implementation {run.impl_name!r}: {shown or 'no conformance test ran'}"]
+    if run.product is not None:
+        lines.append(f"product: {run.product.describe()}")
     entries = len(run.expectations.entries)
     lines.append(
         f"{entries} known failures listed in {run.expectations_path}"
