@@ -9,6 +9,11 @@ bounded in time, its output shown as it goes and kept in ``build/matrix/<name>/r
 :mod:`conformance.matrix_page` renders the runs as ``index.html`` and ``summary.md``
 (default folder ``reports/matrix``).
 
+With ``--check-gates``, the rules a product's run reported not applicable because
+its targeted Flask version is outside their range are run once more with the gate
+lifted (``--flask-api`` set inside their range): each must then fail, or its
+``since``/``until`` claims a change the product does not show ("gate too wide").
+
 A product that needs a driver the suite does not ship yet is not run: its column
 says so. Exit code 0 when every product that ran met its expectations, 1 when a run
 failed its gate, could not be installed or timed out, 2 for bad arguments.
@@ -35,7 +40,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from conformance.results import PASS, ResultsError, RunResults, load_results
+from conformance.results import (
+    FAILING_OUTCOMES,
+    NOT_APPLICABLE,
+    PASS,
+    ResultsError,
+    RunResults,
+    load_results,
+)
+from conformance.versions import NEWEST_FLASK, OLDEST_FLASK, holds_in
 
 PRODUCTS_FILE = Path(__file__).resolve().parent / "matrix_products.toml"
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -82,6 +95,10 @@ class ProductRun:
     results: RunResults | None = None
     installed: str | None = None
     """The product's installed version (``pip``'s view), when known."""
+    gates_checked: int = 0
+    """How many version-gated rules ``--check-gates`` ran with the gate lifted."""
+    wide_gates: list[str] = dataclasses.field(default_factory=list)
+    """Rules whose gate is too wide: they passed on the product with the gate lifted."""
 
 
 def load_products(path: Path = PRODUCTS_FILE) -> list[MatrixProduct]:
@@ -265,6 +282,53 @@ def pytest_command(
     return [*command, *extra]
 
 
+def gated_rules(results: RunResults) -> dict[str, list[str]]:
+    """Return the spec IDs a run found outside the product's Flask version, by the
+    ``--flask-api`` version that lifts their gate (the newest, or the oldest for ``until``)."""
+    target = results.implementation.flask_api
+    lifted: dict[str, list[str]] = {}
+    for test in results.tests:
+        if test.outcome != NOT_APPLICABLE or target is None:
+            continue
+        if holds_in(test.since, test.until, target):
+            continue  # not applicable for another reason (a feature left out)
+        version = NEWEST_FLASK if holds_in(test.since, test.until, NEWEST_FLASK) else OLDEST_FLASK
+        ids = lifted.setdefault(version, [])
+        if test.spec_id not in ids:
+            ids.append(test.spec_id)
+    return lifted
+
+
+def check_gates(
+    python: Path,
+    run: ProductRun,
+    folder: Path,
+    workers: int,
+    timeout: float,
+    log: TextIO,
+    echo: Callable[[str], None],
+) -> None:
+    """Run the version-gated rules of ``run`` with their gate lifted; record those that pass."""
+    assert run.results is not None
+    for version, spec_ids in gated_rules(run.results).items():
+        path = folder / f"gates-{version}.json"
+        path.unlink(missing_ok=True)
+        product = dataclasses.replace(run.product, flask_api=version)
+        command = pytest_command(python, product, path, spec_ids, False, workers)
+        echo(f"checking {len(spec_ids)} version gates: the rules run as if for Flask {version}")
+        _stream(command, log, lambda line: None, timeout, REPOSITORY)
+        try:
+            lifted = load_results(path)
+        except ResultsError as exc:
+            run.wide_gates.append(f"(gate check for Flask {version} wrote no results: {exc})")
+            continue
+        failing = {test.spec_id for test in lifted.tests if test.outcome in FAILING_OUTCOMES}
+        run.gates_checked += len(spec_ids)
+        run.wide_gates += [spec_id for spec_id in spec_ids if spec_id not in failing]
+    if run.wide_gates:
+        echo("gates too wide (the rule passes here): " + ", ".join(run.wide_gates))
+
+
 def run_product(
     product: MatrixProduct,
     work: Path,
@@ -274,6 +338,7 @@ def run_product(
     timeout: float,
     echo: Callable[[str], None],
     extra: Sequence[str] = (),
+    gates: bool = False,
 ) -> ProductRun:
     """Install and run one product; write ``run.json`` beside its results; return the run."""
     folder = work / product.name
@@ -301,6 +366,8 @@ def run_product(
                 code = _stream(command, log, echo, timeout, REPOSITORY)
                 run = _finished(product, code, results_path, timeout)
                 run.installed = installed
+                if gates and run.results is not None:
+                    check_gates(python, run, folder, workers, timeout, log, echo)
     run.duration = round(time.perf_counter() - started, 1)
     write_run(run, folder / "run.json")
     return run
@@ -327,6 +394,8 @@ def write_run(run: ProductRun, path: Path) -> None:
         "duration": run.duration,
         "exit_code": run.exit_code,
         "installed": run.installed,
+        "gates_checked": run.gates_checked,
+        "wide_gates": run.wide_gates,
     }
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
@@ -352,6 +421,8 @@ def read_run(folder: Path) -> ProductRun | None:
         document.get("exit_code"),
         results,
         document.get("installed"),
+        int(document.get("gates_checked", 0)),
+        list(document.get("wide_gates", [])),
     )
 
 
@@ -359,4 +430,5 @@ def run_succeeded(run: ProductRun) -> bool:
     """Whether a product's run counts as a success for the exit code."""
     if run.status == NO_DRIVER:
         return True
-    return run.status == RAN and run.results is not None and run.results.verdict == PASS
+    verdict = run.results.verdict if run.results is not None else None
+    return run.status == RAN and verdict == PASS and not run.wide_gates

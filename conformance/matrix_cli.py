@@ -41,6 +41,11 @@ def add_command(commands: Any) -> None:
         "--spec", action="append", default=[], metavar="PREFIX", help="spec ID prefix to run"
     )
     parser.add_argument("--live", action="store_true", help="include the live-server tests")
+    parser.add_argument(
+        "--check-gates",
+        action="store_true",
+        help="run each version-gated rule once more with its gate lifted: it must fail",
+    )
     parser.add_argument("--workers", type=int, default=2, help="pytest-xdist workers (2)")
     parser.add_argument(
         "--timeout",
@@ -91,6 +96,7 @@ def run(arguments: argparse.Namespace) -> int:
             arguments.workers,
             arguments.timeout,
             echo,
+            gates=arguments.check_gates,
         )
         echo(f"{result.status} in {result.duration:.0f} s {result.note}".rstrip())
         runs.append(result)

@@ -200,6 +200,7 @@ PRODUCT_HEADER = [
     "Expected failures",
     "Not applicable",
     "Skipped",
+    "Version gates checked",
     "Time (s)",
     "Note",
 ]
@@ -223,11 +224,21 @@ def product_rows(matrix: Matrix) -> list[list[str]]:
                 str(counts[EXPECTED_FAILURE]),
                 str(counts[NOT_APPLICABLE]),
                 str(counts[SKIPPED]),
+                _gates_text(run),
                 f"{run.duration:.0f}",
-                run.note,
+                run.note
+                + (f"gates too wide: {', '.join(run.wide_gates)}" if run.wide_gates else ""),
             ]
         )
     return rows
+
+
+def _gates_text(run: ProductRun) -> str:
+    if not run.gates_checked:
+        return "—"
+    wide = len(run.wide_gates)
+    verdict = f"{wide} too wide" if wide else "all hold"
+    return f"{run.gates_checked} ({verdict})"
 
 
 def failing_products(matrix: Matrix, row: Row) -> list[str]:
@@ -409,7 +420,7 @@ def render_html(matrix: Matrix, generated: str) -> str:
         )
         + "</p>",
         "<h2>Products</h2>",
-        _html_table(PRODUCT_HEADER, product_rows(matrix), range(4, 11)),
+        _html_table(PRODUCT_HEADER, product_rows(matrix), range(4, 12)),
         "<h2>Interop</h2>",
         _html_table(
             ["Rules passing", "Count"],
@@ -428,7 +439,9 @@ def render_html(matrix: Matrix, generated: str) -> str:
     parts.append("<h2>What changes across Flask versions</h2>")
     parts.append(
         "<p>Rules that hold only from (or up to) some Flask version: a migration guide. "
-        "On a product targeting an older Flask they are not applicable.</p>"
+        "On a product targeting an older Flask they are not applicable; "
+        "<em>version gates checked</em> counts the rules run once more on the product "
+        "with the gate lifted, where each must fail (else the gate is too wide).</p>"
     )
     for gate, rows in version_groups(matrix).items():
         parts.append(f"<h3>The rule {_esc(gate)} ({len(rows)})</h3>")

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
+import json
 import warnings
+from pathlib import Path
 from types import ModuleType
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -122,7 +124,8 @@ class Product:
 
 
 def distribution_of(module: ModuleType) -> tuple[str, str] | None:
-    """Return the ``(name, version)`` of the installed distribution providing ``module``."""
+    """Return the ``(name, version)`` of the installed distribution providing ``module``
+    (an editable install is found by the folder its ``direct_url.json`` names)."""
     top_level = module.__name__.split(".", 1)[0]
     names = importlib.metadata.packages_distributions().get(top_level, [])
     for name in [*names, top_level]:
@@ -131,7 +134,27 @@ def distribution_of(module: ModuleType) -> tuple[str, str] | None:
         except importlib.metadata.PackageNotFoundError:
             continue
         return distribution.metadata["Name"] or name, distribution.version
+    file = getattr(module, "__file__", None)
+    if not file:
+        return None
+    location = Path(file).resolve()
+    for distribution in importlib.metadata.distributions():
+        url = _editable_folder(distribution)
+        if url is not None and url in location.parents:
+            return distribution.metadata["Name"], distribution.version
     return None
+
+
+def _editable_folder(distribution: importlib.metadata.Distribution) -> Path | None:
+    """Return the project folder of an editable install, or None for any other install."""
+    try:
+        document = json.loads(distribution.read_text("direct_url.json") or "null")
+    except ValueError:
+        return None
+    if not isinstance(document, dict) or not document.get("dir_info", {}).get("editable"):
+        return None
+    url = str(document.get("url", ""))
+    return Path(url.removeprefix("file://")).resolve() if url.startswith("file://") else None
 
 
 def detect_product(
