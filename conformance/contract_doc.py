@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from conformance.contract import CORE_NAMES, FEATURES, Feature
+from conformance.drivers.capabilities import CAPABILITIES
 from conformance.spec import AREAS
 
 SUITE_DIR = Path(__file__).resolve().parent
@@ -37,6 +38,10 @@ def contract_name(parts: list[str]) -> str:
     return parts[0]
 
 
+DRIVER_RENDERING = {"render_string": "render_template_string", "render": "render_template"}
+"""Driver methods that call a contract name of the product (see ``Driver.render``)."""
+
+
 def _chains(tree: ast.AST) -> Iterable[list[str]]:
     """Yield the attribute chains rooted at the name ``impl`` (outermost only)."""
     inner: set[int] = set()
@@ -56,6 +61,13 @@ def _chains(tree: ast.AST) -> Iterable[list[str]]:
                     continue
                 if not parts[0].startswith("__"):
                     yield parts
+            elif (
+                isinstance(current, ast.Name)
+                and current.id == "driver"
+                and len(parts) == 1
+                and parts[0] in DRIVER_RENDERING
+            ):
+                yield [DRIVER_RENDERING[parts[0]]]
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -129,8 +141,18 @@ name that is not listed here.
   submodule `MODULE.sessions`, so a package that re-exports another one can hand
   its submodules over as attributes.
 - Apps are built as `impl.Flask(import_name)` with `TESTING = True` and a
-  `SECRET_KEY`; requests go through `app.test_client()` (werkzeug's test client API),
-  commands through `app.test_cli_runner()`.
+  `SECRET_KEY`.
+- Requests, contexts, rendering and commands go through a **driver**
+  (`conformance/drivers/`): the `driver` fixture gives `driver.client(app)`,
+  `driver.app_context(app)`, `driver.request_context(app, ...)`,
+  `driver.render_string(...)`, `driver.cli_runner(app)` and `driver.resolve(value)`
+  (for view code reading something a product may make awaitable). The suite ships
+  `wsgi` (Flask-shaped WSGI products: the product's own test client and contexts)
+  and `quart` (Quart, run on an event loop from synchronous tests). The driver is
+  chosen with `--driver NAME` or `--driver MODULE:CLASS` (your own subclass of
+  `conformance.drivers.Driver`), else by a `__conformance_driver__` attribute of
+  your module, else from the module's name, else `wsgi`. A driver may also map
+  contract names to the product's own (`Flask` is `Quart` for Quart).
 - Differential tests also import a reference (`--reference flask`).
 
 ## Checking before you run
@@ -156,8 +178,21 @@ reported as **not applicable**, not failed: the feature's areas, the tests that 
 its fixtures, the tests marked `@pytest.mark.needs("FEATURE")`, and any test that
 trips over one of the feature's missing names.
 
+## Capabilities of a product
+
+A driver declares what its product's execution model gives. A test that depends
+on one is marked `@pytest.mark.needs("CAPABILITY")` and is **not applicable** on a
+product whose driver lacks it.
+
+{capabilities}
+
 ## Features
-""".format(core="`, `".join(CORE_NAMES))
+""".format(
+    core="`, `".join(CORE_NAMES),
+    capabilities="\n".join(
+        f"- `{capability.name}`: {capability.summary}" for capability in CAPABILITIES
+    ),
+)
 
 
 def render_contract(suite_dir: Path = SUITE_DIR) -> str:

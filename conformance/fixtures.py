@@ -9,21 +9,32 @@ tests (the ``conformance_paths`` ini option) gets them the same way from its own
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
 import pytest
 
+from conformance.drivers import Driver
 from conformance.implementation import Implementation, ImplementationError
 from conformance.profiles import activate_profile
 from conformance.run import run_of
 
-__all__ = ["app", "client", "impl", "make_app", "pytest_configure", "reference", "runner"]
+__all__ = [
+    "app",
+    "client",
+    "driver",
+    "impl",
+    "make_app",
+    "pytest_configure",
+    "reference",
+    "runner",
+]
 
 MARKERS = (
     "spec(id): the specification rule a conformance test checks",
-    "needs(feature, ...): optional features of the contract a conformance test needs",
+    "needs(name, ...): optional features of the contract, or capabilities of the product's "
+    "driver, a conformance test needs",
 )
 
 
@@ -47,6 +58,19 @@ def impl(request: pytest.FixtureRequest) -> ModuleType:
         pytest.fail(str(exc), pytrace=False)
 
 
+@pytest.fixture(scope="session")
+def driver(request: pytest.FixtureRequest, impl: ModuleType) -> Iterator[Driver]:
+    """The driver that runs the product: its test client, contexts, rendering and CLI.
+
+    Spec tests go through it rather than calling the product's test client, contexts
+    or template functions themselves, so that one test serves WSGI and async products.
+    """
+    run = run_of(request.config)
+    product_driver = run.driver_class(impl)
+    yield product_driver
+    product_driver.close()
+
+
 @pytest.fixture
 def make_app(impl: ModuleType) -> Callable[..., Any]:
     """Return a factory building a testing-mode app through the implementation under test."""
@@ -66,15 +90,15 @@ def app(make_app: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
-def client(app: Any) -> Any:
-    """The app's test client."""
-    return app.test_client()
+def client(driver: Driver, app: Any) -> Any:
+    """The app's test client, from the driver."""
+    return driver.client(app)
 
 
 @pytest.fixture
-def runner(app: Any) -> Any:
-    """The app's CLI test runner."""
-    return app.test_cli_runner()
+def runner(driver: Driver, app: Any) -> Any:
+    """The app's CLI test runner, from the driver."""
+    return driver.cli_runner(app)
 
 
 @pytest.fixture(scope="session")

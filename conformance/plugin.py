@@ -37,6 +37,7 @@ import pytest
 
 from conformance import results
 from conformance.contract import FEATURES_BY_NAME, feature_of_name, features_needed
+from conformance.drivers.capabilities import CAPABILITIES_BY_NAME
 from conformance.expectations import test_key
 from conformance.implementation import ImplementationLacksName
 from conformance.isolation import add_time_limit, isolate
@@ -129,6 +130,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "version, else [implementation] flask_api of the expectations file, else the "
         "module's __flask_api__, else the newest); rules that do not hold in it are "
         "not applicable",
+    )
+    group.addoption(
+        "--driver",
+        default=None,
+        metavar="NAME",
+        help="the driver that runs the product: a built-in one (wsgi, quart) or "
+        "MODULE:CLASS (default: the module's __conformance_driver__, else found from "
+        "the module's name, else wsgi)",
     )
     group.addoption(
         "--expectations",
@@ -227,7 +236,7 @@ class ConformanceHooks:
         known = len(run.expectations.entries)
         lines = [
             f"conformance: --impl {run.impl_name}; expectations {run.expectations_path} "
-            f"({known} known failures)"
+            f"({known} known failures); driver {run.driver_name}"
             + (f"; without {', '.join(run.without)}" if run.without else ""),
             *([f"conformance: product {run.product.describe()}"] if run.product else []),
         ]
@@ -341,12 +350,17 @@ class ConformanceHooks:
         if label is None:
             return
         absent = [name for name in label.features if name in self.run.without]
-        label.out_of_range = self.run.version_gate(label.spec_id)
-        if label.out_of_range and not absent:
-            item.add_marker(pytest.mark.skip(reason=label.out_of_range))
-        if absent:
-            label.not_applicable = absent[0]
-            item.add_marker(pytest.mark.skip(reason=_not_applicable_reason(absent[0])))
+        lacking = self.run.driver_lacks(label.features)
+        out_of_range = self.run.version_gate(label.spec_id)
+        if absent or lacking or out_of_range:
+            if absent:
+                reason = _not_applicable_reason(absent[0])
+            elif lacking:
+                reason = _lacking_capability_reason(lacking[0], self.run.driver_name)
+            else:
+                reason = str(out_of_range)
+            label.not_applicable = reason
+            item.add_marker(pytest.mark.skip(reason=reason))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool | None:
@@ -390,15 +404,13 @@ class ConformanceHooks:
         status = None
         entry = self.run.expectations.lookup(label.key)
         lacking = _absent_feature_raised(call, self.run.without)
-        feature = label.not_applicable or lacking
-        if feature:
+        reason = label.not_applicable or (lacking and _not_applicable_reason(lacking))
+        if reason:
             status = results.NOT_APPLICABLE
-            message = _not_applicable_reason(feature)
+            message = reason
             if report.failed:
                 report.outcome = "skipped"
                 report.longrepr = (str(item.path), item.location[1] or 0, message)
-        elif label.out_of_range:
-            status, message = results.NOT_APPLICABLE, label.out_of_range
         elif entry is not None and not hasattr(report, "wasxfail"):
             if report.failed:
                 status = results.EXPECTED_FAILURE
@@ -523,8 +535,7 @@ class _Label:
         self.features = features
         self.level = level
         self.not_applicable: str | None = None
-        self.out_of_range: str | None = None
-        """Why the rule does not hold in the Flask version the product targets, if so."""
+        """Why the test does not apply to the product under test, if it does not."""
 
 
 def _marker_problems(item: pytest.Item, run: ConformanceRun) -> list[str]:
@@ -544,8 +555,11 @@ def _marker_problems(item: pytest.Item, run: ConformanceRun) -> list[str]:
             problems.append(problem)
     for needs in item.iter_markers("needs"):
         for name in needs.args:
-            if name not in FEATURES_BY_NAME or not FEATURES_BY_NAME[name].optional:
-                problems.append(f"@pytest.mark.needs({name!r}) names no optional feature")
+            optional_feature = name in FEATURES_BY_NAME and FEATURES_BY_NAME[name].optional
+            if not optional_feature and name not in CAPABILITIES_BY_NAME:
+                problems.append(
+                    f"@pytest.mark.needs({name!r}) names no optional feature or capability"
+                )
     return problems
 
 
@@ -557,6 +571,13 @@ def _not_applicable_reason(feature: str) -> str:
     return (
         f"not applicable: the implementation leaves out {feature} "
         f"({FEATURES_BY_NAME[feature].summary.rstrip('.')})"
+    )
+
+
+def _lacking_capability_reason(capability: str, driver: str) -> str:
+    return (
+        f"not applicable: the product's driver ({driver}) lacks {capability} "
+        f"({CAPABILITIES_BY_NAME[capability].summary.rstrip('.')})"
     )
 
 

@@ -106,7 +106,8 @@ class PythonInfo:
 @dataclasses.dataclass(frozen=True)
 class Selection:
     """What the run was asked to select: ``--spec``, ``--exclude-spec``, ``-k``, ``-m``,
-    the features declared absent, and the paths or modules given to pytest."""
+    the features declared absent, the paths or modules given to pytest, and the
+    driver that ran the product with the capabilities it lacks."""
 
     spec: list[str]
     exclude_spec: list[str]
@@ -115,6 +116,8 @@ class Selection:
     without: list[str]
     args: list[str]
     shard: str | None = None
+    driver: str = "wsgi"
+    lacking_capabilities: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)

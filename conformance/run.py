@@ -24,6 +24,14 @@ import pytest
 
 from conformance import results
 from conformance.contract import ContractError, Preflight, check_feature_names, preflight
+from conformance.drivers import (
+    CAPABILITIES_BY_NAME,
+    Driver,
+    DriverError,
+    WsgiDriver,
+    driver_class,
+)
+from conformance.drivers.names import product_module
 from conformance.expectations import (
     ExpectationsError,
     ExpectationsFile,
@@ -109,6 +117,8 @@ class ConformanceRun:
                 raise pytest.UsageError(str(exc))
         self.product: Product | None = None
         self.modules: dict[str, ModuleType] = {}
+        self.driver_option: str | None = config.getoption("--driver")
+        self.driver_class: type[Driver] = WsgiDriver
         self.preflight: Preflight | None = None
         self.started_at = datetime.now(timezone.utc)
         self.started = time.perf_counter()
@@ -149,6 +159,12 @@ class ConformanceRun:
         except VersionError as exc:
             raise pytest.UsageError(f"--impl {self.impl_name}: {exc}")
         self.expectations.restrict_to(self.product.distribution, self.product.version)
+        try:
+            self.driver_class = driver_class(self.driver_option, module)
+        except DriverError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        self.without = sorted({*self.without, *self.driver_class.absent_features})
+        module = self.modules[self.impl_name] = product_module(module, self.driver_class.renamed)
         self.preflight = preflight(module, self.without)
         if self.preflight.core_missing:
             raise pytest.UsageError(
@@ -156,6 +172,19 @@ class ConformanceRun:
                 f"{self.impl_name!r} lacks {', '.join(self.preflight.core_missing)} "
                 f"(python -m conformance check-impl {self.impl_name} lists the contract)"
             )
+
+    @property
+    def driver_name(self) -> str:
+        """The name of the driver that runs the product."""
+        return self.driver_class.name
+
+    def driver_lacks(self, needed: Iterable[str]) -> list[str]:
+        """Return the capabilities among ``needed`` (features or capabilities) the driver lacks."""
+        return [
+            name
+            for name in needed
+            if name in CAPABILITIES_BY_NAME and name not in self.driver_class.capabilities
+        ]
 
     def includes_conformance_tests(self) -> bool:
         """Whether any path or module this run collects overlaps a conformance folder."""
@@ -296,6 +325,8 @@ class ConformanceRun:
                 without=list(self.without),
                 args=[str(arg) for arg in self.config.args],
                 shard=self.config.getoption("--shard"),
+                driver=self.driver_name,
+                lacking_capabilities=self.driver_lacks(CAPABILITIES_BY_NAME),
             ),
             hypothesis=_hypothesis_info(self.config),
             expectations_path=str(self.expectations_path),

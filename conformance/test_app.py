@@ -263,12 +263,12 @@ def test_static_route_is_registered(impl: Any) -> None:
 
 
 @pytest.mark.spec("app.static.serves-files")
-def test_static_folder_serves_files(impl: Any, tmp_path: Path) -> None:
+def test_static_folder_serves_files(impl: Any, tmp_path: Path, driver: Any) -> None:
     """Files inside the static folder are served at the static URL path."""
     (tmp_path / "static").mkdir()
     (tmp_path / "static" / "hello.txt").write_text("static content")
     app = impl.Flask("conformance_app", root_path=str(tmp_path))
-    response = app.test_client().get("/static/hello.txt")
+    response = driver.client(app).get("/static/hello.txt")
     assert response.status_code == 200
     assert response.data == b"static content"
     response.close()
@@ -519,7 +519,7 @@ def test_app_is_a_wsgi_application(app: Any) -> None:
 
 @pytest.mark.needs("wsgi")
 @pytest.mark.spec("app.wsgi.middleware")
-def test_wsgi_app_can_be_wrapped(impl: Any, app: Any) -> None:
+def test_wsgi_app_can_be_wrapped(impl: Any, app: Any, driver: Any) -> None:
     """Replacing ``app.wsgi_app`` with middleware routes ``app(...)`` through the middleware."""
 
     @app.route("/seen")
@@ -536,14 +536,14 @@ def test_wsgi_app_can_be_wrapped(impl: Any, app: Any) -> None:
     body, status, _headers = run_wsgi_app(app, create_environ("/seen"), buffered=True)
     assert status == "200 OK"
     assert b"".join(body) == b"applied"
-    assert app.test_client().get("/seen").data == b"applied"
+    assert driver.client(app).get("/seen").data == b"applied"
 
 
 # --- overridable classes -----------------------------------------------------------------
 
 
 @pytest.mark.spec("app.response-class")
-def test_custom_response_class_is_used(impl: Any, app: Any) -> None:
+def test_custom_response_class_is_used(impl: Any, app: Any, driver: Any) -> None:
     """A ``response_class`` subclass set on the app builds the responses of views."""
 
     class TaggedResponse(impl.Response):
@@ -561,12 +561,12 @@ def test_custom_response_class_is_used(impl: Any, app: Any) -> None:
         seen.append(type(response))
         return response
 
-    assert app.test_client().get("/").data == b"tagged"
+    assert driver.client(app).get("/").data == b"tagged"
     assert seen == [TaggedResponse]
 
 
 @pytest.mark.spec("app.request-class")
-def test_custom_request_class_is_used(impl: Any, app: Any) -> None:
+def test_custom_request_class_is_used(impl: Any, app: Any, driver: Any) -> None:
     """A ``request_class`` subclass set on the app is instantiated for each request."""
 
     class TaggedRequest(impl.Request):
@@ -579,14 +579,14 @@ def test_custom_request_class_is_used(impl: Any, app: Any) -> None:
         current = impl.request._get_current_object()
         return f"{type(current).__name__}:{current.tag}"
 
-    assert app.test_client().get("/").data == b"TaggedRequest:custom"
+    assert driver.client(app).get("/").data == b"TaggedRequest:custom"
 
 
 @pytest.mark.spec("app.test-client-class")
-def test_custom_test_client_class(app: Any) -> None:
+def test_custom_test_client_class(app: Any, driver: Any) -> None:
     """``test_client_class`` (default ``None``) selects the class ``test_client()`` builds."""
     assert app.test_client_class is None
-    base = type(app.test_client())
+    base = type(driver.client(app))
 
     class TaggedClient(base):  # type: ignore[valid-type,misc]
         def __init__(self, *args: Any, tag: str = "none", **kwargs: Any) -> None:
@@ -600,16 +600,16 @@ def test_custom_test_client_class(app: Any) -> None:
 
 
 @pytest.mark.spec("app.test-cli-runner-class")
-def test_custom_test_cli_runner_class(app: Any) -> None:
+def test_custom_test_cli_runner_class(app: Any, driver: Any) -> None:
     """``test_cli_runner_class`` (default ``None``) selects the class of the CLI runner."""
     assert app.test_cli_runner_class is None
-    base = type(app.test_cli_runner())
+    base = type(driver.cli_runner(app))
 
     class TaggedRunner(base):  # type: ignore[valid-type,misc]
         pass
 
     app.test_cli_runner_class = TaggedRunner
-    assert type(app.test_cli_runner()) is TaggedRunner
+    assert type(driver.cli_runner(app)) is TaggedRunner
 
 
 # --- resources ---------------------------------------------------------------------------
@@ -699,34 +699,36 @@ SETUP_CALLS: dict[str, Callable[[Any, Any], Any]] = {
 
 @pytest.mark.spec("app.setup-finished.after-first-request")
 @pytest.mark.parametrize("method", list(SETUP_CALLS))
-def test_setup_method_after_first_request_fails(impl: Any, app: Any, method: str) -> None:
+def test_setup_method_after_first_request_fails(
+    impl: Any, app: Any, method: str, driver: Any
+) -> None:
     """After the first request is handled, setup methods raise ``AssertionError`` naming them."""
 
     @app.route("/")
     def index() -> str:
         return "ok"
 
-    assert app.test_client().get("/").status_code == 200
+    assert driver.client(app).get("/").status_code == 200
     with pytest.raises(AssertionError) as info:
         SETUP_CALLS[method](impl, app)
     assert SETUP_AFTER_REQUEST_MESSAGE.format(name=method) in str(info.value)
 
 
 @pytest.mark.spec("app.setup-finished.after-error-request")
-def test_setup_blocked_after_failed_request(app: Any) -> None:
+def test_setup_blocked_after_failed_request(app: Any, driver: Any) -> None:
     """A request that ended in a 404 still counts as the first handled request."""
-    assert app.test_client().get("/missing").status_code == 404
+    assert driver.client(app).get("/missing").status_code == 404
     with pytest.raises(AssertionError, match="can no longer be called"):
         app.add_url_rule("/late", "late", lambda: "late")
 
 
 @pytest.mark.spec("app.setup-finished.not-by-test-request-context")
-def test_setup_allowed_after_test_request_context(app: Any) -> None:
+def test_setup_allowed_after_test_request_context(app: Any, driver: Any) -> None:
     """Pushing a test request context does not count as handling a request."""
-    with app.test_request_context("/"):
+    with driver.request_context(app, "/"):
         pass
     app.add_url_rule("/later", "later", lambda: "later")
-    assert app.test_client().get("/later").data == b"later"
+    assert driver.client(app).get("/later").data == b"later"
 
 
 # --- app.run ------------------------------------------------------------------------

@@ -224,7 +224,7 @@ def test_async_blueprint_view_and_hook(impl: Any, app: Any, client: Any) -> None
 
 
 @pytest.mark.spec("async.context-processor")
-def test_async_context_processor(impl: Any, app: Any, client: Any) -> None:
+def test_async_context_processor(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """An async template context processor is awaited and its values reach templates."""
 
     @app.context_processor
@@ -234,7 +234,7 @@ def test_async_context_processor(impl: Any, app: Any, client: Any) -> None:
 
     @app.route("/")
     def index() -> str:
-        return impl.render_template_string("{{ who }}")
+        return driver.render_string("{{ who }}")
 
     assert client.get("/").data == b"async processor"
 

@@ -217,7 +217,7 @@ def test_two_blueprints_with_one_name_fail(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("blueprints.register.twice-with-name")
-def test_same_blueprint_registered_under_two_names(impl: Any, app: Any) -> None:
+def test_same_blueprint_registered_under_two_names(impl: Any, app: Any, driver: Any) -> None:
     """Registered again with ``name=``, a blueprint gets a second, independent set of endpoints."""
     bp = make_bp(impl, "shop")
     bp.add_url_rule("/item", "item", lambda: impl.request.endpoint)
@@ -226,18 +226,18 @@ def test_same_blueprint_registered_under_two_names(impl: Any, app: Any) -> None:
     assert rules_by_endpoint(app)["shop.item"] == "/a/item"
     assert rules_by_endpoint(app)["outlet.item"] == "/b/item"
     assert app.blueprints == {"shop": bp, "outlet": bp}
-    client = app.test_client()
+    client = driver.client(app)
     assert client.get("/a/item").data == b"shop.item"
     assert client.get("/b/item").data == b"outlet.item"
 
 
 @pytest.mark.spec("blueprints.register.renamed-request-blueprint")
-def test_request_blueprint_is_registered_name(impl: Any, app: Any) -> None:
+def test_request_blueprint_is_registered_name(impl: Any, app: Any, driver: Any) -> None:
     """``request.blueprint`` is the name the blueprint was registered under."""
     bp = make_bp(impl, "shop")
     bp.add_url_rule("/where", "where", lambda: impl.request.blueprint)
     app.register_blueprint(bp, name="outlet", url_prefix="/o")
-    assert app.test_client().get("/o/where").data == b"outlet"
+    assert driver.client(app).get("/o/where").data == b"outlet"
 
 
 @pytest.mark.spec("blueprints.register.on-itself")
@@ -280,7 +280,7 @@ def test_setup_method_after_registration_fails(impl: Any, app: Any, method: str)
 
 
 @pytest.mark.spec("blueprints.endpoint.prefixed-with-name")
-def test_endpoint_prefixed_with_blueprint_name(impl: Any, app: Any) -> None:
+def test_endpoint_prefixed_with_blueprint_name(impl: Any, app: Any, driver: Any) -> None:
     """A blueprint route's endpoint is ``<blueprint>.<function name>`` and maps to the view."""
     bp = make_bp(impl, "shop")
 
@@ -291,39 +291,39 @@ def test_endpoint_prefixed_with_blueprint_name(impl: Any, app: Any) -> None:
     app.register_blueprint(bp)
     assert app.view_functions["shop.cart"] is cart
     assert rules_by_endpoint(app)["shop.cart"] == "/cart"
-    assert app.test_client().get("/cart").data == b"cart"
+    assert driver.client(app).get("/cart").data == b"cart"
 
 
 @pytest.mark.spec("blueprints.endpoint.explicit")
-def test_explicit_endpoint_prefixed_with_blueprint_name(impl: Any, app: Any) -> None:
+def test_explicit_endpoint_prefixed_with_blueprint_name(impl: Any, app: Any, driver: Any) -> None:
     """An explicit ``endpoint=`` on a blueprint route is also prefixed with the blueprint name."""
     bp = make_bp(impl, "shop")
     bp.route("/cart", endpoint="basket")(lambda: "cart")
     app.register_blueprint(bp)
     assert "shop.basket" in app.view_functions
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("shop.basket") == "/cart"
 
 
 @pytest.mark.spec("blueprints.route.methods")
-def test_route_methods_apply(impl: Any, app: Any) -> None:
+def test_route_methods_apply(impl: Any, app: Any, driver: Any) -> None:
     """``methods=`` on a blueprint route limits the methods it answers; others get 405."""
     bp = make_bp(impl)
     bp.route("/submit", methods=["POST"])(lambda: "posted")
     app.register_blueprint(bp)
-    client = app.test_client()
+    client = driver.client(app)
     assert client.post("/submit").data == b"posted"
     assert client.get("/submit").status_code == 405
 
 
 @pytest.mark.spec("blueprints.route.method-shortcuts")
-def test_method_shortcut_decorators(impl: Any, app: Any) -> None:
+def test_method_shortcut_decorators(impl: Any, app: Any, driver: Any) -> None:
     """``bp.get``, ``bp.post``, ``bp.put``, ``bp.delete`` and ``bp.patch`` route one method each."""
     bp = make_bp(impl)
     for method in ("get", "post", "put", "delete", "patch"):
         getattr(bp, method)("/thing", endpoint=method)(lambda: impl.request.method)
     app.register_blueprint(bp)
-    client = app.test_client()
+    client = driver.client(app)
     for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
         assert client.open("/thing", method=method).data == method.encode()
 
@@ -332,24 +332,24 @@ def test_method_shortcut_decorators(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("blueprints.url-prefix.constructor")
-def test_url_prefix_from_constructor(impl: Any, app: Any) -> None:
+def test_url_prefix_from_constructor(impl: Any, app: Any, driver: Any) -> None:
     """The constructor's ``url_prefix`` is put in front of every rule of the blueprint."""
     bp = make_bp(impl, url_prefix="/shop")
     bp.add_url_rule("/cart", "cart", lambda: "cart")
     app.register_blueprint(bp)
-    client = app.test_client()
+    client = driver.client(app)
     assert client.get("/shop/cart").data == b"cart"
     assert client.get("/cart").status_code == 404
 
 
 @pytest.mark.spec("blueprints.url-prefix.registration-overrides")
-def test_url_prefix_at_registration_overrides_constructor(impl: Any, app: Any) -> None:
+def test_url_prefix_at_registration_overrides_constructor(impl: Any, app: Any, driver: Any) -> None:
     """A ``url_prefix`` given to ``register_blueprint`` replaces the constructor's."""
     bp = make_bp(impl, url_prefix="/shop")
     bp.add_url_rule("/cart", "cart", lambda: "cart")
     app.register_blueprint(bp, url_prefix="/store")
     assert rules_by_endpoint(app)["bp.cart"] == "/store/cart"
-    assert app.test_client().get("/shop/cart").status_code == 404
+    assert driver.client(app).get("/shop/cart").status_code == 404
 
 
 @pytest.mark.spec("blueprints.url-prefix.join")
@@ -390,37 +390,39 @@ def test_empty_rule_without_prefix_rejected(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("blueprints.url-prefix.url-for")
-def test_url_for_builds_prefixed_url(impl: Any, app: Any) -> None:
+def test_url_for_builds_prefixed_url(impl: Any, app: Any, driver: Any) -> None:
     """``url_for`` on a blueprint endpoint builds the URL with the prefix and URL variables."""
     bp = make_bp(impl, "shop", url_prefix="/shop")
     bp.add_url_rule("/item/<int:item_id>", "item", lambda item_id: str(item_id))
     app.register_blueprint(bp)
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("shop.item", item_id=3) == "/shop/item/3"
         assert impl.url_for("shop.item", item_id=3, q="a") == "/shop/item/3?q=a"
 
 
 @pytest.mark.spec("blueprints.url-prefix.variable")
-def test_url_prefix_with_variable_passed_to_view(impl: Any, app: Any) -> None:
+def test_url_prefix_with_variable_passed_to_view(impl: Any, app: Any, driver: Any) -> None:
     """A URL variable in the prefix is passed to the blueprint's views like any other."""
     bp = make_bp(impl, url_prefix="/<lang>")
     bp.add_url_rule("/about", "about", lambda lang: f"about in {lang}")
     app.register_blueprint(bp)
-    assert app.test_client().get("/fr/about").data == b"about in fr"
+    assert driver.client(app).get("/fr/about").data == b"about in fr"
 
 
 # -- subdomains ------------------------------------------------------------------------------
 
 
 @pytest.mark.spec("blueprints.subdomain.matching")
-def test_subdomain_routes_match_only_their_host(impl: Any, make_app: Callable[..., Any]) -> None:
+def test_subdomain_routes_match_only_their_host(
+    impl: Any, make_app: Callable[..., Any], driver: Any
+) -> None:
     """With subdomain matching, a blueprint's ``subdomain`` restricts its rules to that host."""
     app = subdomain_app(make_app)
     bp = make_bp(impl, "api", subdomain="api")
     bp.add_url_rule("/", "index", lambda: "api " + impl.request.host)
     app.add_url_rule("/", "index", lambda: "main")
     app.register_blueprint(bp)
-    client = app.test_client()
+    client = driver.client(app)
     assert client.get("/", base_url=f"http://api.{SERVER_NAME}/").data == b"api api.example.test"
     assert client.get("/", base_url=f"http://{SERVER_NAME}/").data == b"main"
     assert rules_by_endpoint(app)["api.index"] == "/"
@@ -428,32 +430,34 @@ def test_subdomain_routes_match_only_their_host(impl: Any, make_app: Callable[..
 
 
 @pytest.mark.spec("blueprints.subdomain.url-for")
-def test_url_for_subdomain_endpoint_is_external(impl: Any, make_app: Callable[..., Any]) -> None:
+def test_url_for_subdomain_endpoint_is_external(
+    impl: Any, make_app: Callable[..., Any], driver: Any
+) -> None:
     """Building a URL for an endpoint on another subdomain gives an absolute URL to that host."""
     app = subdomain_app(make_app)
     bp = make_bp(impl, "api", subdomain="api")
     bp.add_url_rule("/users", "users", lambda: "users")
     app.register_blueprint(bp)
-    with app.app_context():
+    with driver.app_context(app):
         assert impl.url_for("api.users") == f"http://api.{SERVER_NAME}/users"
 
 
 @pytest.mark.spec("blueprints.subdomain.with-prefix")
-def test_subdomain_and_prefix_combine(impl: Any, make_app: Callable[..., Any]) -> None:
+def test_subdomain_and_prefix_combine(impl: Any, make_app: Callable[..., Any], driver: Any) -> None:
     """A blueprint with both ``subdomain`` and ``url_prefix`` uses both, in routing and building."""
     app = subdomain_app(make_app)
     bp = make_bp(impl, "api", subdomain="api", url_prefix="/v1")
     bp.add_url_rule("/users", "users", lambda: "v1 users")
     app.register_blueprint(bp)
-    response = app.test_client().get("/v1/users", base_url=f"http://api.{SERVER_NAME}/")
+    response = driver.client(app).get("/v1/users", base_url=f"http://api.{SERVER_NAME}/")
     assert response.data == b"v1 users"
-    with app.app_context():
+    with driver.app_context(app):
         assert impl.url_for("api.users") == f"http://api.{SERVER_NAME}/v1/users"
 
 
 @pytest.mark.spec("blueprints.subdomain.needs-subdomain-matching")
 def test_subdomain_ignored_without_subdomain_matching(
-    impl: Any, make_app: Callable[..., Any]
+    impl: Any, make_app: Callable[..., Any], driver: Any
 ) -> None:
     """Flask 3.1: without ``subdomain_matching`` a request to a subdomain host is routed as if
     to ``SERVER_NAME``, so the app's rule answers rather than the subdomain blueprint's."""
@@ -463,87 +467,91 @@ def test_subdomain_ignored_without_subdomain_matching(
     bp.add_url_rule("/", "index", lambda: "api")
     app.add_url_rule("/", "index", lambda: "main")
     app.register_blueprint(bp)
-    assert app.test_client().get("/", base_url=f"http://api.{SERVER_NAME}/").data == b"main"
+    assert driver.client(app).get("/", base_url=f"http://api.{SERVER_NAME}/").data == b"main"
 
 
 @pytest.mark.spec("blueprints.subdomain.registration-overrides")
-def test_subdomain_at_registration_overrides(impl: Any, make_app: Callable[..., Any]) -> None:
+def test_subdomain_at_registration_overrides(
+    impl: Any, make_app: Callable[..., Any], driver: Any
+) -> None:
     """A ``subdomain`` given to ``register_blueprint`` replaces the constructor's."""
     app = subdomain_app(make_app)
     bp = make_bp(impl, "api", subdomain="api")
     bp.add_url_rule("/", "index", lambda: "v2")
     app.register_blueprint(bp, subdomain="v2")
-    client = app.test_client()
+    client = driver.client(app)
     assert client.get("/", base_url=f"http://v2.{SERVER_NAME}/").data == b"v2"
     assert client.get("/", base_url=f"http://api.{SERVER_NAME}/").status_code == 404
 
 
 @pytest.mark.spec("blueprints.subdomain.variable")
-def test_subdomain_variable_passed_to_view(impl: Any, make_app: Callable[..., Any]) -> None:
+def test_subdomain_variable_passed_to_view(
+    impl: Any, make_app: Callable[..., Any], driver: Any
+) -> None:
     """A variable subdomain such as ``<user>`` is passed to the view as a keyword argument."""
     app = subdomain_app(make_app)
     bp = make_bp(impl, "users", subdomain="<user>")
     bp.add_url_rule("/", "home", lambda user: f"home of {user}")
     app.register_blueprint(bp)
-    response = app.test_client().get("/", base_url=f"http://alice.{SERVER_NAME}/")
+    response = driver.client(app).get("/", base_url=f"http://alice.{SERVER_NAME}/")
     assert response.data == b"home of alice"
 
 
 @pytest.mark.spec("blueprints.subdomain.rule-overrides")
 def test_rule_subdomain_overrides_blueprint_subdomain(
-    impl: Any, make_app: Callable[..., Any]
+    impl: Any, make_app: Callable[..., Any], driver: Any
 ) -> None:
     """A ``subdomain`` option on one rule of a blueprint wins over the blueprint's subdomain."""
     app = subdomain_app(make_app)
     bp = make_bp(impl, "api", subdomain="api")
     bp.add_url_rule("/", "index", lambda: "www", subdomain="www")
     app.register_blueprint(bp)
-    assert app.test_client().get("/", base_url=f"http://www.{SERVER_NAME}/").data == b"www"
+    assert driver.client(app).get("/", base_url=f"http://www.{SERVER_NAME}/").data == b"www"
 
 
 # -- URL defaults ----------------------------------------------------------------------------
 
 
 @pytest.mark.spec("blueprints.url-defaults.constructor")
-def test_url_defaults_from_constructor_passed_to_views(impl: Any, app: Any) -> None:
+def test_url_defaults_from_constructor_passed_to_views(impl: Any, app: Any, driver: Any) -> None:
     """The constructor's ``url_defaults`` are passed to every view of the blueprint."""
     bp = make_bp(impl, url_defaults={"page": 1})
     bp.add_url_rule("/list", "listing", lambda page: f"page {page}")
     app.register_blueprint(bp)
-    assert app.test_client().get("/list").data == b"page 1"
-    with app.test_request_context():
+    assert driver.client(app).get("/list").data == b"page 1"
+    with driver.request_context(app):
         assert impl.url_for("bp.listing") == "/list"
 
 
 @pytest.mark.spec("blueprints.url-defaults.registration-merges")
-def test_url_defaults_at_registration_merge(impl: Any, app: Any) -> None:
+def test_url_defaults_at_registration_merge(impl: Any, app: Any, driver: Any) -> None:
     """``url_defaults`` given at registration are merged over the constructor's."""
     bp = make_bp(impl, url_defaults={"page": 1, "kind": "all"})
     bp.add_url_rule("/list", "listing", lambda page, kind: f"{kind} {page}")
     app.register_blueprint(bp)
     app.register_blueprint(bp, name="news", url_prefix="/news", url_defaults={"kind": "news"})
-    client = app.test_client()
+    client = driver.client(app)
     assert client.get("/list").data == b"all 1"
     assert client.get("/news/list").data == b"news 1"
 
 
 @pytest.mark.spec("blueprints.url-defaults.rule-defaults-win")
-def test_rule_defaults_win_over_blueprint_url_defaults(impl: Any, app: Any) -> None:
+def test_rule_defaults_win_over_blueprint_url_defaults(impl: Any, app: Any, driver: Any) -> None:
     """A rule's own ``defaults`` win over the blueprint's ``url_defaults`` for the same key."""
     bp = make_bp(impl, url_defaults={"page": 1})
     bp.add_url_rule("/list", "listing", lambda page: f"page {page}", defaults={"page": 9})
     app.register_blueprint(bp)
-    assert app.test_client().get("/list").data == b"page 9"
+    assert driver.client(app).get("/list").data == b"page 9"
 
 
 # -- static files ----------------------------------------------------------------------------
 
 
 @pytest.mark.spec("blueprints.static.serve")
-def test_static_file_served_under_prefix(impl: Any, app: Any, tmp_path: Path) -> None:
+def test_static_file_served_under_prefix(impl: Any, app: Any, tmp_path: Path, driver: Any) -> None:
     """A blueprint's static folder is served at ``<url_prefix>/static/<filename>``."""
     app.register_blueprint(static_bp(impl, tmp_path, url_prefix="/bp"))
-    response = app.test_client().get("/bp/static/hello.txt")
+    response = driver.client(app).get("/bp/static/hello.txt")
     assert response.status_code == 200
     assert response.data == b"static of bp"
     assert response.mimetype == "text/plain"
@@ -551,32 +559,34 @@ def test_static_file_served_under_prefix(impl: Any, app: Any, tmp_path: Path) ->
 
 
 @pytest.mark.spec("blueprints.static.endpoint")
-def test_static_endpoint_named_after_blueprint(impl: Any, app: Any, tmp_path: Path) -> None:
+def test_static_endpoint_named_after_blueprint(
+    impl: Any, app: Any, tmp_path: Path, driver: Any
+) -> None:
     """The static route's endpoint is ``<blueprint>.static`` and builds the file's URL."""
     app.register_blueprint(static_bp(impl, tmp_path, url_prefix="/bp"))
     assert rules_by_endpoint(app)["bp.static"] == "/bp/static/<path:filename>"
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("bp.static", filename="hello.txt") == "/bp/static/hello.txt"
 
 
 @pytest.mark.spec("blueprints.static.url-path")
-def test_static_url_path_changes_route(impl: Any, app: Any, tmp_path: Path) -> None:
+def test_static_url_path_changes_route(impl: Any, app: Any, tmp_path: Path, driver: Any) -> None:
     """``static_url_path`` replaces ``/static`` in the static route, after the prefix."""
     app.register_blueprint(static_bp(impl, tmp_path, url_prefix="/bp", static_url_path="/assets"))
-    client = app.test_client()
+    client = driver.client(app)
     response = client.get("/bp/assets/hello.txt")
     assert response.data == b"static of bp"
     response.close()
     assert client.get("/bp/static/hello.txt").status_code == 404
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("bp.static", filename="hello.txt") == "/bp/assets/hello.txt"
 
 
 @pytest.mark.spec("blueprints.static.missing-file")
-def test_missing_static_file_is_404(impl: Any, app: Any, tmp_path: Path) -> None:
+def test_missing_static_file_is_404(impl: Any, app: Any, tmp_path: Path, driver: Any) -> None:
     """A file missing from the blueprint's static folder gives 404."""
     app.register_blueprint(static_bp(impl, tmp_path, url_prefix="/bp"))
-    assert app.test_client().get("/bp/static/absent.txt").status_code == 404
+    assert driver.client(app).get("/bp/static/absent.txt").status_code == 404
 
 
 @pytest.mark.spec("blueprints.static.no-folder-no-route")
@@ -588,7 +598,7 @@ def test_no_static_route_without_static_folder(impl: Any, app: Any) -> None:
 
 @pytest.mark.spec("blueprints.static.shadowed-without-prefix")
 def test_static_without_prefix_shadowed_by_app_static(
-    impl: Any, make_app: Callable[..., Any], tmp_path: Path
+    impl: Any, make_app: Callable[..., Any], tmp_path: Path, driver: Any
 ) -> None:
     """Without a ``url_prefix`` the blueprint's ``/static`` route comes after the app's, so
     the app's static folder answers; with the app's static folder disabled the blueprint's does."""
@@ -597,54 +607,58 @@ def test_static_without_prefix_shadowed_by_app_static(
     app = make_app(root_path=str(app_root))
     app.register_blueprint(static_bp(impl, tmp_path))
     assert rules_by_endpoint(app)["bp.static"] == "/static/<path:filename>"
-    assert app.test_client().get("/static/hello.txt").status_code == 404
+    assert driver.client(app).get("/static/hello.txt").status_code == 404
 
     bare_app = make_app(root_path=str(app_root), static_folder=None)
     bare_app.register_blueprint(static_bp(impl, tmp_path))
-    response = bare_app.test_client().get("/static/hello.txt")
+    response = driver.client(bare_app).get("/static/hello.txt")
     assert response.data == b"static of bp"
     response.close()
 
 
 @pytest.mark.spec("blueprints.static.nested")
-def test_nested_blueprint_static_under_composed_prefix(impl: Any, app: Any, tmp_path: Path) -> None:
+def test_nested_blueprint_static_under_composed_prefix(
+    impl: Any, app: Any, tmp_path: Path, driver: Any
+) -> None:
     """A nested blueprint's static files are served under the composed prefixes."""
     parent = make_bp(impl, "parent", url_prefix="/p")
     parent.register_blueprint(static_bp(impl, tmp_path, "child", url_prefix="/c"))
     app.register_blueprint(parent)
-    response = app.test_client().get("/p/c/static/hello.txt")
+    response = driver.client(app).get("/p/c/static/hello.txt")
     assert response.data == b"static of child"
     response.close()
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("parent.child.static", filename="a.css") == "/p/c/static/a.css"
 
 
 @pytest.mark.spec("blueprints.static.max-age")
-def test_static_max_age_from_config(impl: Any, app: Any, tmp_path: Path) -> None:
+def test_static_max_age_from_config(impl: Any, app: Any, tmp_path: Path, driver: Any) -> None:
     """Blueprint static files get ``SEND_FILE_MAX_AGE_DEFAULT`` as their cache max age."""
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 60
     app.register_blueprint(static_bp(impl, tmp_path, url_prefix="/bp"))
-    response = app.test_client().get("/bp/static/hello.txt")
+    response = driver.client(app).get("/bp/static/hello.txt")
     assert response.cache_control.max_age == 60
     response.close()
 
 
 @pytest.mark.spec("blueprints.static.hooks-apply")
-def test_blueprint_hooks_run_for_its_static_files(impl: Any, app: Any, tmp_path: Path) -> None:
+def test_blueprint_hooks_run_for_its_static_files(
+    impl: Any, app: Any, tmp_path: Path, driver: Any
+) -> None:
     """Requests for a blueprint's static files belong to it: its ``before_request`` runs."""
     seen: list[tuple[str | None, str | None]] = []
     bp = static_bp(impl, tmp_path, url_prefix="/bp")
     bp.before_request(lambda: seen.append((impl.request.endpoint, impl.request.blueprint)))
     app.register_blueprint(bp)
-    app.test_client().get("/bp/static/hello.txt").close()
+    driver.client(app).get("/bp/static/hello.txt").close()
     assert seen == [("bp.static", "bp")]
 
 
 @pytest.mark.spec("blueprints.static.send-without-folder")
-def test_send_static_file_without_folder_raises(impl: Any, app: Any) -> None:
+def test_send_static_file_without_folder_raises(impl: Any, app: Any, driver: Any) -> None:
     """``send_static_file`` on a blueprint without a static folder raises ``RuntimeError``."""
     bp = make_bp(impl)
-    with app.test_request_context(), pytest.raises(RuntimeError, match="static_folder"):
+    with driver.request_context(app), pytest.raises(RuntimeError, match="static_folder"):
         bp.send_static_file("hello.txt")
 
 
@@ -675,35 +689,35 @@ def templated_setup(
 
 @pytest.mark.spec("blueprints.templates.folder")
 def test_blueprint_template_folder_searched(
-    impl: Any, make_app: Callable[..., Any], template_roots: tuple[Path, Path]
+    impl: Any, make_app: Callable[..., Any], template_roots: tuple[Path, Path], driver: Any
 ) -> None:
     """A template found only in a blueprint's template folder can be rendered."""
     app, bp = templated_setup(impl, make_app, template_roots)
-    bp.add_url_rule("/", "page", lambda: impl.render_template("bp_only.html", value=1))
+    bp.add_url_rule("/", "page", lambda: driver.render("bp_only.html", value=1))
     app.register_blueprint(bp)
-    assert app.test_client().get("/bp/").data == b"blueprint only 1"
+    assert driver.client(app).get("/bp/").data == b"blueprint only 1"
 
 
 @pytest.mark.spec("blueprints.templates.app-first")
 def test_app_templates_searched_before_blueprint(
-    impl: Any, make_app: Callable[..., Any], template_roots: tuple[Path, Path]
+    impl: Any, make_app: Callable[..., Any], template_roots: tuple[Path, Path], driver: Any
 ) -> None:
     """When app and blueprint both have a template name, the app's wins, even in the blueprint."""
     app, bp = templated_setup(impl, make_app, template_roots)
-    bp.add_url_rule("/", "page", lambda: impl.render_template("both.html"))
+    bp.add_url_rule("/", "page", lambda: driver.render("both.html"))
     app.register_blueprint(bp)
-    assert app.test_client().get("/bp/").data == b"app version"
+    assert driver.client(app).get("/bp/").data == b"app version"
 
 
 @pytest.mark.spec("blueprints.templates.app-wide")
 def test_blueprint_templates_found_outside_its_requests(
-    impl: Any, make_app: Callable[..., Any], template_roots: tuple[Path, Path]
+    impl: Any, make_app: Callable[..., Any], template_roots: tuple[Path, Path], driver: Any
 ) -> None:
     """Blueprint template folders are part of the app's search path, not only its requests'."""
     app, bp = templated_setup(impl, make_app, template_roots)
     app.register_blueprint(bp)
-    with app.app_context():
-        assert impl.render_template("bp_only.html", value=2) == "blueprint only 2"
+    with driver.app_context(app):
+        assert driver.render("bp_only.html", value=2) == "blueprint only 2"
 
 
 # -- hooks and handlers scoped to the blueprint -----------------------------------------------
@@ -806,7 +820,7 @@ def test_url_value_preprocessor_only_for_blueprint(impl: Any, app: Any, client: 
 
 
 @pytest.mark.spec("blueprints.hooks.url-defaults-scoped")
-def test_url_defaults_only_for_blueprint_endpoints(impl: Any, app: Any) -> None:
+def test_url_defaults_only_for_blueprint_endpoints(impl: Any, app: Any, driver: Any) -> None:
     """A blueprint's ``url_defaults`` runs when building its endpoints' URLs, from any request."""
     seen: list[str] = []
     bp = make_bp(impl, url_prefix="/<lang>")
@@ -819,31 +833,33 @@ def test_url_defaults_only_for_blueprint_endpoints(impl: Any, app: Any) -> None:
     bp.add_url_rule("/", "index", lambda lang: lang)
     app.add_url_rule("/other", "other", lambda: "other")
     app.register_blueprint(bp)
-    with app.test_request_context("/other"):
+    with driver.request_context(app, "/other"):
         assert impl.url_for("bp.index") == "/en/"
         assert impl.url_for("other") == "/other"
     assert seen == ["bp.index"]
 
 
 @pytest.mark.spec("blueprints.hooks.lang-code-pattern")
-def test_url_processor_pair_carries_value_through_urls(impl: Any, app: Any) -> None:
+def test_url_processor_pair_carries_value_through_urls(impl: Any, app: Any, driver: Any) -> None:
     """A blueprint's preprocessor and defaults pair lets its views omit a prefix variable."""
     bp = make_bp(impl, url_prefix="/<lang>")
     bp.url_defaults(lambda endpoint, values: values.setdefault("lang", impl.g.lang))
     bp.url_value_preprocessor(lambda endpoint, values: setattr(impl.g, "lang", values.pop("lang")))
     bp.add_url_rule("/", "index", lambda: impl.url_for(".index"))
     app.register_blueprint(bp)
-    assert app.test_client().get("/fr/").data == b"/fr/"
+    assert driver.client(app).get("/fr/").data == b"/fr/"
 
 
 @pytest.mark.spec("blueprints.hooks.context-processor-scoped")
-def test_context_processor_only_for_blueprint(impl: Any, app: Any, client: Any) -> None:
+def test_context_processor_only_for_blueprint(
+    impl: Any, app: Any, client: Any, driver: Any
+) -> None:
     """A blueprint's ``context_processor`` feeds templates rendered in its requests only."""
     bp = make_bp(impl, url_prefix="/bp")
     bp.context_processor(lambda: {"section": "shop"})
     template = "[{{ section }}]"
-    bp.add_url_rule("/", "index", lambda: impl.render_template_string(template))
-    app.add_url_rule("/", "index", lambda: impl.render_template_string(template))
+    bp.add_url_rule("/", "index", lambda: driver.render_string(template))
+    app.add_url_rule("/", "index", lambda: driver.render_string(template))
     app.register_blueprint(bp)
     assert client.get("/bp/").data == b"[shop]"
     assert client.get("/").data == b"[]"
@@ -1028,24 +1044,24 @@ def test_app_url_value_preprocessor_for_every_request(impl: Any, app: Any, clien
 
 
 @pytest.mark.spec("blueprints.app-hooks.app-url-defaults")
-def test_app_url_defaults_for_every_endpoint(impl: Any, app: Any) -> None:
+def test_app_url_defaults_for_every_endpoint(impl: Any, app: Any, driver: Any) -> None:
     """``app_url_defaults`` fills in values when building any endpoint of the app."""
     bp = make_bp(impl)
     bp.app_url_defaults(lambda endpoint, values: values.setdefault("lang", "en"))
     app.add_url_rule("/<lang>/home", "home", lambda lang: lang)
     app.register_blueprint(bp)
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("home") == "/en/home"
 
 
 @pytest.mark.spec("blueprints.app-hooks.app-context-processor")
-def test_app_context_processor_for_every_template(impl: Any, app: Any) -> None:
+def test_app_context_processor_for_every_template(impl: Any, app: Any, driver: Any) -> None:
     """``app_context_processor`` feeds every template of the app, outside requests too."""
     bp = make_bp(impl)
     bp.app_context_processor(lambda: {"site": "Example"})
     app.register_blueprint(bp)
-    with app.app_context():
-        assert impl.render_template_string("{{ site }}") == "Example"
+    with driver.app_context(app):
+        assert driver.render_string("{{ site }}") == "Example"
 
 
 @pytest.mark.spec("blueprints.app-hooks.app-errorhandler")
@@ -1074,7 +1090,7 @@ def test_app_hooks_registered_once_for_two_registrations(impl: Any, app: Any, cl
 
 
 @pytest.mark.spec("blueprints.app-templates.filter")
-def test_app_template_filter(impl: Any, app: Any) -> None:
+def test_app_template_filter(impl: Any, app: Any, driver: Any) -> None:
     """``app_template_filter()`` adds an app-wide filter named after the function or ``name``."""
     bp = make_bp(impl)
 
@@ -1089,12 +1105,12 @@ def test_app_template_filter(impl: Any, app: Any) -> None:
     app.register_blueprint(bp)
     assert reverse("ab") == "ba"
     assert app.jinja_env.filters["reverse"] is reverse
-    with app.app_context():
-        assert impl.render_template_string("{{ 'ab'|reverse }} {{ 'ab'|shout }}") == "ba AB"
+    with driver.app_context(app):
+        assert driver.render_string("{{ 'ab'|reverse }} {{ 'ab'|shout }}") == "ba AB"
 
 
 @pytest.mark.spec("blueprints.app-templates.test")
-def test_app_template_test(impl: Any, app: Any) -> None:
+def test_app_template_test(impl: Any, app: Any, driver: Any) -> None:
     """``app_template_test()`` adds an app-wide Jinja test named after the function or ``name``."""
     bp = make_bp(impl)
 
@@ -1107,13 +1123,13 @@ def test_app_template_test(impl: Any, app: Any) -> None:
         return value % 2 == 1
 
     app.register_blueprint(bp)
-    with app.app_context():
-        rendered = impl.render_template_string("{{ 2 is even }} {{ 2 is odd_one }}")
+    with driver.app_context(app):
+        rendered = driver.render_string("{{ 2 is even }} {{ 2 is odd_one }}")
     assert rendered == "True False"
 
 
 @pytest.mark.spec("blueprints.app-templates.global")
-def test_app_template_global(impl: Any, app: Any) -> None:
+def test_app_template_global(impl: Any, app: Any, driver: Any) -> None:
     """``app_template_global()`` adds an app-wide global named after the function or ``name``."""
     bp = make_bp(impl)
 
@@ -1127,12 +1143,12 @@ def test_app_template_global(impl: Any, app: Any) -> None:
 
     app.register_blueprint(bp)
     assert app.jinja_env.globals["site_name"] is site_name
-    with app.app_context():
-        assert impl.render_template_string("{{ site_name() }} {{ year() }}") == "Example 2024"
+    with driver.app_context(app):
+        assert driver.render_string("{{ site_name() }} {{ year() }}") == "Example 2024"
 
 
 @pytest.mark.spec("blueprints.app-templates.add-forms")
-def test_add_app_template_functions(impl: Any, app: Any) -> None:
+def test_add_app_template_functions(impl: Any, app: Any, driver: Any) -> None:
     """``add_app_template_filter/test/global`` register a function, named by it or ``name``."""
 
     def bang(value: str) -> str:
@@ -1145,8 +1161,8 @@ def test_add_app_template_functions(impl: Any, app: Any) -> None:
     bp.add_app_template_global(lambda: "global", "get_global")
     app.register_blueprint(bp)
     source = "{{ 'a'|bang }} {{ 'a'|brackets }} {{ 'x' is is_x }} {{ get_global() }}"
-    with app.app_context():
-        assert impl.render_template_string(source) == "a! [a] True global"
+    with driver.app_context(app):
+        assert driver.render_string(source) == "a! [a] True global"
 
 
 @pytest.mark.spec("blueprints.app-templates.after-registration-only")
@@ -1163,7 +1179,7 @@ def test_app_template_filter_added_on_registration(impl: Any, app: Any) -> None:
 
 
 @pytest.fixture
-def hook_order(impl: Any, app: Any) -> list[str]:
+def hook_order(impl: Any, app: Any, driver: Any) -> list[str]:
     """Register every request hook on the app and on a blueprint at ``/bp/``, request it once,
     and return the hook calls in order (labels ``<hook>-app`` and ``<hook>-bp``)."""
     calls: list[str] = []
@@ -1183,7 +1199,7 @@ def hook_order(impl: Any, app: Any) -> list[str]:
         return "ok"
 
     app.register_blueprint(bp)
-    app.test_client().get("/bp/")
+    driver.client(app).get("/bp/")
     return calls
 
 
@@ -1238,13 +1254,15 @@ def test_app_wide_hooks_run_with_app_hooks(impl: Any, app: Any, client: Any) -> 
 
 
 @pytest.mark.spec("blueprints.order.context-processor-override")
-def test_blueprint_context_processor_overrides_app(impl: Any, app: Any, client: Any) -> None:
+def test_blueprint_context_processor_overrides_app(
+    impl: Any, app: Any, client: Any, driver: Any
+) -> None:
     """Blueprint context processors run after the app's, so their values win for a shared key."""
     app.context_processor(lambda: {"who": "app", "app_only": "a"})
     bp, register = scoped_app(impl, app)
     bp.context_processor(lambda: {"who": "bp"})
     template = "{{ who }} {{ app_only }}"
-    bp.add_url_rule("/page", "page", lambda: impl.render_template_string(template))
+    bp.add_url_rule("/page", "page", lambda: driver.render_string(template))
     register()
     assert client.get("/bp/page").data == b"bp a"
 
@@ -1331,13 +1349,13 @@ def test_record_once_runs_on_first_registration_per_app(
 
 
 @pytest.mark.spec("blueprints.record.state-add-url-rule")
-def test_state_add_url_rule_applies_registration(impl: Any, app: Any) -> None:
+def test_state_add_url_rule_applies_registration(impl: Any, app: Any, driver: Any) -> None:
     """``state.add_url_rule`` adds a rule with the registration's prefix and endpoint name."""
     bp = make_bp(impl, url_prefix="/bp")
     bp.record(lambda state: state.add_url_rule("/extra", "extra", lambda: "extra"))
     app.register_blueprint(bp, name="named")
     assert rules_by_endpoint(app)["named.extra"] == "/bp/extra"
-    assert app.test_client().get("/bp/extra").data == b"extra"
+    assert driver.client(app).get("/bp/extra").data == b"extra"
 
 
 # -- nesting ---------------------------------------------------------------------------------
@@ -1351,18 +1369,18 @@ def nested_pair(impl: Any, **child_options: Any) -> tuple[Any, Any]:
 
 
 @pytest.mark.spec("blueprints.nested.endpoint-names")
-def test_nested_endpoint_names_dotted(impl: Any, app: Any) -> None:
+def test_nested_endpoint_names_dotted(impl: Any, app: Any, driver: Any) -> None:
     """A nested blueprint's endpoints are named ``parent.child.view``."""
     parent, child = nested_pair(impl)
     child.add_url_rule("/", "index", lambda: "child")
     parent.register_blueprint(child)
     app.register_blueprint(parent)
     assert "parent.child.index" in app.view_functions
-    assert app.test_client().get("/parent/child/").data == b"child"
+    assert driver.client(app).get("/parent/child/").data == b"child"
 
 
 @pytest.mark.spec("blueprints.nested.three-levels")
-def test_three_level_nesting(impl: Any, app: Any) -> None:
+def test_three_level_nesting(impl: Any, app: Any, driver: Any) -> None:
     """Nesting composes to any depth: names, prefixes and ``request.blueprints`` follow the chain,
     also when the outermost blueprint is registered again under another name."""
     top, middle, inner = (make_bp(impl, name, url_prefix=f"/{name}") for name in "abc")
@@ -1374,7 +1392,7 @@ def test_three_level_nesting(impl: Any, app: Any) -> None:
     app.register_blueprint(top)
     app.register_blueprint(top, name="z", url_prefix="/z")
     assert list(app.blueprints) == ["a", "a.b", "a.b.c", "z", "z.b", "z.b.c"]
-    client = app.test_client()
+    client = driver.client(app)
     assert client.get("/a/b/c/").json == {"bps": ["a.b.c", "a.b", "a"], "url": "/a/b/c/"}
     assert client.get("/z/b/c/").json == {"bps": ["z.b.c", "z.b", "z"], "url": "/z/b/c/"}
 
@@ -1422,7 +1440,7 @@ def test_nested_registration_prefixes_override(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("blueprints.nested.subdomains-compose")
-def test_nested_subdomains_compose(impl: Any, make_app: Callable[..., Any]) -> None:
+def test_nested_subdomains_compose(impl: Any, make_app: Callable[..., Any], driver: Any) -> None:
     """A child subdomain is put in front of its parent's: ``child.parent.<server>``."""
     app = subdomain_app(make_app)
     parent = make_bp(impl, "parent", subdomain="parent")
@@ -1430,13 +1448,13 @@ def test_nested_subdomains_compose(impl: Any, make_app: Callable[..., Any]) -> N
     child.add_url_rule("/", "index", lambda: "child")
     parent.register_blueprint(child)
     app.register_blueprint(parent)
-    response = app.test_client().get("/", base_url=f"http://child.parent.{SERVER_NAME}/")
+    response = driver.client(app).get("/", base_url=f"http://child.parent.{SERVER_NAME}/")
     assert response.data == b"child"
 
 
 @pytest.mark.spec("blueprints.nested.subdomain-inherited")
 def test_nested_blueprint_inherits_parent_subdomain(
-    impl: Any, make_app: Callable[..., Any]
+    impl: Any, make_app: Callable[..., Any], driver: Any
 ) -> None:
     """A child blueprint without a subdomain uses its parent's."""
     app = subdomain_app(make_app)
@@ -1445,11 +1463,11 @@ def test_nested_blueprint_inherits_parent_subdomain(
     child.add_url_rule("/", "index", lambda: "child")
     parent.register_blueprint(child)
     app.register_blueprint(parent)
-    assert app.test_client().get("/", base_url=f"http://api.{SERVER_NAME}/").data == b"child"
+    assert driver.client(app).get("/", base_url=f"http://api.{SERVER_NAME}/").data == b"child"
 
 
 @pytest.mark.spec("blueprints.nested.request-blueprints")
-def test_nested_request_blueprint_names(impl: Any, app: Any) -> None:
+def test_nested_request_blueprint_names(impl: Any, app: Any, driver: Any) -> None:
     """In a nested blueprint ``request.blueprint`` is ``parent.child`` and
     ``request.blueprints`` is ``["parent.child", "parent"]``."""
     parent, child = nested_pair(impl)
@@ -1458,14 +1476,14 @@ def test_nested_request_blueprint_names(impl: Any, app: Any) -> None:
     )
     parent.register_blueprint(child)
     app.register_blueprint(parent)
-    assert app.test_client().get("/parent/child/").json == {
+    assert driver.client(app).get("/parent/child/").json == {
         "bp": "parent.child",
         "bps": ["parent.child", "parent"],
     }
 
 
 @pytest.mark.spec("blueprints.nested.hooks-inherited")
-def test_parent_hooks_apply_to_child_in_order(impl: Any, app: Any) -> None:
+def test_parent_hooks_apply_to_child_in_order(impl: Any, app: Any, driver: Any) -> None:
     """Parent hooks apply to the child's requests: before from app inward, after and
     teardown from the child outward."""
     calls: list[str] = []
@@ -1477,7 +1495,7 @@ def test_parent_hooks_apply_to_child_in_order(impl: Any, app: Any) -> None:
     child.add_url_rule("/", "index", lambda: "child")
     parent.register_blueprint(child)
     app.register_blueprint(parent)
-    app.test_client().get("/parent/child/")
+    driver.client(app).get("/parent/child/")
     assert calls == [
         "before-app",
         "before-parent",
@@ -1492,7 +1510,7 @@ def test_parent_hooks_apply_to_child_in_order(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("blueprints.nested.parent-hooks-not-for-siblings")
-def test_child_hooks_not_applied_to_parent_requests(impl: Any, app: Any) -> None:
+def test_child_hooks_not_applied_to_parent_requests(impl: Any, app: Any, driver: Any) -> None:
     """A child's hooks do not run for the parent's own requests."""
     calls: list[str] = []
     parent, child = nested_pair(impl)
@@ -1500,26 +1518,24 @@ def test_child_hooks_not_applied_to_parent_requests(impl: Any, app: Any) -> None
     parent.add_url_rule("/", "index", lambda: "parent")
     parent.register_blueprint(child)
     app.register_blueprint(parent)
-    assert app.test_client().get("/parent/").data == b"parent"
+    assert driver.client(app).get("/parent/").data == b"parent"
     assert calls == []
 
 
 @pytest.mark.spec("blueprints.nested.context-processors")
-def test_parent_context_processor_applies_to_child(impl: Any, app: Any) -> None:
+def test_parent_context_processor_applies_to_child(impl: Any, app: Any, driver: Any) -> None:
     """A parent's context processors apply to its child's templates; the child's win on a clash."""
     parent, child = nested_pair(impl)
     parent.context_processor(lambda: {"who": "parent", "parent_only": "p"})
     child.context_processor(lambda: {"who": "child"})
-    child.add_url_rule(
-        "/", "index", lambda: impl.render_template_string("{{ who }} {{ parent_only }}")
-    )
+    child.add_url_rule("/", "index", lambda: driver.render_string("{{ who }} {{ parent_only }}"))
     parent.register_blueprint(child)
     app.register_blueprint(parent)
-    assert app.test_client().get("/parent/child/").data == b"child p"
+    assert driver.client(app).get("/parent/child/").data == b"child p"
 
 
 @pytest.mark.spec("blueprints.nested.error-handlers-inherited")
-def test_parent_error_handler_applies_to_child(impl: Any, app: Any) -> None:
+def test_parent_error_handler_applies_to_child(impl: Any, app: Any, driver: Any) -> None:
     """A parent's error handlers handle errors in its child's requests."""
     parent, child = nested_pair(impl)
     parent.register_error_handler(Boom, lambda error: ("parent Boom", 400))
@@ -1528,13 +1544,13 @@ def test_parent_error_handler_applies_to_child(impl: Any, app: Any) -> None:
     child.add_url_rule("/gone", "gone", lambda: impl.abort(404))
     parent.register_blueprint(child)
     app.register_blueprint(parent)
-    client = app.test_client()
+    client = driver.client(app)
     assert client.get("/parent/child/boom").data == b"parent Boom"
     assert client.get("/parent/child/gone").data == b"parent 404"
 
 
 @pytest.mark.spec("blueprints.nested.child-handler-wins")
-def test_child_error_handler_wins_over_parent(impl: Any, app: Any) -> None:
+def test_child_error_handler_wins_over_parent(impl: Any, app: Any, driver: Any) -> None:
     """For a child's request the child's handler wins over its parent's and the app's."""
     parent, child = nested_pair(impl)
     app.register_error_handler(Boom, lambda error: ("app", 400))
@@ -1544,13 +1560,13 @@ def test_child_error_handler_wins_over_parent(impl: Any, app: Any) -> None:
     parent.add_url_rule("/boom", "boom", raise_boom)
     parent.register_blueprint(child)
     app.register_blueprint(parent)
-    client = app.test_client()
+    client = driver.client(app)
     assert client.get("/parent/child/boom").data == b"child"
     assert client.get("/parent/boom").data == b"parent"
 
 
 @pytest.mark.spec("blueprints.nested.parent-registered-twice")
-def test_parent_registered_twice_nests_child_under_both(impl: Any, app: Any) -> None:
+def test_parent_registered_twice_nests_child_under_both(impl: Any, app: Any, driver: Any) -> None:
     """Registering a parent under two names registers its children under both."""
     parent, child = nested_pair(impl)
     child.add_url_rule("/", "index", lambda: impl.request.blueprint)
@@ -1558,13 +1574,13 @@ def test_parent_registered_twice_nests_child_under_both(impl: Any, app: Any) -> 
     app.register_blueprint(parent)
     app.register_blueprint(parent, name="other", url_prefix="/other")
     assert set(app.blueprints) == {"parent", "parent.child", "other", "other.child"}
-    client = app.test_client()
+    client = driver.client(app)
     assert client.get("/parent/child/").data == b"parent.child"
     assert client.get("/other/child/").data == b"other.child"
 
 
 @pytest.mark.spec("blueprints.nested.child-registered-twice")
-def test_child_registered_twice_in_parent(impl: Any, app: Any) -> None:
+def test_child_registered_twice_in_parent(impl: Any, app: Any, driver: Any) -> None:
     """A child nested twice in one parent with ``name=`` gets two sets of endpoints."""
     parent, child = nested_pair(impl)
     child.add_url_rule("/", "index", lambda: impl.request.blueprint)
@@ -1572,22 +1588,22 @@ def test_child_registered_twice_in_parent(impl: Any, app: Any) -> None:
     parent.register_blueprint(child, name="twin", url_prefix="/twin")
     app.register_blueprint(parent)
     assert rules_by_endpoint(app)["parent.twin.index"] == "/parent/twin/"
-    assert app.test_client().get("/parent/twin/").data == b"parent.twin"
+    assert driver.client(app).get("/parent/twin/").data == b"parent.twin"
 
 
 @pytest.mark.spec("blueprints.nested.url-defaults")
-def test_nested_url_defaults(impl: Any, app: Any) -> None:
+def test_nested_url_defaults(impl: Any, app: Any, driver: Any) -> None:
     """A nested blueprint's own ``url_defaults`` and those given when nesting reach its views."""
     parent = make_bp(impl, "parent", url_prefix="/parent")
     child = make_bp(impl, "child", url_prefix="/child", url_defaults={"a": 1})
     child.add_url_rule("/", "index", lambda a, b: f"{a} {b}")
     parent.register_blueprint(child, url_defaults={"b": 2})
     app.register_blueprint(parent)
-    assert app.test_client().get("/parent/child/").data == b"1 2"
+    assert driver.client(app).get("/parent/child/").data == b"1 2"
 
 
 @pytest.mark.spec("blueprints.nested.relative-url-for")
-def test_relative_url_for_in_nested_blueprint(impl: Any, app: Any) -> None:
+def test_relative_url_for_in_nested_blueprint(impl: Any, app: Any, driver: Any) -> None:
     """In a nested blueprint ``url_for(".x")`` names the child's endpoint ``parent.child.x``."""
     parent, child = nested_pair(impl)
     child.add_url_rule("/", "index", lambda: impl.url_for(".other"))
@@ -1595,7 +1611,7 @@ def test_relative_url_for_in_nested_blueprint(impl: Any, app: Any) -> None:
     parent.add_url_rule("/other", "other", lambda: "parent other")
     parent.register_blueprint(child)
     app.register_blueprint(parent)
-    assert app.test_client().get("/parent/child/").data == b"/parent/child/other"
+    assert driver.client(app).get("/parent/child/").data == b"/parent/child/other"
 
 
 @pytest.mark.spec("blueprints.nested.register-after-parent-registered")
@@ -1611,46 +1627,46 @@ def test_nesting_after_parent_registered_fails(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("blueprints.url-for.relative-in-blueprint")
-def test_relative_endpoint_in_blueprint_request(impl: Any, app: Any) -> None:
+def test_relative_endpoint_in_blueprint_request(impl: Any, app: Any, driver: Any) -> None:
     """In a blueprint's request ``url_for(".x")`` builds the blueprint's ``x``, not the app's."""
     bp = make_bp(impl, url_prefix="/bp")
     bp.add_url_rule("/", "index", lambda: impl.url_for(".other", q=1))
     bp.add_url_rule("/other", "other", lambda: "bp other")
     app.add_url_rule("/other", "other", lambda: "app other")
     app.register_blueprint(bp)
-    assert app.test_client().get("/bp/").data == b"/bp/other?q=1"
+    assert driver.client(app).get("/bp/").data == b"/bp/other?q=1"
 
 
 @pytest.mark.spec("blueprints.url-for.absolute-in-blueprint")
-def test_absolute_endpoint_in_blueprint_request(impl: Any, app: Any) -> None:
+def test_absolute_endpoint_in_blueprint_request(impl: Any, app: Any, driver: Any) -> None:
     """In a blueprint's request an endpoint without a leading dot names the app's endpoint."""
     bp = make_bp(impl, url_prefix="/bp")
     bp.add_url_rule("/", "index", lambda: impl.url_for("other"))
     bp.add_url_rule("/other", "other", lambda: "bp other")
     app.add_url_rule("/other", "other", lambda: "app other")
     app.register_blueprint(bp)
-    assert app.test_client().get("/bp/").data == b"/other"
+    assert driver.client(app).get("/bp/").data == b"/other"
 
 
 @pytest.mark.spec("blueprints.url-for.relative-in-app")
-def test_relative_endpoint_in_app_request(impl: Any, app: Any) -> None:
+def test_relative_endpoint_in_app_request(impl: Any, app: Any, driver: Any) -> None:
     """In an app (non-blueprint) request ``url_for(".x")`` names the app's endpoint ``x``."""
     bp = make_bp(impl, url_prefix="/bp")
     bp.add_url_rule("/other", "other", lambda: "bp other")
     app.add_url_rule("/", "index", lambda: impl.url_for(".other"))
     app.add_url_rule("/other", "other", lambda: "app other")
     app.register_blueprint(bp)
-    assert app.test_client().get("/").data == b"/other"
+    assert driver.client(app).get("/").data == b"/other"
 
 
 @pytest.mark.spec("blueprints.url-for.relative-in-test-request-context")
-def test_relative_endpoint_in_test_request_context(impl: Any, app: Any) -> None:
+def test_relative_endpoint_in_test_request_context(impl: Any, app: Any, driver: Any) -> None:
     """A test request context for a blueprint URL resolves ``.x`` against that blueprint."""
     bp = make_bp(impl, url_prefix="/bp")
     bp.add_url_rule("/", "index", lambda: "index")
     bp.add_url_rule("/other", "other", lambda: "other")
     app.register_blueprint(bp)
-    with app.test_request_context("/bp/"):
+    with driver.request_context(app, "/bp/"):
         assert impl.url_for(".other") == "/bp/other"
 
 
@@ -1669,10 +1685,10 @@ def cli_bp(impl: Any, **kwargs: Any) -> Any:
 
 
 @pytest.mark.spec("blueprints.cli.default-group")
-def test_cli_commands_in_group_named_after_blueprint(impl: Any, app: Any) -> None:
+def test_cli_commands_in_group_named_after_blueprint(impl: Any, app: Any, driver: Any) -> None:
     """By default a blueprint's commands are in a subgroup named after the blueprint."""
     app.register_blueprint(cli_bp(impl))
-    runner = app.test_cli_runner()
+    runner = driver.cli_runner(app)
     result = runner.invoke(args=["tools", "hello"])
     assert result.exit_code == 0, result.output
     assert "hello from tools" in result.output
@@ -1686,10 +1702,10 @@ def test_cli_group_named_after_blueprint(impl: Any) -> None:
 
 
 @pytest.mark.spec("blueprints.cli.group-none")
-def test_cli_group_none_merges_into_app(impl: Any, app: Any) -> None:
+def test_cli_group_none_merges_into_app(impl: Any, app: Any, driver: Any) -> None:
     """With ``cli_group=None`` a blueprint's commands are added to the app's own group."""
     app.register_blueprint(cli_bp(impl, cli_group=None))
-    runner = app.test_cli_runner()
+    runner = driver.cli_runner(app)
     result = runner.invoke(args=["hello"])
     assert result.exit_code == 0, result.output
     assert "hello from tools" in result.output
@@ -1697,30 +1713,32 @@ def test_cli_group_none_merges_into_app(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("blueprints.cli.group-custom")
-def test_cli_group_custom_name(impl: Any, app: Any) -> None:
+def test_cli_group_custom_name(impl: Any, app: Any, driver: Any) -> None:
     """With ``cli_group="name"`` a blueprint's commands are in a subgroup of that name."""
     app.register_blueprint(cli_bp(impl, cli_group="maint"))
-    runner = app.test_cli_runner()
+    runner = driver.cli_runner(app)
     assert "hello from tools" in runner.invoke(args=["maint", "hello"]).output
     assert runner.invoke(args=["tools", "hello"]).exit_code == 2  # click: no such command
 
 
 @pytest.mark.spec("blueprints.cli.group-registration-option")
-def test_cli_group_registration_option_overrides(impl: Any, make_app: Callable[..., Any]) -> None:
+def test_cli_group_registration_option_overrides(
+    impl: Any, make_app: Callable[..., Any], driver: Any
+) -> None:
     """A ``cli_group`` given to ``register_blueprint`` replaces the constructor's."""
     named = make_app()
     named.register_blueprint(cli_bp(impl), cli_group="ops")
-    assert "hello from tools" in named.test_cli_runner().invoke(args=["ops", "hello"]).output
+    assert "hello from tools" in driver.cli_runner(named).invoke(args=["ops", "hello"]).output
     merged = make_app()
     merged.register_blueprint(cli_bp(impl, cli_group="maint"), cli_group=None)
-    assert "hello from tools" in merged.test_cli_runner().invoke(args=["hello"]).output
+    assert "hello from tools" in driver.cli_runner(merged).invoke(args=["hello"]).output
 
 
 @pytest.mark.spec("blueprints.cli.group-registered-name")
-def test_cli_default_group_uses_registered_name(impl: Any, app: Any) -> None:
+def test_cli_default_group_uses_registered_name(impl: Any, app: Any, driver: Any) -> None:
     """With the default ``cli_group`` the subgroup takes the name given at registration."""
     app.register_blueprint(cli_bp(impl), name="renamed")
-    result = app.test_cli_runner().invoke(args=["renamed", "hello"])
+    result = driver.cli_runner(app).invoke(args=["renamed", "hello"])
     assert "hello from tools" in result.output
 
 
@@ -1732,10 +1750,10 @@ def test_blueprint_without_commands_adds_no_group(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("blueprints.cli.nested-group")
-def test_nested_blueprint_cli_group_uses_dotted_name(impl: Any, app: Any) -> None:
+def test_nested_blueprint_cli_group_uses_dotted_name(impl: Any, app: Any, driver: Any) -> None:
     """A nested blueprint's command group is named with its dotted name."""
     parent = make_bp(impl, "parent")
     parent.register_blueprint(cli_bp(impl))
     app.register_blueprint(parent)
-    result = app.test_cli_runner().invoke(args=["parent.tools", "hello"])
+    result = driver.cli_runner(app).invoke(args=["parent.tools", "hello"])
     assert "hello from tools" in result.output

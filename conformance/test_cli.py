@@ -61,7 +61,7 @@ def test_app_cli_is_an_app_group_named_after_the_app(app: Any, cli_module: Modul
 
 
 @pytest.mark.spec("cli.app-command.register-and-invoke")
-def test_app_command_runs_through_the_test_runner(app: Any) -> None:
+def test_app_command_runs_through_the_test_runner(app: Any, driver: Any) -> None:
     """``@app.cli.command()`` registers a command, named after the function, that
     ``app.test_cli_runner().invoke(args=[name])`` runs."""
 
@@ -69,7 +69,7 @@ def test_app_command_runs_through_the_test_runner(app: Any) -> None:
     def greet() -> None:
         click.echo("hello")
 
-    result = app.test_cli_runner().invoke(args=["greet"])
+    result = driver.cli_runner(app).invoke(args=["greet"])
     assert result.exit_code == 0
     assert result.output == "hello\n"
 
@@ -190,7 +190,7 @@ def test_with_appcontext_command_gets_the_runner_app(
 
 @pytest.mark.spec("cli.with-appcontext.reuses-active-context")
 def test_with_appcontext_reuses_an_active_context(
-    make_app: Callable[..., Any], impl: ModuleType, cli_module: ModuleType
+    make_app: Callable[..., Any], impl: ModuleType, cli_module: ModuleType, driver: Any
 ) -> None:
     """When an application context is already active, ``with_appcontext`` uses it and
     does not load an application from the script info."""
@@ -204,22 +204,22 @@ def test_with_appcontext_reuses_an_active_context(
     def show() -> None:
         click.echo(impl.current_app.name)
 
-    with active.app_context():
+    with driver.app_context(active):
         result = CliRunner().invoke(show, obj=cli_module.ScriptInfo(create_app=must_not_be_called))
     assert result.output == "active_app\n"
 
 
 @pytest.mark.spec("cli.shell-context.default")
-def test_make_shell_context_has_app_and_g(app: Any, impl: ModuleType) -> None:
+def test_make_shell_context_has_app_and_g(app: Any, impl: ModuleType, driver: Any) -> None:
     """``app.make_shell_context()`` contains ``app`` (the application) and ``g``."""
-    with app.app_context():
+    with driver.app_context(app):
         context = app.make_shell_context()
         assert context["app"] is app
         assert context["g"] is impl.g
 
 
 @pytest.mark.spec("cli.shell-context.processors")
-def test_shell_context_processors_add_names(app: Any) -> None:
+def test_shell_context_processors_add_names(app: Any, driver: Any) -> None:
     """Values returned by ``@app.shell_context_processor`` functions are merged into the
     shell context, later processors winning."""
 
@@ -231,7 +231,7 @@ def test_shell_context_processors_add_names(app: Any) -> None:
     def second() -> dict[str, Any]:
         return {"answer": 42}
 
-    with app.app_context():
+    with driver.app_context(app):
         context = app.make_shell_context()
     assert context["answer"] == 42
     assert context["db"] == "database"

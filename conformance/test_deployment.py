@@ -26,7 +26,7 @@ FORWARDED = {
 
 
 @pytest.fixture
-def proxied(impl: Any, app: Any) -> Any:
+def proxied(impl: Any, app: Any, driver: Any) -> Any:
     """``app`` behind ``ProxyFix(x_for=1, x_proto=1, x_host=1, x_prefix=1)``; returns a client.
 
     ``/info`` answers a JSON object of what the request looks like to the app.
@@ -47,7 +47,7 @@ def proxied(impl: Any, app: Any) -> Any:
         }
 
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
-    return app.test_client()
+    return driver.client(app)
 
 
 # --- ProxyFix ------------------------------------------------------------------------

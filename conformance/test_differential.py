@@ -30,6 +30,8 @@ from conformance.wsgi_environs import (
     settings_source,
 )
 
+pytestmark = pytest.mark.needs("wsgi")
+
 
 def app_source(table: RuleTable, module: str, settings_lines: str = "") -> str:
     """The table's application, with the echo view and settings, importing from ``module``."""

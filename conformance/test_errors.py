@@ -404,11 +404,11 @@ def test_abort_with_response_skips_http_exception_handler(impl: Any, app: Any, c
 
 @pytest.mark.spec("errors.abort.unknown-code")
 @pytest.mark.parametrize("code", [200, 999])
-def test_abort_unknown_code(impl: Any, app: Any, code: int) -> None:
+def test_abort_unknown_code(impl: Any, app: Any, code: int, driver: Any) -> None:
     """abort() with a code that has no exception class raises LookupError."""
     with pytest.raises(LookupError, match=str(code)):
         impl.abort(code)
-    with app.app_context(), pytest.raises(LookupError, match=str(code)):
+    with driver.app_context(app), pytest.raises(LookupError, match=str(code)):
         impl.abort(code)
 
 
@@ -444,7 +444,7 @@ def test_abort_uses_app_aborter_mapping(impl: Any, app: Any, client: Any) -> Non
 
 
 @pytest.mark.spec("errors.aborter.custom-class")
-def test_custom_aborter_class(impl: Any) -> None:
+def test_custom_aborter_class(impl: Any, driver: Any) -> None:
     """A Flask subclass's aborter_class is used to build app.aborter, which abort() calls."""
 
     class ForbiddingAborter(Aborter):
@@ -462,7 +462,7 @@ def test_custom_aborter_class(impl: Any) -> None:
     app.config["TESTING"] = True
     app.add_url_rule("/", "index", lambda: impl.abort(404))
     assert isinstance(app.aborter, ForbiddingAborter)
-    assert app.test_client().get("/").status_code == 403
+    assert driver.client(app).get("/").status_code == 403
 
 
 # -- HTTP exceptions as responses ----------------------------------------------------------
@@ -519,17 +519,17 @@ def test_view_returning_http_exception(app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("errors.unhandled.500")
-def test_unhandled_exception_becomes_500(app: Any) -> None:
+def test_unhandled_exception_becomes_500(app: Any, driver: Any) -> None:
     """Outside testing and debug an unhandled exception becomes a 500 error page."""
     production(app)
     app.add_url_rule("/", "index", raising(Boom()))
-    response = app.test_client().get("/")
+    response = driver.client(app).get("/")
     assert response.status_code == 500
     assert b"<title>500 Internal Server Error</title>" in response.data
 
 
 @pytest.mark.spec("errors.unhandled.original-exception")
-def test_500_handler_receives_original_exception(app: Any) -> None:
+def test_500_handler_receives_original_exception(app: Any, driver: Any) -> None:
     """A 500 handler gets an InternalServerError whose original_exception is the raised one."""
     production(app)
     error = Boom("original")
@@ -541,13 +541,13 @@ def test_500_handler_receives_original_exception(app: Any) -> None:
         return "sorry", 500
 
     app.add_url_rule("/", "index", raising(error))
-    assert app.test_client().get("/").data == b"sorry"
+    assert driver.client(app).get("/").data == b"sorry"
     assert isinstance(received[0], InternalServerError)
     assert received[0].original_exception is error
 
 
 @pytest.mark.spec("errors.unhandled.internal-server-error-class")
-def test_internal_server_error_class_handler(app: Any) -> None:
+def test_internal_server_error_class_handler(app: Any, driver: Any) -> None:
     """A handler registered for the InternalServerError class receives unhandled exceptions."""
     production(app)
     error = Boom("original")
@@ -555,7 +555,7 @@ def test_internal_server_error_class_handler(app: Any) -> None:
         InternalServerError, lambda exc: (f"ise:{exc.original_exception is error}", 500)
     )
     app.add_url_rule("/", "index", raising(error))
-    assert app.test_client().get("/").data == b"ise:True"
+    assert driver.client(app).get("/").data == b"ise:True"
 
 
 @pytest.mark.spec("errors.unhandled.abort-500")
@@ -567,13 +567,15 @@ def test_abort_500_has_no_original_exception(impl: Any, app: Any, client: Any) -
 
 
 @pytest.mark.spec("errors.unhandled.logged")
-def test_unhandled_exception_is_logged(app: Any, caplog: pytest.LogCaptureFixture) -> None:
+def test_unhandled_exception_is_logged(
+    app: Any, caplog: pytest.LogCaptureFixture, driver: Any
+) -> None:
     """An unhandled exception is logged at ERROR on app.logger with the method and path."""
     production(app)
     error = Boom("logged")
     app.add_url_rule("/fail", "fail", raising(error))
     with caplog.at_level(logging.ERROR, logger=app.logger.name):
-        app.test_client().get("/fail?x=1")
+        driver.client(app).get("/fail?x=1")
     records = [record for record in caplog.records if record.name == app.logger.name]
     assert len(records) == 1
     assert records[0].levelno == logging.ERROR
@@ -600,12 +602,12 @@ def test_testing_propagates_exceptions(app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("errors.propagate.debug")
-def test_debug_propagates_exceptions(app: Any) -> None:
+def test_debug_propagates_exceptions(app: Any, driver: Any) -> None:
     """With DEBUG on (and TESTING off), an unhandled exception propagates to the caller."""
     production(app).config["DEBUG"] = True
     app.add_url_rule("/", "index", raising(Boom()))
     with pytest.raises(Boom):
-        app.test_client().get("/")
+        driver.client(app).get("/")
 
 
 @pytest.mark.spec("errors.propagate.explicit-false")
@@ -617,12 +619,12 @@ def test_propagate_false_overrides_testing(app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("errors.propagate.explicit-true")
-def test_propagate_true_without_testing(app: Any) -> None:
+def test_propagate_true_without_testing(app: Any, driver: Any) -> None:
     """PROPAGATE_EXCEPTIONS True propagates exceptions even without TESTING or DEBUG."""
     production(app).config["PROPAGATE_EXCEPTIONS"] = True
     app.add_url_rule("/", "index", raising(Boom()))
     with pytest.raises(Boom):
-        app.test_client().get("/")
+        driver.client(app).get("/")
 
 
 @pytest.mark.spec("errors.propagate.skips-500-handler")
@@ -659,12 +661,12 @@ def test_trap_http_exceptions_raises(impl: Any, app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("errors.trap-http.becomes-500")
-def test_trap_http_exceptions_becomes_500(impl: Any, app: Any) -> None:
+def test_trap_http_exceptions_becomes_500(impl: Any, app: Any, driver: Any) -> None:
     """Unpropagated, a trapped HTTP exception becomes a 500 with it as original_exception."""
     production(app).config["TRAP_HTTP_EXCEPTIONS"] = True
     app.register_error_handler(500, lambda exc: (type(exc.original_exception).__name__, 500))
     app.add_url_rule("/", "index", lambda: impl.abort(403))
-    response = app.test_client().get("/")
+    response = driver.client(app).get("/")
     assert (response.status_code, response.data) == (500, b"Forbidden")
 
 
@@ -708,22 +710,22 @@ def test_trap_bad_request_errors_traps_abort_400(impl: Any, app: Any, client: An
 
 
 @pytest.mark.spec("errors.trap-bad-request.debug")
-def test_debug_traps_bad_request_key_errors(impl: Any, app: Any) -> None:
+def test_debug_traps_bad_request_key_errors(impl: Any, app: Any, driver: Any) -> None:
     """In debug mode, TRAP_BAD_REQUEST_ERRORS None traps BadRequestKeyError so it propagates."""
     production(app).config["DEBUG"] = True
     assert app.config["TRAP_BAD_REQUEST_ERRORS"] is None
     app.add_url_rule("/", "index", lambda: impl.request.form["missing"], methods=["POST"])
     with pytest.raises(BadRequestKeyError):
-        app.test_client().post("/")
+        driver.client(app).post("/")
 
 
 @pytest.mark.spec("errors.trap-bad-request.debug-description")
-def test_debug_bad_request_key_error_shows_key(impl: Any, app: Any) -> None:
+def test_debug_bad_request_key_error_shows_key(impl: Any, app: Any, driver: Any) -> None:
     """In debug mode an untrapped BadRequestKeyError's description names the missing key."""
     production(app).config.update(DEBUG=True, TRAP_BAD_REQUEST_ERRORS=False)
     app.register_error_handler(400, lambda error: (error.description, 400))
     app.add_url_rule("/", "index", lambda: impl.request.form["missing"], methods=["POST"])
-    response = app.test_client().post("/")
+    response = driver.client(app).post("/")
     assert response.status_code == 400
     assert "KeyError: 'missing'" in response.get_data(as_text=True)
 
@@ -732,7 +734,7 @@ def test_debug_bad_request_key_error_shows_key(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("errors.got-request-exception.sent")
-def test_got_request_exception_sent(impl: Any, app: Any) -> None:
+def test_got_request_exception_sent(impl: Any, app: Any, driver: Any) -> None:
     """got_request_exception is sent with sender=app and the unhandled exception."""
     production(app)
     error = Boom("signalled")
@@ -743,7 +745,7 @@ def test_got_request_exception_sent(impl: Any, app: Any) -> None:
         received.append((sender, exception))
 
     with impl.got_request_exception.connected_to(receiver, sender=app):
-        app.test_client().get("/")
+        driver.client(app).get("/")
     assert received == [(app, error)]
 
 
@@ -779,7 +781,7 @@ def test_got_request_exception_not_sent_for_handled_errors(
 
 
 @pytest.mark.spec("errors.handler-raises.becomes-500")
-def test_error_handler_raising_becomes_500(app: Any) -> None:
+def test_error_handler_raising_becomes_500(app: Any, driver: Any) -> None:
     """An error handler's exception is not handled again but becomes a 500.
 
     No handler for the new exception's class is called; the 500 handler receives it as
@@ -795,7 +797,7 @@ def test_error_handler_raising_becomes_500(app: Any) -> None:
     app.register_error_handler(ValueError, lambda error: ("value handler", 409))
     app.register_error_handler(500, lambda error: (repr(error.original_exception), 500))
     app.add_url_rule("/", "index", raising(Boom()))
-    response = app.test_client().get("/")
+    response = driver.client(app).get("/")
     assert response.status_code == 500
     assert response.data == repr(handler_error).encode()
 
@@ -816,7 +818,7 @@ def test_error_handler_raising_propagates_in_testing(app: Any, client: Any) -> N
 
 
 @pytest.mark.spec("errors.handler-raises.http-exception")
-def test_error_handler_aborting_becomes_500(impl: Any, app: Any) -> None:
+def test_error_handler_aborting_becomes_500(impl: Any, app: Any, driver: Any) -> None:
     """An HTTPException raised by an error handler becomes a 500, not its own response.
 
     Without propagation the 500 handler receives the HTTPException as original_exception (Flask
@@ -826,12 +828,12 @@ def test_error_handler_aborting_becomes_500(impl: Any, app: Any) -> None:
     app.register_error_handler(Boom, lambda error: impl.abort(403))
     app.register_error_handler(500, lambda error: (type(error.original_exception).__name__, 500))
     app.add_url_rule("/", "index", raising(Boom()))
-    response = app.test_client().get("/")
+    response = driver.client(app).get("/")
     assert (response.status_code, response.data) == (500, b"Forbidden")
 
 
 @pytest.mark.spec("errors.handler-raises.500-handler")
-def test_500_handler_raising_propagates(app: Any) -> None:
+def test_500_handler_raising_propagates(app: Any, driver: Any) -> None:
     """An exception raised by the 500 handler propagates even without PROPAGATE_EXCEPTIONS."""
     production(app)
 
@@ -841,7 +843,7 @@ def test_500_handler_raising_propagates(app: Any) -> None:
 
     app.add_url_rule("/", "index", raising(Boom()))
     with pytest.raises(RuntimeError, match="500 handler failed"):
-        app.test_client().get("/")
+        driver.client(app).get("/")
 
 
 @pytest.mark.spec("errors.register.non-class-key")

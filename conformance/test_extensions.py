@@ -101,33 +101,33 @@ def test_extension_constructed_with_app(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("extensions.current-app")
-def test_extension_state_through_current_app(create_app: Callable[..., Any]) -> None:
+def test_extension_state_through_current_app(create_app: Callable[..., Any], driver: Any) -> None:
     """A view reaches the extension's state through ``current_app``; its hook runs per request."""
-    client = create_app("hits").test_client()
+    client = driver.client(create_app("hits"))
     assert client.get("/").data == b"hits=1"
     assert client.get("/").data == b"hits=2"
 
 
 @pytest.mark.spec("extensions.factory.independent-apps")
-def test_factory_creates_independent_apps(create_app: Callable[..., Any]) -> None:
+def test_factory_creates_independent_apps(create_app: Callable[..., Any], driver: Any) -> None:
     """Two apps from one factory share the extension object but not its state."""
     first, second = create_app("first"), create_app("second")
     assert first is not second
     assert first.extensions["counter"] is not second.extensions["counter"]
-    first_client, second_client = first.test_client(), second.test_client()
+    first_client, second_client = driver.client(first), driver.client(second)
     assert first_client.get("/").data == b"first=1"
     assert first_client.get("/").data == b"first=2"
     assert second_client.get("/").data == b"second=1"
 
 
 @pytest.mark.spec("extensions.factory.shared-object")
-def test_shared_extension_follows_active_app(create_app: Callable[..., Any]) -> None:
+def test_shared_extension_follows_active_app(create_app: Callable[..., Any], driver: Any) -> None:
     """The shared extension object answers for whichever app's context is active."""
     first, second = create_app("first"), create_app("second")
     counter = create_app.counter  # type: ignore[attr-defined]
-    with first.app_context():
+    with driver.app_context(first):
         assert counter.describe() == "first=0"
-        with second.app_context():
+        with driver.app_context(second):
             assert counter.describe() == "second=0"
         assert counter.describe() == "first=0"
 
@@ -226,18 +226,18 @@ def test_teardown_appcontext_when_resource_unused(impl: Any, app: Any, client: A
 
 
 @pytest.mark.spec("extensions.teardown-appcontext.manual-context")
-def test_teardown_appcontext_for_manual_context(impl: Any, app: Any) -> None:
+def test_teardown_appcontext_for_manual_context(impl: Any, app: Any, driver: Any) -> None:
     """The cleanup also runs when a manually pushed application context ends."""
     opened: list[Connection] = []
     get_db = install_connection_pattern(impl, app, opened)
-    with app.app_context():
+    with driver.app_context(app):
         connection = get_db()
         assert connection.closed is False
     assert connection.closed is True
 
 
 @pytest.mark.spec("extensions.teardown-appcontext.on-error")
-def test_teardown_appcontext_receives_error(impl: Any, app: Any) -> None:
+def test_teardown_appcontext_receives_error(impl: Any, app: Any, driver: Any) -> None:
     """When the view raises, the resource is still closed and teardown gets the exception."""
     opened: list[Connection] = []
     errors: list[BaseException | None] = []
@@ -253,7 +253,7 @@ def test_teardown_appcontext_receives_error(impl: Any, app: Any) -> None:
         raise ValueError("view failed")
 
     app.config["TESTING"] = False
-    assert app.test_client().get("/").status_code == 500
+    assert driver.client(app).get("/").status_code == 500
     assert opened[0].closed is True
     assert len(errors) == 1
     assert isinstance(errors[0], ValueError)

@@ -26,7 +26,7 @@ EACH_MESSAGE = "{% for m in get_flashed_messages() %}{{ m }}{% endfor %}"
 
 
 @pytest.fixture
-def flashing(impl: Any, app: Any) -> Any:
+def flashing(impl: Any, app: Any, driver: Any) -> Any:
     """The app with flashing views, returning its test client.
 
     ``/flash/<message>`` and ``/flash/<message>/<category>`` flash; ``/messages`` returns
@@ -58,7 +58,7 @@ def flashing(impl: Any, app: Any) -> Any:
         impl.flash("e2", category="error")
         return "flashed"
 
-    return app.test_client()
+    return driver.client(app)
 
 
 def body(response: Any) -> str:
@@ -207,13 +207,13 @@ def test_message_flashed_signal(impl: Any, app: Any, flashing: Any) -> None:
 
 
 @pytest.mark.spec("flashing.template.global")
-def test_messages_in_template(impl: Any, app: Any, flashing: Any) -> None:
+def test_messages_in_template(impl: Any, app: Any, flashing: Any, driver: Any) -> None:
     """Templates can call ``get_flashed_messages`` directly."""
 
     @app.route("/page")
     def page() -> str:
         return str(
-            impl.render_template_string(
+            driver.render_string(
                 "{% for category, m in get_flashed_messages(with_categories=true) %}"
                 "[{{ category }}:{{ m }}]{% endfor %}"
             )
@@ -224,7 +224,7 @@ def test_messages_in_template(impl: Any, app: Any, flashing: Any) -> None:
 
 
 @pytest.mark.spec("flashing.template.escaped")
-def test_messages_escaped_in_html_template(impl: Any, app: Any, client: Any) -> None:
+def test_messages_escaped_in_html_template(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """Plain string messages are autoescaped when rendered in a template."""
 
     @app.route("/flash")
@@ -234,7 +234,7 @@ def test_messages_escaped_in_html_template(impl: Any, app: Any, client: Any) -> 
 
     @app.route("/page")
     def page() -> str:
-        return str(impl.render_template_string(EACH_MESSAGE))
+        return str(driver.render_string(EACH_MESSAGE))
 
     client.get("/flash")
     assert body(client.get("/page")) == "&lt;script&gt;x&lt;/script&gt;"
@@ -259,7 +259,7 @@ def test_flash_across_redirect(impl: Any, app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("flashing.markup")
-def test_markup_message_keeps_type(impl: Any, app: Any, client: Any) -> None:
+def test_markup_message_keeps_type(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """A ``Markup`` message comes back as ``Markup`` and is not escaped again in templates."""
     seen: list[Any] = []
 
@@ -271,7 +271,7 @@ def test_markup_message_keeps_type(impl: Any, app: Any, client: Any) -> None:
     @app.route("/page")
     def page() -> str:
         seen.extend(impl.get_flashed_messages())
-        return str(impl.render_template_string(EACH_MESSAGE))
+        return str(driver.render_string(EACH_MESSAGE))
 
     client.get("/flash")
     assert body(client.get("/page")) == "<b>bold</b>"
@@ -280,7 +280,7 @@ def test_markup_message_keeps_type(impl: Any, app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("flashing.no-secret-key")
-def test_flash_without_secret_key(impl: Any) -> None:
+def test_flash_without_secret_key(impl: Any, driver: Any) -> None:
     """Flashing without a ``SECRET_KEY`` raises RuntimeError (the session is unavailable)."""
     app = impl.Flask("conformance_app")
     app.config["TESTING"] = True
@@ -291,13 +291,13 @@ def test_flash_without_secret_key(impl: Any) -> None:
         return "ok"
 
     with pytest.raises(RuntimeError):
-        app.test_client().get("/")
+        driver.client(app).get("/")
 
 
 @pytest.mark.spec("flashing.outside-request")
-def test_flash_outside_request(impl: Any, app: Any) -> None:
+def test_flash_outside_request(impl: Any, app: Any, driver: Any) -> None:
     """``flash`` and ``get_flashed_messages`` need a request context (RuntimeError otherwise)."""
-    with app.app_context():
+    with driver.app_context(app):
         with pytest.raises(RuntimeError):
             impl.flash("x")
         with pytest.raises(RuntimeError):
@@ -305,8 +305,8 @@ def test_flash_outside_request(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("flashing.test-request-context")
-def test_flash_in_test_request_context(impl: Any, app: Any) -> None:
+def test_flash_in_test_request_context(impl: Any, app: Any, driver: Any) -> None:
     """Within one request context, flashed messages can be read back."""
-    with app.test_request_context():
+    with driver.request_context(app):
         impl.flash("one", "info")
         assert impl.get_flashed_messages(with_categories=True) == [("info", "one")]

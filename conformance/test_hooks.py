@@ -378,11 +378,11 @@ def test_teardown_request_return_value_ignored(app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("hooks.teardown-request.test-request-context")
-def test_teardown_request_on_test_request_context(app: Any) -> None:
+def test_teardown_request_on_test_request_context(app: Any, driver: Any) -> None:
     """teardown_request functions run when a test request context is popped."""
     received: list[Any] = []
     app.teardown_request(received.append)
-    with app.test_request_context():
+    with driver.request_context(app):
         assert received == []
     assert received == [None]
 
@@ -409,12 +409,12 @@ def test_teardown_request_exception_propagates(impl: Any, app: Any, client: Any)
 
 
 @pytest.mark.spec("hooks.teardown-appcontext.reverse-order")
-def test_teardown_appcontext_reverse_order(app: Any) -> None:
+def test_teardown_appcontext_reverse_order(app: Any, driver: Any) -> None:
     """teardown_appcontext functions run in reverse registration order."""
     calls: list[str] = []
     app.teardown_appcontext(lambda exc: calls.append("first"))
     app.teardown_appcontext(lambda exc: calls.append("second"))
-    with app.app_context():
+    with driver.app_context(app):
         pass
     assert calls == ["second", "first"]
 
@@ -457,28 +457,29 @@ def test_teardown_appcontext_after_teardown_request(app: Any, client: Any) -> No
 
 
 @pytest.mark.spec("hooks.teardown-appcontext.app-context-only")
-def test_teardown_appcontext_on_plain_app_context(app: Any) -> None:
+def test_teardown_appcontext_on_plain_app_context(app: Any, driver: Any) -> None:
     """Popping a plain app context runs teardown_appcontext but not teardown_request."""
     calls: list[str] = []
     app.teardown_request(lambda exc: calls.append("request"))
     app.teardown_appcontext(lambda exc: calls.append("appcontext"))
-    with app.app_context():
+    with driver.app_context(app):
         pass
     assert calls == ["appcontext"]
 
 
 @pytest.mark.spec("hooks.teardown-appcontext.with-block-exception")
-def test_teardown_appcontext_receives_with_block_exception(app: Any) -> None:
+def test_teardown_appcontext_receives_with_block_exception(app: Any, driver: Any) -> None:
     """An exception leaving a with app.app_context() block is passed to teardown_appcontext."""
     received: list[Any] = []
     app.teardown_appcontext(received.append)
     error = Boom("in block")
-    with pytest.raises(Boom), app.app_context():
+    with pytest.raises(Boom), driver.app_context(app):
         raise error
     assert received == [error]
 
 
 @pytest.mark.spec("hooks.teardown-appcontext.pop-argument")
+@pytest.mark.needs("sync-contexts")
 def test_teardown_appcontext_receives_pop_argument(app: Any) -> None:
     """AppContext.pop(exc) passes exc to the teardown_appcontext functions."""
     received: list[Any] = []
@@ -517,9 +518,9 @@ def test_after_this_request_runs_before_after_request(impl: Any, app: Any, clien
 
 
 @pytest.mark.spec("hooks.after-this-request.outside-request")
-def test_after_this_request_outside_a_request(impl: Any, app: Any) -> None:
+def test_after_this_request_outside_a_request(impl: Any, app: Any, driver: Any) -> None:
     """Outside a request, after_this_request raises a RuntimeError naming itself."""
-    with app.app_context(), pytest.raises(RuntimeError, match="after_this_request"):
+    with driver.app_context(app), pytest.raises(RuntimeError, match="after_this_request"):
         impl.after_this_request(lambda response: response)
 
 
@@ -575,13 +576,13 @@ def test_after_this_request_from_before_request(impl: Any, app: Any, client: Any
 
 
 @pytest.mark.spec("hooks.after-this-request.returns-function")
-def test_after_this_request_returns_function(impl: Any, app: Any) -> None:
+def test_after_this_request_returns_function(impl: Any, app: Any, driver: Any) -> None:
     """after_this_request returns the function it registers, so it works as a decorator."""
 
     def callback(response: Any) -> Any:
         return response
 
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.after_this_request(callback) is callback
 
 
@@ -662,7 +663,7 @@ def test_url_value_preprocessor_runs_before_before_request(app: Any, client: Any
 
 
 @pytest.mark.spec("hooks.url-defaults.fill-values")
-def test_url_defaults_fill_missing_values(impl: Any, app: Any) -> None:
+def test_url_defaults_fill_missing_values(impl: Any, app: Any, driver: Any) -> None:
     """url_defaults can fill in values missing from url_for; explicit values are kept."""
 
     @app.url_defaults
@@ -673,13 +674,13 @@ def test_url_defaults_fill_missing_values(impl: Any, app: Any) -> None:
     def about(lang: str) -> str:
         return lang
 
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("about") == "/en/about"
         assert impl.url_for("about", lang="fr") == "/fr/about"
 
 
 @pytest.mark.spec("hooks.url-defaults.arguments")
-def test_url_defaults_arguments(impl: Any, app: Any) -> None:
+def test_url_defaults_arguments(impl: Any, app: Any, driver: Any) -> None:
     """A url_defaults function receives the endpoint and the dict of values passed to url_for."""
     seen: list[Any] = []
     app.url_defaults(lambda endpoint, values: seen.append((endpoint, dict(values))))
@@ -688,7 +689,7 @@ def test_url_defaults_arguments(impl: Any, app: Any) -> None:
     def item(item_id: int) -> str:
         return str(item_id)
 
-    with app.test_request_context():
+    with driver.request_context(app):
         impl.url_for("item", item_id=4)
     assert seen == [("item", {"item_id": 4})]
 

@@ -59,16 +59,16 @@ def json_route(app: Any, view: Callable[[], Any], rule: str = "/") -> None:
 
 
 @pytest.mark.spec("json.jsonify.no-arguments")
-def test_jsonify_without_arguments_is_null(impl: Any, app: Any) -> None:
+def test_jsonify_without_arguments_is_null(impl: Any, app: Any, driver: Any) -> None:
     """``jsonify()`` with no arguments serialises ``null``."""
-    with app.app_context():
+    with driver.app_context(app):
         assert impl.jsonify().get_data() == b"null\n"
 
 
 @pytest.mark.spec("json.jsonify.one-argument")
-def test_jsonify_one_argument_is_that_value(impl: Any, app: Any) -> None:
+def test_jsonify_one_argument_is_that_value(impl: Any, app: Any, driver: Any) -> None:
     """``jsonify(value)`` serialises the value itself, whatever its type."""
-    with app.app_context():
+    with driver.app_context(app):
         assert impl.jsonify({"a": 1}).get_data() == b'{"a":1}\n'
         assert impl.jsonify([1, 2]).get_data() == b"[1,2]\n"
         assert impl.jsonify("text").get_data() == b'"text"\n'
@@ -76,30 +76,30 @@ def test_jsonify_one_argument_is_that_value(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("json.jsonify.several-arguments")
-def test_jsonify_several_arguments_is_a_list(impl: Any, app: Any) -> None:
+def test_jsonify_several_arguments_is_a_list(impl: Any, app: Any, driver: Any) -> None:
     """``jsonify(a, b, ...)`` serialises the arguments as a JSON array."""
-    with app.app_context():
+    with driver.app_context(app):
         assert impl.jsonify(1, "two", None).get_data() == b'[1,"two",null]\n'
 
 
 @pytest.mark.spec("json.jsonify.keyword-arguments")
-def test_jsonify_keywords_are_an_object(impl: Any, app: Any) -> None:
+def test_jsonify_keywords_are_an_object(impl: Any, app: Any, driver: Any) -> None:
     """``jsonify(key=value, ...)`` serialises the keyword arguments as a JSON object."""
-    with app.app_context():
+    with driver.app_context(app):
         assert impl.jsonify(name="x", count=2).get_data() == b'{"count":2,"name":"x"}\n'
 
 
 @pytest.mark.spec("json.jsonify.args-and-kwargs")
-def test_jsonify_rejects_args_with_kwargs(impl: Any, app: Any) -> None:
+def test_jsonify_rejects_args_with_kwargs(impl: Any, app: Any, driver: Any) -> None:
     """Passing both positional and keyword arguments to ``jsonify`` raises ``TypeError``."""
-    with app.app_context(), pytest.raises(TypeError, match="either args or kwargs, not both"):
+    with driver.app_context(app), pytest.raises(TypeError, match="either args or kwargs, not both"):
         impl.jsonify(1, a=2)
 
 
 @pytest.mark.spec("json.jsonify.content-type")
-def test_jsonify_content_type(impl: Any, app: Any) -> None:
+def test_jsonify_content_type(impl: Any, app: Any, driver: Any) -> None:
     """A ``jsonify`` response has status 200 and ``Content-Type: application/json`` (no charset)."""
-    with app.app_context():
+    with driver.app_context(app):
         response = impl.jsonify([])
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/json"
@@ -107,7 +107,9 @@ def test_jsonify_content_type(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("json.jsonify.response-class")
-def test_jsonify_uses_app_response_class(impl: Any, make_app: Callable[..., Any]) -> None:
+def test_jsonify_uses_app_response_class(
+    impl: Any, make_app: Callable[..., Any], driver: Any
+) -> None:
     """``jsonify`` builds an instance of ``app.response_class``."""
 
     class CustomResponse(impl.Response):
@@ -115,47 +117,47 @@ def test_jsonify_uses_app_response_class(impl: Any, make_app: Callable[..., Any]
 
     app = make_app()
     app.response_class = CustomResponse
-    with app.app_context():
+    with driver.app_context(app):
         assert type(impl.jsonify(1)) is CustomResponse
 
 
 @pytest.mark.spec("json.jsonify.trailing-newline")
-def test_jsonify_body_ends_with_newline(impl: Any, app: Any) -> None:
+def test_jsonify_body_ends_with_newline(impl: Any, app: Any, driver: Any) -> None:
     """The body of a ``jsonify`` response ends with one newline (Flask behaviour)."""
-    with app.app_context():
+    with driver.app_context(app):
         body = impl.jsonify({"a": [1]}).get_data(as_text=True)
     assert body.endswith("}\n")
     assert not body.endswith("\n\n")
 
 
 @pytest.mark.spec("json.jsonify.compact")
-def test_jsonify_is_compact_outside_debug(impl: Any, app: Any) -> None:
+def test_jsonify_is_compact_outside_debug(impl: Any, app: Any, driver: Any) -> None:
     """Outside debug mode the body has no whitespace between tokens."""
-    with app.app_context():
+    with driver.app_context(app):
         body = impl.jsonify({"a": [1, 2], "b": {"c": None}}).get_data()
     assert body == b'{"a":[1,2],"b":{"c":null}}\n'
 
 
 @pytest.mark.spec("json.jsonify.sorted-keys")
-def test_jsonify_sorts_keys(impl: Any, app: Any) -> None:
+def test_jsonify_sorts_keys(impl: Any, app: Any, driver: Any) -> None:
     """Object keys are sorted, at every nesting level."""
-    with app.app_context():
+    with driver.app_context(app):
         body = impl.jsonify({"b": {"z": 1, "y": 2}, "a": 0}).get_data()
     assert body == b'{"a":0,"b":{"y":2,"z":1}}\n'
 
 
 @pytest.mark.spec("json.jsonify.ascii")
-def test_jsonify_escapes_non_ascii(impl: Any, app: Any) -> None:
+def test_jsonify_escapes_non_ascii(impl: Any, app: Any, driver: Any) -> None:
     """Non-ASCII characters are written as ``\\uXXXX`` escapes."""
-    with app.app_context():
+    with driver.app_context(app):
         assert impl.jsonify(text="é☃").get_data() == b'{"text":"\\u00e9\\u2603"}\n'
 
 
 @pytest.mark.spec("json.jsonify.debug-pretty")
-def test_jsonify_pretty_prints_in_debug(impl: Any, app: Any) -> None:
+def test_jsonify_pretty_prints_in_debug(impl: Any, app: Any, driver: Any) -> None:
     """In debug mode the body is indented by two spaces with ``", "``/``": "`` separators."""
     app.debug = True
-    with app.app_context():
+    with driver.app_context(app):
         body = impl.jsonify({"b": [1, 2], "a": {"c": 3}}).get_data()
     assert body == b'{\n  "a": {\n    "c": 3\n  },\n  "b": [\n    1,\n    2\n  ]\n}\n'
 
@@ -342,19 +344,19 @@ def test_provider_ensure_ascii_off(app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("json.provider.compact-true")
-def test_provider_compact_true_wins_over_debug(impl: Any, app: Any) -> None:
+def test_provider_compact_true_wins_over_debug(impl: Any, app: Any, driver: Any) -> None:
     """``app.json.compact = True`` keeps responses compact even in debug mode."""
     app.debug = True
     app.json.compact = True
-    with app.app_context():
+    with driver.app_context(app):
         assert impl.jsonify({"a": [1]}).get_data() == b'{"a":[1]}\n'
 
 
 @pytest.mark.spec("json.provider.compact-false")
-def test_provider_compact_false_pretty_prints(impl: Any, app: Any) -> None:
+def test_provider_compact_false_pretty_prints(impl: Any, app: Any, driver: Any) -> None:
     """``app.json.compact = False`` pretty-prints responses outside debug mode too."""
     app.json.compact = False
-    with app.app_context():
+    with driver.app_context(app):
         assert impl.jsonify({"a": [1]}).get_data() == b'{\n  "a": [\n    1\n  ]\n}\n'
 
 
@@ -371,9 +373,9 @@ def test_provider_mimetype(app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("json.provider.response-method")
-def test_provider_response_forms(app: Any) -> None:
+def test_provider_response_forms(app: Any, driver: Any) -> None:
     """``app.json.response`` accepts the same argument forms as ``jsonify``."""
-    with app.app_context():
+    with driver.app_context(app):
         assert app.json.response().get_data() == b"null\n"
         assert app.json.response(1, 2).get_data() == b"[1,2]\n"
         assert app.json.response(a=1).get_data() == b'{"a":1}\n'
@@ -416,7 +418,7 @@ def test_base_provider_is_abstract(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("json.provider.base-response")
-def test_base_provider_builds_on_dumps(impl: Any, app: Any) -> None:
+def test_base_provider_builds_on_dumps(impl: Any, app: Any, driver: Any) -> None:
     """A ``JSONProvider`` with only ``dumps``/``loads`` gets ``dump``, ``load``, ``response``.
 
     Its ``response`` body is the ``dumps`` output as is: no newline, no pretty-printing.
@@ -432,7 +434,7 @@ def test_base_provider_builds_on_dumps(impl: Any, app: Any) -> None:
 
     app.debug = True
     provider = Stdlib(app)
-    with app.app_context():
+    with driver.app_context(app):
         response = provider.response({"b": 1, "a": 2})
     assert response.get_data() == b'{"b": 1, "a": 2}'
     assert response.mimetype == "application/json"
@@ -465,7 +467,7 @@ def set_provider_class(impl: Any) -> type:
 
 
 @pytest.mark.spec("json.custom-provider.class-attribute")
-def test_custom_provider_class_on_app_subclass(impl: Any) -> None:
+def test_custom_provider_class_on_app_subclass(impl: Any, driver: Any) -> None:
     """``json_provider_class`` on a ``Flask`` subclass sets the provider ``jsonify`` uses."""
     provider_class = set_provider_class(impl)
 
@@ -479,8 +481,8 @@ def test_custom_provider_class_on_app_subclass(impl: Any) -> None:
         return {"s": {3, 1, 2}}
 
     json_route(app, view)
-    assert app.test_client().get("/").get_data() == b'{"s":[1,2,3]}\n'
-    with app.app_context():
+    assert driver.client(app).get("/").get_data() == b'{"s":[1,2,3]}\n'
+    with driver.app_context(app):
         assert impl.jsonify({2, 1}).get_data() == b"[1,2]\n"
 
 
@@ -510,19 +512,19 @@ def test_custom_provider_parses_request_json(impl: Any, app: Any, client: Any) -
 
 
 @pytest.mark.spec("json.custom-provider.module-functions")
-def test_module_functions_use_the_app_provider(impl: Any, app: Any) -> None:
+def test_module_functions_use_the_app_provider(impl: Any, app: Any, driver: Any) -> None:
     """Inside an app context ``json.dumps``/``json.loads`` delegate to ``app.json``."""
     app.json = set_provider_class(impl)(app)
-    with app.app_context():
+    with driver.app_context(app):
         assert impl.json.dumps({"s": {2, 1}}) == '{"s": [1, 2]}'
         assert impl.json.loads("[0.5]") == [decimal.Decimal("0.5")]
 
 
 @pytest.mark.spec("json.custom-provider.default-on-instance")
-def test_default_function_on_instance(impl: Any, app: Any) -> None:
+def test_default_function_on_instance(impl: Any, app: Any, driver: Any) -> None:
     """Assigning a function to ``app.json.default`` changes how unknown types serialise."""
     app.json.default = lambda o: f"<{type(o).__name__}>"
-    with app.app_context():
+    with driver.app_context(app):
         assert impl.jsonify(object()).get_data() == b'"<object>"\n'
 
 
@@ -593,9 +595,9 @@ def test_default_is_callable_on_the_class(impl: Any) -> None:
 
 
 @pytest.mark.spec("json.module.dumps-in-app")
-def test_module_dumps_in_app_context(impl: Any, app: Any) -> None:
+def test_module_dumps_in_app_context(impl: Any, app: Any, driver: Any) -> None:
     """Inside an app context ``json.dumps`` sorts keys like ``app.json.dumps``."""
-    with app.app_context():
+    with driver.app_context(app):
         assert impl.json.dumps({"b": 1, "a": date(2020, 1, 1)}) == (
             '{"a": "Wed, 01 Jan 2020 00:00:00 GMT", "b": 1}'
         )
@@ -613,17 +615,17 @@ def test_module_dumps_outside_app_context(impl: Any) -> None:
 
 
 @pytest.mark.spec("json.module.loads")
-def test_module_loads(impl: Any, app: Any) -> None:
+def test_module_loads(impl: Any, app: Any, driver: Any) -> None:
     """``json.loads`` parses ``str`` and ``bytes`` with or without an app context."""
     assert impl.json.loads(b'{"a": 1}') == {"a": 1}
-    with app.app_context():
+    with driver.app_context(app):
         assert impl.json.loads('["x"]') == ["x"]
 
 
 @pytest.mark.spec("json.module.dump-load")
-def test_module_dump_and_load(impl: Any, app: Any) -> None:
+def test_module_dump_and_load(impl: Any, app: Any, driver: Any) -> None:
     """``json.dump`` writes JSON to a file and ``json.load`` reads it back."""
-    with app.app_context():
+    with driver.app_context(app):
         out = io.StringIO()
         impl.json.dump({"d": Point(1, [])}, out)
         assert out.getvalue() == '{"d": {"tags": [], "x": 1}}'
@@ -748,9 +750,9 @@ def test_request_is_json(impl: Any, app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("json.request.test-request-context")
-def test_request_json_in_test_request_context(impl: Any, app: Any) -> None:
+def test_request_json_in_test_request_context(impl: Any, app: Any, driver: Any) -> None:
     """``test_request_context(json=...)`` makes ``request.json`` that value."""
-    with app.test_request_context(method="POST", json={"k": [1, 2]}):
+    with driver.request_context(app, method="POST", json={"k": [1, 2]}):
         assert impl.request.json == {"k": [1, 2]}
         assert impl.request.mimetype == "application/json"
 

@@ -50,7 +50,8 @@ def exc_name(exc: BaseException | None) -> str:
 class Lifecycle:
     """A recording application: every lifecycle step appends a short name to ``events``."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, driver: Any, app: Any) -> None:
+        self.driver = driver
         self.app = app
         self.events: list[str] = []
         self.observers: list[Callable[[str], None]] = []
@@ -63,14 +64,14 @@ class Lifecycle:
 
     def get(self, path: str) -> Any:
         """Issue a GET through a fresh test client, record ``response(status)`` and return it."""
-        response = self.app.test_client().get(path)
+        response = self.driver.client(self.app).get(path)
         self.record(f"response({response.status_code})")
         return response
 
 
-def build_lifecycle(impl: Any, app: Any) -> Lifecycle:
+def build_lifecycle(driver: Any, impl: Any, app: Any) -> Lifecycle:
     """Instrument ``app`` with recording hooks, session interface, converter and views."""
-    life = Lifecycle(app)
+    life = Lifecycle(driver, app)
     record = life.record
 
     class RecordingSessionInterface(impl.sessions.SecureCookieSessionInterface):
@@ -209,9 +210,9 @@ def signal_receivers(life: Lifecycle) -> dict[str, Callable[..., None]]:
 
 
 @pytest.fixture
-def life(impl: Any, app: Any) -> Iterator[Lifecycle]:
+def life(driver: Any, impl: Any, app: Any) -> Iterator[Lifecycle]:
     """A recording application whose signal receivers are connected for the test's duration."""
-    lifecycle = build_lifecycle(impl, app)
+    lifecycle = build_lifecycle(driver, impl, app)
     with ExitStack() as stack:
         for name, receiver in signal_receivers(lifecycle).items():
             stack.enter_context(getattr(impl, name).connected_to(receiver, sender=app))
@@ -492,9 +493,9 @@ def test_streaming_response(life: Lifecycle) -> None:
 
 
 @pytest.mark.spec("lifecycle.order.app-context")
-def test_app_context_alone(life: Lifecycle) -> None:
+def test_app_context_alone(life: Lifecycle, driver: Any) -> None:
     """A bare app context signals its push, and on pop tears down and signals in this order."""
-    with life.app.app_context():
+    with driver.app_context(life.app):
         life.record("body")
     assert life.events == [
         "appcontext_pushed",
@@ -506,9 +507,9 @@ def test_app_context_alone(life: Lifecycle) -> None:
 
 
 @pytest.mark.spec("lifecycle.order.app-context-exception")
-def test_app_context_teardown_sees_exception(life: Lifecycle) -> None:
+def test_app_context_teardown_sees_exception(life: Lifecycle, driver: Any) -> None:
     """An exception leaving an app context block reaches teardown_appcontext and is re-raised."""
-    with pytest.raises(Boom), life.app.app_context():
+    with pytest.raises(Boom), driver.app_context(life.app):
         life.record("body")
         raise Boom()
     assert life.events == [
@@ -521,9 +522,9 @@ def test_app_context_teardown_sees_exception(life: Lifecycle) -> None:
 
 
 @pytest.mark.spec("lifecycle.order.test-request-context")
-def test_test_request_context(life: Lifecycle) -> None:
+def test_test_request_context(life: Lifecycle, driver: Any) -> None:
     """test_request_context opens the session and matches, but runs no request hooks or signals."""
-    with life.app.test_request_context("/normal/1"):
+    with driver.request_context(life.app, "/normal/1"):
         life.record("body")
     assert life.events == [
         "appcontext_pushed",
@@ -539,9 +540,9 @@ def test_test_request_context(life: Lifecycle) -> None:
 
 
 @pytest.mark.spec("lifecycle.order.test-request-context-exception")
-def test_test_request_context_teardown_sees_exception(life: Lifecycle) -> None:
+def test_test_request_context_teardown_sees_exception(life: Lifecycle, driver: Any) -> None:
     """An exception leaving a test_request_context block reaches every teardown step."""
-    with pytest.raises(Boom), life.app.test_request_context("/normal/1"):
+    with pytest.raises(Boom), driver.request_context(life.app, "/normal/1"):
         raise Boom()
     assert life.events[-5:] == [
         "teardown_request(Boom)",
@@ -588,7 +589,9 @@ def test_contexts_available_at_each_step(impl: Any, life: Lifecycle) -> None:
 
 
 @pytest.mark.spec("lifecycle.finished-response-is-final")
-def test_request_finished_and_save_session_get_final_response(impl: Any, app: Any) -> None:
+def test_request_finished_and_save_session_get_final_response(
+    impl: Any, app: Any, driver: Any
+) -> None:
     """save_session and request_finished receive the response after_request returned."""
     seen: dict[str, Any] = {}
 
@@ -616,13 +619,13 @@ def test_request_finished_and_save_session_get_final_response(impl: Any, app: An
         seen["request_finished"] = response
 
     with impl.request_finished.connected_to(finished, sender=app):
-        assert app.test_client().get("/").data == b"replaced"
+        assert driver.client(app).get("/").data == b"replaced"
     assert seen["save_session"] is seen["after_request"]
     assert seen["request_finished"] is seen["after_request"]
 
 
 @pytest.mark.spec("lifecycle.signals.sender-is-app")
-def test_signals_sent_with_app_as_sender(impl: Any, app: Any) -> None:
+def test_signals_sent_with_app_as_sender(impl: Any, app: Any, driver: Any) -> None:
     """Request and app-context signals are sent with the app itself (not a proxy) as sender."""
     senders: list[Any] = []
 
@@ -645,7 +648,7 @@ def test_signals_sent_with_app_as_sender(impl: Any, app: Any) -> None:
                     lambda sender, **kw: senders.append(sender), sender=app
                 )
             )
-        app.test_client().get("/")
+        driver.client(app).get("/")
     assert len(senders) == len(names)
     assert all(sender is app for sender in senders)
 

@@ -61,11 +61,11 @@ def test_wsgi_errors_stream_is_stderr_outside_a_request(impl: Any) -> None:
 
 
 @pytest.mark.spec("logging.errors-stream.inside-request")
-def test_wsgi_errors_stream_is_the_request_stream(impl: Any, app: Any) -> None:
+def test_wsgi_errors_stream_is_the_request_stream(impl: Any, app: Any, driver: Any) -> None:
     """Inside a request ``wsgi_errors_stream`` is the request's ``wsgi.errors`` stream."""
     stream = _logging_module(impl).wsgi_errors_stream
     errors = io.StringIO()
-    with app.test_request_context("/", errors_stream=errors):
+    with driver.request_context(app, "/", errors_stream=errors):
         assert stream._get_current_object() is errors
 
 

@@ -204,12 +204,12 @@ def test_files_empty_for_urlencoded(impl: Any, app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("request.files.debug-enctype-hint")
-def test_missing_file_in_debug_mode_explains_the_enctype(impl: Any, app: Any) -> None:
+def test_missing_file_in_debug_mode_explains_the_enctype(impl: Any, app: Any, driver: Any) -> None:
     """In debug mode a missing ``request.files`` key on a non-multipart body raises a KeyError
     whose message points at the form's ``enctype``; outside debug mode it does not."""
     for debug, hinted in ((True, True), (False, False)):
         app.debug = debug
-        with app.test_request_context(method="POST", data={"upload": "name.txt"}):
+        with driver.request_context(app, method="POST", data={"upload": "name.txt"}):
             with pytest.raises(KeyError) as caught:
                 impl.request.files["upload"]
             assert ("enctype" in str(caught.value)) is hinted
@@ -472,9 +472,9 @@ def test_on_json_loading_failed_gets_none_for_wrong_type(impl: Any, app: Any, cl
 
 
 @pytest.mark.spec("request.json.loading-failed-default")
-def test_on_json_loading_failed_default_raises(app: Any, impl: Any) -> None:
+def test_on_json_loading_failed_default_raises(app: Any, impl: Any, driver: Any) -> None:
     """By default ``on_json_loading_failed`` raises 400 for an error and 415 for ``None``."""
-    with app.test_request_context():
+    with driver.request_context(app):
         with pytest.raises(BadRequest) as bad:
             impl.request.on_json_loading_failed(ValueError("boom"))
         with pytest.raises(UnsupportedMediaType):

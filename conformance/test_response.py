@@ -205,9 +205,9 @@ def test_plain_werkzeug_response_is_converted(impl: Any, app: Any, client: Any) 
 
 @pytest.mark.needs("wsgi")
 @pytest.mark.spec("response.force-type")
-def test_force_type_converts_wsgi_app(impl: Any, app: Any) -> None:
+def test_force_type_converts_wsgi_app(impl: Any, app: Any, driver: Any) -> None:
     """``Response.force_type(wsgi_app, environ)`` runs the callable into a response object."""
-    with app.test_request_context():
+    with driver.request_context(app):
         response = impl.Response.force_type(plain_wsgi_app, impl.request.environ)
     assert isinstance(response, impl.Response)
     assert response.status_code == 207
@@ -416,7 +416,7 @@ def test_unsupported_type_is_type_error(app: Any, client: Any, value: object) ->
 
 
 @pytest.mark.spec("response.invalid.not-testing-500")
-def test_invalid_return_is_500_when_not_testing(app: Any) -> None:
+def test_invalid_return_is_500_when_not_testing(app: Any, driver: Any) -> None:
     """Outside testing mode an invalid return value becomes a 500 response."""
     app.testing = False
 
@@ -424,16 +424,16 @@ def test_invalid_return_is_500_when_not_testing(app: Any) -> None:
         return None
 
     serve(app, view)
-    assert app.test_client().get("/").status_code == 500
+    assert driver.client(app).get("/").status_code == 500
 
 
 # --- make_response -----------------------------------------------------------------------
 
 
 @pytest.mark.spec("response.make-response.no-args")
-def test_make_response_without_arguments(impl: Any, app: Any) -> None:
+def test_make_response_without_arguments(impl: Any, app: Any, driver: Any) -> None:
     """``make_response()`` with no arguments gives an empty 200 ``text/html`` response."""
-    with app.test_request_context():
+    with driver.request_context(app):
         response = impl.make_response()
     assert isinstance(response, impl.Response)
     assert response.status_code == 200
@@ -442,9 +442,9 @@ def test_make_response_without_arguments(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("response.make-response.one-arg")
-def test_make_response_one_argument(impl: Any, app: Any) -> None:
+def test_make_response_one_argument(impl: Any, app: Any, driver: Any) -> None:
     """``make_response(value)`` converts a single return value like a view's."""
-    with app.test_request_context():
+    with driver.request_context(app):
         text = impl.make_response("text")
         data = impl.make_response({"k": "v"})
         existing = impl.Response("already")
@@ -455,9 +455,9 @@ def test_make_response_one_argument(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("response.make-response.several-args")
-def test_make_response_several_arguments(impl: Any, app: Any) -> None:
+def test_make_response_several_arguments(impl: Any, app: Any, driver: Any) -> None:
     """``make_response(body, status, headers)`` treats several arguments as a tuple."""
-    with app.test_request_context():
+    with driver.request_context(app):
         two = impl.make_response("missing", 404)
         three = impl.make_response("made", 201, {"X-Made": "yes"})
         as_tuple = impl.make_response(("made", 201, {"X-Made": "yes"}))
@@ -528,14 +528,14 @@ def test_app_redirect(app: Any) -> None:
 
 
 @pytest.mark.spec("response.redirect.uses-app-in-context")
-def test_redirect_uses_current_app(impl: Any, app: Any) -> None:
+def test_redirect_uses_current_app(impl: Any, app: Any, driver: Any) -> None:
     """Inside an app context, ``redirect`` delegates to the app and uses its response class."""
 
     class AppResponse(impl.Response):
         pass
 
     app.response_class = AppResponse
-    with app.app_context():
+    with driver.app_context(app):
         response = impl.redirect("/t")
     assert type(response) is AppResponse
 
@@ -615,7 +615,7 @@ def test_content_length_is_set(app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("response.object.json")
-def test_response_json_property(impl: Any, app: Any, client: Any) -> None:
+def test_response_json_property(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """``Response.json`` parses a JSON body, and is ``None`` for a non-JSON mimetype."""
 
     def data() -> dict[str, int]:
@@ -628,7 +628,7 @@ def test_response_json_property(impl: Any, app: Any, client: Any) -> None:
     serve(app, page, "/page")
     assert client.get("/data").json == {"n": 1}
     assert client.get("/page").json is None
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.jsonify(a=[1]).json == {"a": [1]}
 
 
@@ -743,10 +743,10 @@ def test_cookie_set_in_view_reaches_client(impl: Any, app: Any, client: Any) -> 
 
 
 @pytest.mark.spec("response.cookie.max-size-default")
-def test_max_cookie_size_default(impl: Any, app: Any) -> None:
+def test_max_cookie_size_default(impl: Any, app: Any, driver: Any) -> None:
     """``max_cookie_size`` is 4093 by default, read from ``MAX_COOKIE_SIZE`` in an app context."""
     response = impl.Response()
-    with app.app_context():
+    with driver.app_context(app):
         assert app.config["MAX_COOKIE_SIZE"] == 4093
         assert response.max_cookie_size == 4093
         app.config["MAX_COOKIE_SIZE"] = 100
@@ -760,11 +760,11 @@ def test_max_cookie_size_outside_context(impl: Any) -> None:
 
 
 @pytest.mark.spec("response.cookie.too-large-warns")
-def test_oversized_cookie_warns(impl: Any, app: Any) -> None:
+def test_oversized_cookie_warns(impl: Any, app: Any, driver: Any) -> None:
     """A cookie larger than ``MAX_COOKIE_SIZE`` emits a warning but is still set."""
     app.config["MAX_COOKIE_SIZE"] = 100
     response = impl.Response()
-    with app.app_context(), warnings.catch_warnings(record=True) as caught:
+    with driver.app_context(app), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         response.set_cookie("big", "x" * 200)
     assert any("too large" in str(w.message) for w in caught)
@@ -812,7 +812,7 @@ def test_response_class_used_for_json(impl: Any, app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("response.response-class.test-response")
-def test_test_response_is_instance_of_response_class(impl: Any, app: Any) -> None:
+def test_test_response_is_instance_of_response_class(impl: Any, app: Any, driver: Any) -> None:
     """A test client made after setting ``response_class`` returns instances of that class."""
 
     class AppResponse(impl.Response):
@@ -824,7 +824,7 @@ def test_test_response_is_instance_of_response_class(impl: Any, app: Any) -> Non
         return "x"
 
     serve(app, view)
-    assert isinstance(app.test_client().get("/"), AppResponse)
+    assert isinstance(driver.client(app).get("/"), AppResponse)
 
 
 @pytest.mark.spec("response.head.no-body")

@@ -19,72 +19,72 @@ def typed_args(**kwargs: Any) -> str:
     return repr(sorted(kwargs.items()))
 
 
-def routed(app: Any, rule: str, **options: Any) -> Any:
+def routed(driver: Any, app: Any, rule: str, **options: Any) -> Any:
     """Register :func:`typed_args` for ``rule`` (endpoint ``view``) and return a test client."""
     app.add_url_rule(rule, "view", typed_args, **options)
-    return app.test_client()
+    return driver.client(app)
 
 
 # --- converters: string --------------------------------------------------------------
 
 
 @pytest.mark.spec("routing.converter.string.default")
-def test_string_is_default_converter(app: Any) -> None:
+def test_string_is_default_converter(app: Any, driver: Any) -> None:
     """``<name>`` matches one path segment and passes it to the view as a ``str``."""
-    client = routed(app, "/user/<name>")
+    client = routed(driver, app, "/user/<name>")
     assert client.get("/user/ada").text == "[('name', 'ada')]"
 
 
 @pytest.mark.spec("routing.converter.string.explicit")
-def test_string_converter_explicit(app: Any) -> None:
+def test_string_converter_explicit(app: Any, driver: Any) -> None:
     """``<string:name>`` behaves like ``<name>``."""
-    client = routed(app, "/user/<string:name>")
+    client = routed(driver, app, "/user/<string:name>")
     assert client.get("/user/ada").text == "[('name', 'ada')]"
 
 
 @pytest.mark.spec("routing.converter.string.no-slash")
-def test_string_does_not_match_slash(app: Any) -> None:
+def test_string_does_not_match_slash(app: Any, driver: Any) -> None:
     """A string variable does not match across a ``/``: the request is a 404."""
-    client = routed(app, "/user/<name>")
+    client = routed(driver, app, "/user/<name>")
     assert client.get("/user/a/b").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.converter.string.decoded")
-def test_string_value_is_percent_decoded(app: Any) -> None:
+def test_string_value_is_percent_decoded(app: Any, driver: Any) -> None:
     """The value passed to the view is percent-decoded UTF-8 text."""
-    client = routed(app, "/user/<name>")
+    client = routed(driver, app, "/user/<name>")
     assert client.get("/user/a%20b%C3%A9").text == "[('name', 'a bé')]"
 
 
 @pytest.mark.spec("routing.converter.string.minlength")
-def test_string_minlength(app: Any) -> None:
+def test_string_minlength(app: Any, driver: Any) -> None:
     """``string(minlength=3)`` rejects shorter values (404) and accepts ones of that length."""
-    client = routed(app, "/s/<string(minlength=3):v>")
+    client = routed(driver, app, "/s/<string(minlength=3):v>")
     assert client.get("/s/ab").status_code == NOT_FOUND
     assert client.get("/s/abc").text == "[('v', 'abc')]"
 
 
 @pytest.mark.spec("routing.converter.string.maxlength")
-def test_string_maxlength(app: Any) -> None:
+def test_string_maxlength(app: Any, driver: Any) -> None:
     """``string(maxlength=3)`` rejects longer values (404) and accepts ones of that length."""
-    client = routed(app, "/s/<string(maxlength=3):v>")
+    client = routed(driver, app, "/s/<string(maxlength=3):v>")
     assert client.get("/s/abcd").status_code == NOT_FOUND
     assert client.get("/s/abc").text == "[('v', 'abc')]"
 
 
 @pytest.mark.spec("routing.converter.string.length")
-def test_string_length(app: Any) -> None:
+def test_string_length(app: Any, driver: Any) -> None:
     """``string(length=2)`` accepts values of exactly two characters only."""
-    client = routed(app, "/s/<string(length=2):v>")
+    client = routed(driver, app, "/s/<string(length=2):v>")
     assert client.get("/s/a").status_code == NOT_FOUND
     assert client.get("/s/abc").status_code == NOT_FOUND
     assert client.get("/s/ab").text == "[('v', 'ab')]"
 
 
 @pytest.mark.spec("routing.converter.string.length-counts-characters")
-def test_string_length_counts_decoded_characters(app: Any) -> None:
+def test_string_length_counts_decoded_characters(app: Any, driver: Any) -> None:
     """String length limits count decoded characters, not URL-encoded bytes."""
-    client = routed(app, "/s/<string(length=2):v>")
+    client = routed(driver, app, "/s/<string(length=2):v>")
     assert client.get("/s/%C3%A9%C3%A9").text == "[('v', 'éé')]"
 
 
@@ -92,72 +92,72 @@ def test_string_length_counts_decoded_characters(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.converter.int.value")
-def test_int_converter_passes_int(app: Any) -> None:
+def test_int_converter_passes_int(app: Any, driver: Any) -> None:
     """``<int:n>`` passes an ``int`` to the view."""
-    client = routed(app, "/n/<int:n>")
+    client = routed(driver, app, "/n/<int:n>")
     assert client.get("/n/42").text == "[('n', 42)]"
 
 
 @pytest.mark.spec("routing.converter.int.rejects-non-digits")
 @pytest.mark.parametrize("text", ["abc", "1.5", "1e3", "0x1f", "+1"])
-def test_int_rejects_non_digits(app: Any, text: str) -> None:
+def test_int_rejects_non_digits(app: Any, text: str, driver: Any) -> None:
     """``<int:n>`` does not match text that is not a run of digits (404)."""
-    client = routed(app, "/n/<int:n>")
+    client = routed(driver, app, "/n/<int:n>")
     assert client.get(f"/n/{text}").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.converter.int.leading-zeros")
-def test_int_accepts_leading_zeros(app: Any) -> None:
+def test_int_accepts_leading_zeros(app: Any, driver: Any) -> None:
     """Without ``fixed_digits``, ``<int:n>`` accepts leading zeros: ``007`` is 7."""
-    client = routed(app, "/n/<int:n>")
+    client = routed(driver, app, "/n/<int:n>")
     assert client.get("/n/007").text == "[('n', 7)]"
 
 
 @pytest.mark.spec("routing.converter.int.unsigned-by-default")
-def test_int_unsigned_by_default(app: Any) -> None:
+def test_int_unsigned_by_default(app: Any, driver: Any) -> None:
     """``<int:n>`` rejects negative numbers (404)."""
-    client = routed(app, "/n/<int:n>")
+    client = routed(driver, app, "/n/<int:n>")
     assert client.get("/n/-5").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.converter.int.signed")
-def test_int_signed(app: Any) -> None:
+def test_int_signed(app: Any, driver: Any) -> None:
     """``int(signed=True)`` accepts negative numbers and passes them as negative ints."""
-    client = routed(app, "/n/<int(signed=True):n>")
+    client = routed(driver, app, "/n/<int(signed=True):n>")
     assert client.get("/n/-5").text == "[('n', -5)]"
     assert client.get("/n/5").text == "[('n', 5)]"
 
 
 @pytest.mark.spec("routing.converter.int.min")
-def test_int_min(app: Any) -> None:
+def test_int_min(app: Any, driver: Any) -> None:
     """``int(min=10)`` rejects smaller values (404); the bound itself is accepted."""
-    client = routed(app, "/n/<int(min=10):n>")
+    client = routed(driver, app, "/n/<int(min=10):n>")
     assert client.get("/n/9").status_code == NOT_FOUND
     assert client.get("/n/10").text == "[('n', 10)]"
 
 
 @pytest.mark.spec("routing.converter.int.max")
-def test_int_max(app: Any) -> None:
+def test_int_max(app: Any, driver: Any) -> None:
     """``int(max=10)`` rejects larger values (404); the bound itself is accepted."""
-    client = routed(app, "/n/<int(max=10):n>")
+    client = routed(driver, app, "/n/<int(max=10):n>")
     assert client.get("/n/11").status_code == NOT_FOUND
     assert client.get("/n/10").text == "[('n', 10)]"
 
 
 @pytest.mark.spec("routing.converter.int.fixed-digits")
-def test_int_fixed_digits(app: Any) -> None:
+def test_int_fixed_digits(app: Any, driver: Any) -> None:
     """``int(fixed_digits=3)`` matches exactly three digits and passes their value."""
-    client = routed(app, "/n/<int(fixed_digits=3):n>")
+    client = routed(driver, app, "/n/<int(fixed_digits=3):n>")
     assert client.get("/n/007").text == "[('n', 7)]"
     assert client.get("/n/7").status_code == NOT_FOUND
     assert client.get("/n/0007").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.converter.int.fixed-digits-build")
-def test_int_fixed_digits_builds_zero_padded(app: Any) -> None:
+def test_int_fixed_digits_builds_zero_padded(app: Any, driver: Any) -> None:
     """``url_for`` zero-pads a value for an ``int(fixed_digits=N)`` variable to N digits."""
     app.add_url_rule("/n/<int(fixed_digits=4):n>", "view", typed_args)
-    with app.test_request_context():
+    with driver.request_context(app):
         assert app.url_for("view", n=42) == "/n/0042"
 
 
@@ -165,38 +165,38 @@ def test_int_fixed_digits_builds_zero_padded(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.converter.float.value")
-def test_float_converter_passes_float(app: Any) -> None:
+def test_float_converter_passes_float(app: Any, driver: Any) -> None:
     """``<float:x>`` passes a ``float`` to the view."""
-    client = routed(app, "/x/<float:x>")
+    client = routed(driver, app, "/x/<float:x>")
     assert client.get("/x/1.5").text == "[('x', 1.5)]"
 
 
 @pytest.mark.spec("routing.converter.float.requires-point")
 @pytest.mark.parametrize("text", ["1", ".5", "1.", "1e3", "abc"])
-def test_float_requires_digits_point_digits(app: Any, text: str) -> None:
+def test_float_requires_digits_point_digits(app: Any, text: str, driver: Any) -> None:
     """``<float:x>`` only matches ``digits.digits``: integers and exponents are 404s (Flask)."""
-    client = routed(app, "/x/<float:x>")
+    client = routed(driver, app, "/x/<float:x>")
     assert client.get(f"/x/{text}").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.converter.float.unsigned-by-default")
-def test_float_unsigned_by_default(app: Any) -> None:
+def test_float_unsigned_by_default(app: Any, driver: Any) -> None:
     """``<float:x>`` rejects negative numbers (404)."""
-    client = routed(app, "/x/<float:x>")
+    client = routed(driver, app, "/x/<float:x>")
     assert client.get("/x/-1.5").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.converter.float.signed")
-def test_float_signed(app: Any) -> None:
+def test_float_signed(app: Any, driver: Any) -> None:
     """``float(signed=True)`` accepts negative numbers."""
-    client = routed(app, "/x/<float(signed=True):x>")
+    client = routed(driver, app, "/x/<float(signed=True):x>")
     assert client.get("/x/-1.5").text == "[('x', -1.5)]"
 
 
 @pytest.mark.spec("routing.converter.float.min-max")
-def test_float_min_max(app: Any) -> None:
+def test_float_min_max(app: Any, driver: Any) -> None:
     """``float(min=1.0, max=2.0)`` accepts values in the inclusive range and rejects others."""
-    client = routed(app, "/x/<float(min=1.0, max=2.0):x>")
+    client = routed(driver, app, "/x/<float(min=1.0, max=2.0):x>")
     assert client.get("/x/0.99").status_code == NOT_FOUND
     assert client.get("/x/2.01").status_code == NOT_FOUND
     assert client.get("/x/1.0").text == "[('x', 1.0)]"
@@ -207,28 +207,28 @@ def test_float_min_max(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.converter.path.slashes")
-def test_path_matches_slashes(app: Any) -> None:
+def test_path_matches_slashes(app: Any, driver: Any) -> None:
     """``<path:p>`` matches several segments, slashes included."""
-    client = routed(app, "/files/<path:p>")
+    client = routed(driver, app, "/files/<path:p>")
     assert client.get("/files/a/b/c.txt").text == "[('p', 'a/b/c.txt')]"
 
 
 @pytest.mark.spec("routing.converter.path.then-static")
-def test_path_followed_by_static_part(app: Any) -> None:
+def test_path_followed_by_static_part(app: Any, driver: Any) -> None:
     """A path variable followed by a static part stops before that part."""
-    client = routed(app, "/files/<path:p>/edit")
+    client = routed(driver, app, "/files/<path:p>/edit")
     assert client.get("/files/a/b/edit").text == "[('p', 'a/b')]"
 
 
 @pytest.mark.spec("routing.converter.path.not-empty")
-def test_path_requires_a_value(app: Any) -> None:
+def test_path_requires_a_value(app: Any, driver: Any) -> None:
     """A path variable does not match an empty value (404)."""
-    client = routed(app, "/files/<path:p>")
+    client = routed(driver, app, "/files/<path:p>")
     assert client.get("/files/").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.converter.uuid.value")
-def test_uuid_converter_passes_uuid(app: Any) -> None:
+def test_uuid_converter_passes_uuid(app: Any, driver: Any) -> None:
     """``<uuid:u>`` passes a :class:`uuid.UUID` to the view."""
     seen: list[Any] = []
 
@@ -237,14 +237,14 @@ def test_uuid_converter_passes_uuid(app: Any) -> None:
         return "ok"
 
     app.add_url_rule("/u/<uuid:u>", "view", view)
-    app.test_client().get("/u/12345678-1234-5678-1234-567812345678")
+    driver.client(app).get("/u/12345678-1234-5678-1234-567812345678")
     assert seen == [uuid.UUID("12345678-1234-5678-1234-567812345678")]
 
 
 @pytest.mark.spec("routing.converter.uuid.uppercase")
-def test_uuid_accepts_uppercase(app: Any) -> None:
+def test_uuid_accepts_uppercase(app: Any, driver: Any) -> None:
     """``<uuid:u>`` accepts upper-case hex digits."""
-    client = routed(app, "/u/<uuid:u>")
+    client = routed(driver, app, "/u/<uuid:u>")
     response = client.get("/u/ABCDEF12-1234-5678-1234-567812345678")
     assert response.text == "[('u', UUID('abcdef12-1234-5678-1234-567812345678'))]"
 
@@ -259,16 +259,16 @@ def test_uuid_accepts_uppercase(app: Any) -> None:
         "12345678-1234-5678-1234-5678123456789",
     ],
 )
-def test_uuid_rejects_malformed(app: Any, text: str) -> None:
+def test_uuid_rejects_malformed(app: Any, text: str, driver: Any) -> None:
     """``<uuid:u>`` does not match text that is not a dashed 8-4-4-4-12 hex UUID (404)."""
-    client = routed(app, "/u/<uuid:u>")
+    client = routed(driver, app, "/u/<uuid:u>")
     assert client.get(f"/u/{text}").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.converter.any.members")
-def test_any_matches_listed_items(app: Any) -> None:
+def test_any_matches_listed_items(app: Any, driver: Any) -> None:
     """``any(a, b)`` matches exactly one of the listed items and passes it as a string."""
-    client = routed(app, "/pages/<any(about, help):page>")
+    client = routed(driver, app, "/pages/<any(about, help):page>")
     assert client.get("/pages/about").text == "[('page', 'about')]"
     assert client.get("/pages/help").text == "[('page', 'help')]"
     assert client.get("/pages/other").status_code == NOT_FOUND
@@ -276,9 +276,9 @@ def test_any_matches_listed_items(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.converter.any.quoted-items")
-def test_any_quoted_items(app: Any) -> None:
+def test_any_quoted_items(app: Any, driver: Any) -> None:
     """Items of ``any`` may be quoted strings containing characters like spaces."""
-    client = routed(app, "/pages/<any('a b', c):page>")
+    client = routed(driver, app, "/pages/<any('a b', c):page>")
     assert client.get("/pages/a%20b").text == "[('page', 'a b')]"
 
 
@@ -290,9 +290,9 @@ def test_unknown_converter_is_lookup_error(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.converter.several-variables")
-def test_several_variables(app: Any) -> None:
+def test_several_variables(app: Any, driver: Any) -> None:
     """A rule with several variables passes each one, converted, as a keyword argument."""
-    client = routed(app, "/<int:year>/<int:month>/<slug>")
+    client = routed(driver, app, "/<int:year>/<int:month>/<slug>")
     assert client.get("/2024/05/hello").text == "[('month', 5), ('slug', 'hello'), ('year', 2024)]"
 
 
@@ -343,45 +343,45 @@ class PrefixConverter(BaseConverter):
 
 
 @pytest.mark.spec("routing.converter.custom.to-python")
-def test_custom_converter_to_python(app: Any) -> None:
+def test_custom_converter_to_python(app: Any, driver: Any) -> None:
     """A converter registered in ``app.url_map.converters`` converts the value for the view."""
     app.url_map.converters["list"] = ListConverter
-    client = routed(app, "/l/<list:items>")
+    client = routed(driver, app, "/l/<list:items>")
     assert client.get("/l/a,b,c").text == "[('items', ['a', 'b', 'c'])]"
 
 
 @pytest.mark.spec("routing.converter.custom.to-url")
-def test_custom_converter_to_url(app: Any) -> None:
+def test_custom_converter_to_url(app: Any, driver: Any) -> None:
     """``url_for`` formats a custom converter's value with its ``to_url``."""
     app.url_map.converters["list"] = ListConverter
     app.add_url_rule("/l/<list:items>", "view", typed_args)
-    with app.test_request_context():
+    with driver.request_context(app):
         assert app.url_for("view", items=["x", "y z"]) == "/l/x,y%20z"
 
 
 @pytest.mark.spec("routing.converter.custom.validation-error")
-def test_custom_converter_validation_error_is_404(app: Any) -> None:
+def test_custom_converter_validation_error_is_404(app: Any, driver: Any) -> None:
     """A ``ValidationError`` from ``to_python`` makes the rule not match: 404."""
     app.url_map.converters["list"] = ListConverter
-    client = routed(app, "/l/<list:items>")
+    client = routed(driver, app, "/l/<list:items>")
     assert client.get("/l/a,bad").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.converter.custom.regex")
-def test_custom_converter_regex(app: Any) -> None:
+def test_custom_converter_regex(app: Any, driver: Any) -> None:
     """A converter's ``regex`` limits what it matches; ``to_python`` may still reject."""
     app.url_map.converters["even"] = EvenConverter
-    client = routed(app, "/e/<even:n>")
+    client = routed(driver, app, "/e/<even:n>")
     assert client.get("/e/4").text == "[('n', 4)]"
     assert client.get("/e/5").status_code == NOT_FOUND
     assert client.get("/e/four").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.converter.custom.arguments")
-def test_custom_converter_arguments(app: Any) -> None:
+def test_custom_converter_arguments(app: Any, driver: Any) -> None:
     """Arguments written in the rule (``<prefix('id-'):v>``) reach the converter's constructor."""
     app.url_map.converters["prefix"] = PrefixConverter
-    client = routed(app, "/p/<prefix('id-'):v>")
+    client = routed(driver, app, "/p/<prefix('id-'):v>")
     assert client.get("/p/id-7").text == "[('v', '7')]"
     assert client.get("/p/7").status_code == NOT_FOUND
 
@@ -413,17 +413,17 @@ def test_default_methods(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.methods.explicit")
-def test_explicit_methods(app: Any) -> None:
+def test_explicit_methods(app: Any, driver: Any) -> None:
     """A rule with ``methods=["POST"]`` answers POST and refuses GET with 405."""
-    client = routed(app, "/x", methods=["POST"])
+    client = routed(driver, app, "/x", methods=["POST"])
     assert client.post("/x").status_code == 200
     assert client.get("/x").status_code == 405
 
 
 @pytest.mark.spec("routing.methods.case-insensitive")
-def test_methods_are_upper_cased(app: Any) -> None:
+def test_methods_are_upper_cased(app: Any, driver: Any) -> None:
     """Method names given in lower case are normalised to upper case."""
-    client = routed(app, "/x", methods=["post"])
+    client = routed(driver, app, "/x", methods=["post"])
     assert client.post("/x").status_code == 200
     assert allow_set(client.put("/x")) == {"POST", "OPTIONS"}
 
@@ -436,7 +436,7 @@ def test_methods_as_string_is_type_error(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.methods.view-attribute")
-def test_view_methods_attribute(app: Any) -> None:
+def test_view_methods_attribute(app: Any, driver: Any) -> None:
     """Without ``methods``, a view function's ``methods`` attribute supplies them."""
 
     def view() -> str:
@@ -444,13 +444,13 @@ def test_view_methods_attribute(app: Any) -> None:
 
     view.methods = ["POST"]  # type: ignore[attr-defined]
     app.add_url_rule("/x", view_func=view)
-    client = app.test_client()
+    client = driver.client(app)
     assert client.post("/x").text == "posted"
     assert client.get("/x").status_code == 405
 
 
 @pytest.mark.spec("routing.methods.required-methods")
-def test_view_required_methods(app: Any) -> None:
+def test_view_required_methods(app: Any, driver: Any) -> None:
     """A view's ``required_methods`` are added to the rule's methods."""
 
     def view() -> str:
@@ -458,21 +458,21 @@ def test_view_required_methods(app: Any) -> None:
 
     view.required_methods = ["PUT"]  # type: ignore[attr-defined]
     app.add_url_rule("/x", view_func=view)
-    client = app.test_client()
+    client = driver.client(app)
     assert client.put("/x").status_code == 200
     assert client.get("/x").status_code == 200
     assert allow_set(client.options("/x")) == {"GET", "HEAD", "OPTIONS", "PUT"}
 
 
 @pytest.mark.spec("routing.methods.request-method")
-def test_view_sees_request_method(app: Any, impl: Any) -> None:
+def test_view_sees_request_method(app: Any, impl: Any, driver: Any) -> None:
     """The view sees the request's method in ``request.method``."""
 
     def view() -> str:
         return str(impl.request.method)
 
     app.add_url_rule("/x", "view", view, methods=["GET", "PUT", "DELETE"])
-    client = app.test_client()
+    client = driver.client(app)
     assert [client.open("/x", method=m).text for m in ("GET", "PUT", "DELETE")] == [
         "GET",
         "PUT",
@@ -481,48 +481,48 @@ def test_view_sees_request_method(app: Any, impl: Any) -> None:
 
 
 @pytest.mark.spec("routing.methods.not-allowed-allow")
-def test_405_allow_header_default_rule(app: Any) -> None:
+def test_405_allow_header_default_rule(app: Any, driver: Any) -> None:
     """A refused method is a 405 whose ``Allow`` lists exactly GET, HEAD and OPTIONS."""
-    client = routed(app, "/x")
+    client = routed(driver, app, "/x")
     response = client.post("/x")
     assert response.status_code == 405
     assert allow_set(response) == {"GET", "HEAD", "OPTIONS"}
 
 
 @pytest.mark.spec("routing.methods.not-allowed-allow-explicit")
-def test_405_allow_header_lists_declared_methods(app: Any) -> None:
+def test_405_allow_header_lists_declared_methods(app: Any, driver: Any) -> None:
     """For ``methods=["PUT", "PATCH"]`` a GET is a 405 with ``Allow`` PUT, PATCH, OPTIONS."""
-    client = routed(app, "/x", methods=["PUT", "PATCH"])
+    client = routed(driver, app, "/x", methods=["PUT", "PATCH"])
     response = client.get("/x")
     assert response.status_code == 405
     assert allow_set(response) == {"PUT", "PATCH", "OPTIONS"}
 
 
 @pytest.mark.spec("routing.methods.not-allowed-union")
-def test_405_allow_header_unions_rules_for_the_path(app: Any) -> None:
+def test_405_allow_header_unions_rules_for_the_path(app: Any, driver: Any) -> None:
     """When several rules share the path, ``Allow`` lists the union of their methods."""
     app.add_url_rule("/x", "create", typed_args, methods=["POST"])
     app.add_url_rule("/x", "remove", typed_args, methods=["DELETE"])
-    response = app.test_client().put("/x")
+    response = driver.client(app).put("/x")
     assert response.status_code == 405
     assert allow_set(response) == {"POST", "DELETE", "OPTIONS"}
 
 
 @pytest.mark.spec("routing.methods.not-allowed-head")
-def test_head_refused_without_get(app: Any) -> None:
+def test_head_refused_without_get(app: Any, driver: Any) -> None:
     """HEAD on a rule without GET is a 405 with an empty body."""
-    client = routed(app, "/x", methods=["POST"])
+    client = routed(driver, app, "/x", methods=["POST"])
     response = client.head("/x")
     assert response.status_code == 405
     assert response.data == b""
 
 
 @pytest.mark.spec("routing.methods.same-path-dispatch")
-def test_same_path_different_methods_dispatch(app: Any) -> None:
+def test_same_path_different_methods_dispatch(app: Any, driver: Any) -> None:
     """Two rules on one path with different methods dispatch to their own views."""
     app.add_url_rule("/x", "read", lambda: "read", methods=["GET"])
     app.add_url_rule("/x", "write", lambda: "write", methods=["POST"])
-    client = app.test_client()
+    client = driver.client(app)
     assert (client.get("/x").text, client.post("/x").text) == ("read", "write")
 
 
@@ -530,26 +530,26 @@ def test_same_path_different_methods_dispatch(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.head.automatic")
-def test_head_is_automatic(app: Any) -> None:
+def test_head_is_automatic(app: Any, driver: Any) -> None:
     """A GET rule answers HEAD with 200 and no body."""
-    client = routed(app, "/x")
+    client = routed(driver, app, "/x")
     response = client.head("/x")
     assert response.status_code == 200
     assert response.data == b""
 
 
 @pytest.mark.spec("routing.head.same-headers")
-def test_head_has_get_headers(app: Any) -> None:
+def test_head_has_get_headers(app: Any, driver: Any) -> None:
     """HEAD answers with the headers GET would, ``Content-Length`` included."""
     app.add_url_rule("/x", "view", lambda: ("hello", {"X-Thing": "yes"}))
-    client = app.test_client()
+    client = driver.client(app)
     head, get = client.head("/x"), client.get("/x")
     assert sorted(head.headers.items()) == sorted(get.headers.items())
     assert head.headers["Content-Length"] == "5"
 
 
 @pytest.mark.spec("routing.head.runs-view")
-def test_head_runs_view_with_head_method(app: Any, impl: Any) -> None:
+def test_head_runs_view_with_head_method(app: Any, impl: Any, driver: Any) -> None:
     """For HEAD the GET view runs, seeing ``request.method == "HEAD"``."""
     seen: list[str] = []
 
@@ -558,14 +558,14 @@ def test_head_runs_view_with_head_method(app: Any, impl: Any) -> None:
         return "body"
 
     app.add_url_rule("/x", "view", view)
-    app.test_client().head("/x")
+    driver.client(app).head("/x")
     assert seen == ["HEAD"]
 
 
 @pytest.mark.spec("routing.options.automatic")
-def test_options_is_automatic(app: Any) -> None:
+def test_options_is_automatic(app: Any, driver: Any) -> None:
     """OPTIONS on a rule answers 200 with an empty body and ``Allow`` listing its methods."""
-    client = routed(app, "/x", methods=["GET", "POST"])
+    client = routed(driver, app, "/x", methods=["GET", "POST"])
     response = client.options("/x")
     assert response.status_code == 200
     assert response.data == b""
@@ -573,7 +573,7 @@ def test_options_is_automatic(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.options.view-not-called")
-def test_automatic_options_skips_view(app: Any) -> None:
+def test_automatic_options_skips_view(app: Any, driver: Any) -> None:
     """The automatic OPTIONS response does not call the view."""
     calls: list[str] = []
 
@@ -582,31 +582,31 @@ def test_automatic_options_skips_view(app: Any) -> None:
         return "body"
 
     app.add_url_rule("/x", "view", view)
-    response = app.test_client().options("/x")
+    response = driver.client(app).options("/x")
     assert response.status_code == 200
     assert "GET" in response.headers["Allow"]
     assert calls == []
 
 
 @pytest.mark.spec("routing.options.all-rules-for-path")
-def test_options_allow_unions_rules(app: Any) -> None:
+def test_options_allow_unions_rules(app: Any, driver: Any) -> None:
     """Automatic OPTIONS lists the methods of every rule matching the path."""
     app.add_url_rule("/x", "read", typed_args, methods=["GET"])
     app.add_url_rule("/x", "write", typed_args, methods=["PUT"])
-    assert allow_set(app.test_client().options("/x")) == {"GET", "HEAD", "PUT", "OPTIONS"}
+    assert allow_set(driver.client(app).options("/x")) == {"GET", "HEAD", "PUT", "OPTIONS"}
 
 
 @pytest.mark.spec("routing.options.disabled-by-argument")
-def test_provide_automatic_options_false(app: Any) -> None:
+def test_provide_automatic_options_false(app: Any, driver: Any) -> None:
     """With ``provide_automatic_options=False`` OPTIONS is a 405 whose ``Allow`` omits it."""
-    client = routed(app, "/x", provide_automatic_options=False)
+    client = routed(driver, app, "/x", provide_automatic_options=False)
     response = client.options("/x")
     assert response.status_code == 405
     assert allow_set(response) == {"GET", "HEAD"}
 
 
 @pytest.mark.spec("routing.options.disabled-by-view-attribute")
-def test_view_provide_automatic_options_attribute(app: Any) -> None:
+def test_view_provide_automatic_options_attribute(app: Any, driver: Any) -> None:
     """A view's ``provide_automatic_options = False`` attribute switches automatic OPTIONS off."""
 
     def view() -> str:
@@ -614,37 +614,37 @@ def test_view_provide_automatic_options_attribute(app: Any) -> None:
 
     view.provide_automatic_options = False  # type: ignore[attr-defined]
     app.add_url_rule("/x", view_func=view)
-    assert app.test_client().options("/x").status_code == 405
+    assert driver.client(app).options("/x").status_code == 405
 
 
 @pytest.mark.spec("routing.options.disabled-by-config")
-def test_provide_automatic_options_config(make_app: Callable[..., Any]) -> None:
+def test_provide_automatic_options_config(make_app: Callable[..., Any], driver: Any) -> None:
     """``PROVIDE_AUTOMATIC_OPTIONS = False`` switches automatic OPTIONS off for new rules."""
     app = make_app()
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
-    client = routed(app, "/x")
+    client = routed(driver, app, "/x")
     response = client.options("/x")
     assert response.status_code == 405
     assert allow_set(response) == {"GET", "HEAD"}
 
 
 @pytest.mark.spec("routing.options.explicit")
-def test_explicit_options_reaches_view(app: Any, impl: Any) -> None:
+def test_explicit_options_reaches_view(app: Any, impl: Any, driver: Any) -> None:
     """Listing OPTIONS in ``methods`` makes the view answer OPTIONS itself."""
 
     def view() -> str:
         return f"mine {impl.request.method}"
 
     app.add_url_rule("/x", "view", view, methods=["GET", "OPTIONS"])
-    response = app.test_client().options("/x")
+    response = driver.client(app).options("/x")
     assert response.status_code == 200
     assert response.text == "mine OPTIONS"
 
 
 @pytest.mark.spec("routing.options.unknown-url")
-def test_options_on_unknown_url_is_404(app: Any) -> None:
+def test_options_on_unknown_url_is_404(app: Any, driver: Any) -> None:
     """OPTIONS on a URL no rule matches is a 404."""
-    client = routed(app, "/x")
+    client = routed(driver, app, "/x")
     assert client.options("/elsewhere").status_code == NOT_FOUND
 
 
@@ -655,14 +655,14 @@ SHORTCUTS = ["get", "post", "put", "delete", "patch"]
 
 @pytest.mark.spec("routing.shortcut.method")
 @pytest.mark.parametrize("shortcut", SHORTCUTS)
-def test_shortcut_registers_its_method(app: Any, shortcut: str) -> None:
+def test_shortcut_registers_its_method(app: Any, shortcut: str, driver: Any) -> None:
     """``app.get/post/put/delete/patch(rule)`` registers the view for that method only."""
 
     @getattr(app, shortcut)("/x")
     def view() -> str:
         return "hit"
 
-    client = app.test_client()
+    client = driver.client(app)
     method = shortcut.upper()
     assert client.open("/x", method=method).text == "hit"
     expected = {method, "OPTIONS"} | ({"HEAD"} if method == "GET" else set())
@@ -678,7 +678,7 @@ def test_shortcut_rejects_methods(app: Any, shortcut: str) -> None:
 
 
 @pytest.mark.spec("routing.shortcut.options")
-def test_shortcut_passes_rule_options(app: Any) -> None:
+def test_shortcut_passes_rule_options(app: Any, driver: Any) -> None:
     """Method shortcuts accept the other ``route`` options, such as ``endpoint``."""
 
     @app.post("/x", endpoint="create")
@@ -686,7 +686,7 @@ def test_shortcut_passes_rule_options(app: Any) -> None:
         return "created"
 
     assert app.view_functions["create"] is view
-    assert app.test_client().post("/x").text == "created"
+    assert driver.client(app).post("/x").text == "created"
 
 
 # --- endpoints -----------------------------------------------------------------------
@@ -745,7 +745,7 @@ def test_endpoint_clash_is_assertion_error(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.endpoint.same-function-twice")
-def test_same_function_twice_is_fine(app: Any) -> None:
+def test_same_function_twice_is_fine(app: Any, driver: Any) -> None:
     """The same function may be registered for one endpoint under several rules."""
 
     def view() -> str:
@@ -753,12 +753,12 @@ def test_same_function_twice_is_fine(app: Any) -> None:
 
     app.add_url_rule("/a", "shared", view)
     app.add_url_rule("/b", "shared", view)
-    client = app.test_client()
+    client = driver.client(app)
     assert (client.get("/a").text, client.get("/b").text) == ("same", "same")
 
 
 @pytest.mark.spec("routing.endpoint.stacked-routes")
-def test_stacked_route_decorators(app: Any) -> None:
+def test_stacked_route_decorators(app: Any, driver: Any) -> None:
     """Stacked ``@app.route`` decorators register one endpoint under several rules."""
 
     @app.route("/one")
@@ -766,12 +766,12 @@ def test_stacked_route_decorators(app: Any) -> None:
     def view() -> str:
         return "both"
 
-    client = app.test_client()
+    client = driver.client(app)
     assert (client.get("/one").text, client.get("/two").text) == ("both", "both")
 
 
 @pytest.mark.spec("routing.endpoint.decorator")
-def test_endpoint_decorator_binds_view(app: Any) -> None:
+def test_endpoint_decorator_binds_view(app: Any, driver: Any) -> None:
     """``add_url_rule`` with no view then ``@app.endpoint(name)`` binds the view later."""
     app.add_url_rule("/later", endpoint="later")
 
@@ -780,7 +780,7 @@ def test_endpoint_decorator_binds_view(app: Any) -> None:
         return "later!"
 
     assert app.view_functions["later"] is later_view
-    assert app.test_client().get("/later").text == "later!"
+    assert driver.client(app).get("/later").text == "later!"
 
 
 @pytest.mark.spec("routing.endpoint.required")
@@ -794,7 +794,7 @@ def test_rule_without_endpoint_or_view(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.request.url-rule")
-def test_request_url_rule(app: Any, impl: Any) -> None:
+def test_request_url_rule(app: Any, impl: Any, driver: Any) -> None:
     """``request.url_rule`` is the matched rule: its ``rule`` string, endpoint and methods."""
 
     def view(n: int) -> dict[str, Any]:
@@ -802,7 +802,7 @@ def test_request_url_rule(app: Any, impl: Any) -> None:
         return {"rule": rule.rule, "endpoint": rule.endpoint, "methods": sorted(rule.methods)}
 
     app.add_url_rule("/n/<int:n>", "numbered", view)
-    assert app.test_client().get("/n/3").json == {
+    assert driver.client(app).get("/n/3").json == {
         "rule": "/n/<int:n>",
         "endpoint": "numbered",
         "methods": ["GET", "HEAD", "OPTIONS"],
@@ -810,14 +810,14 @@ def test_request_url_rule(app: Any, impl: Any) -> None:
 
 
 @pytest.mark.spec("routing.request.endpoint")
-def test_request_endpoint(app: Any, impl: Any) -> None:
+def test_request_endpoint(app: Any, impl: Any, driver: Any) -> None:
     """``request.endpoint`` is the matched endpoint's name."""
     app.add_url_rule("/x", "named", lambda: str(impl.request.endpoint))
-    assert app.test_client().get("/x").text == "named"
+    assert driver.client(app).get("/x").text == "named"
 
 
 @pytest.mark.spec("routing.request.view-args")
-def test_request_view_args(app: Any, impl: Any) -> None:
+def test_request_view_args(app: Any, impl: Any, driver: Any) -> None:
     """``request.view_args`` holds the converted URL values the view is called with."""
     seen: list[Any] = []
 
@@ -826,25 +826,25 @@ def test_request_view_args(app: Any, impl: Any) -> None:
         return "ok"
 
     app.add_url_rule("/<int:n>/<name>", "view", view, defaults={"extra": True})
-    app.test_client().get("/5/ada")
+    driver.client(app).get("/5/ada")
     assert seen == [{"n": 5, "name": "ada", "extra": True}]
 
 
 @pytest.mark.spec("routing.request.test-request-context")
-def test_request_routing_in_test_request_context(app: Any, impl: Any) -> None:
+def test_request_routing_in_test_request_context(app: Any, impl: Any, driver: Any) -> None:
     """``test_request_context(path)`` matches the path: rule, endpoint and view_args are set."""
     app.add_url_rule("/n/<int:n>", "numbered", typed_args)
-    with app.test_request_context("/n/5"):
+    with driver.request_context(app, "/n/5"):
         assert impl.request.url_rule.rule == "/n/<int:n>"
         assert impl.request.endpoint == "numbered"
         assert impl.request.view_args == {"n": 5}
 
 
 @pytest.mark.spec("routing.request.no-match")
-def test_request_routing_without_match(app: Any, impl: Any) -> None:
+def test_request_routing_without_match(app: Any, impl: Any, driver: Any) -> None:
     """For an unmatched path ``url_rule``, ``endpoint`` and ``view_args`` are None."""
     app.add_url_rule("/x", "view", typed_args)
-    with app.test_request_context("/missing"):
+    with driver.request_context(app, "/missing"):
         assert impl.request.url_rule is None
         assert impl.request.endpoint is None
         assert impl.request.view_args is None
@@ -855,38 +855,38 @@ def test_request_routing_without_match(app: Any, impl: Any) -> None:
 
 
 @pytest.mark.spec("routing.defaults.extra-argument")
-def test_defaults_pass_extra_arguments(app: Any) -> None:
+def test_defaults_pass_extra_arguments(app: Any, driver: Any) -> None:
     """``defaults`` for names not in the rule are passed to the view as keyword arguments."""
-    client = routed(app, "/x", defaults={"mode": "full"})
+    client = routed(driver, app, "/x", defaults={"mode": "full"})
     assert client.get("/x").text == "[('mode', 'full')]"
 
 
 @pytest.mark.spec("routing.defaults.optional-variable")
-def test_defaults_make_variable_optional(app: Any) -> None:
+def test_defaults_make_variable_optional(app: Any, driver: Any) -> None:
     """Two rules, one defaulting the other's variable, serve both URL shapes."""
     app.add_url_rule("/page/", "page", typed_args, defaults={"n": 1})
     app.add_url_rule("/page/<int:n>", "page", typed_args)
-    client = app.test_client()
+    client = driver.client(app)
     assert client.get("/page/").text == "[('n', 1)]"
     assert client.get("/page/2").text == "[('n', 2)]"
 
 
 @pytest.mark.spec("routing.defaults.redirect-to-canonical")
-def test_default_value_redirects_to_short_url(app: Any) -> None:
+def test_default_value_redirects_to_short_url(app: Any, driver: Any) -> None:
     """Spelling out the default value (``/page/1``) 308-redirects to the defaulting rule's URL."""
     app.add_url_rule("/page/", "page", typed_args, defaults={"n": 1})
     app.add_url_rule("/page/<int:n>", "page", typed_args)
-    response = app.test_client().get("/page/1")
+    response = driver.client(app).get("/page/1")
     assert response.status_code == 308
     assert response.headers["Location"] == "http://localhost/page/"
 
 
 @pytest.mark.spec("routing.defaults.redirect-keeps-query")
-def test_default_value_redirect_keeps_query(app: Any) -> None:
+def test_default_value_redirect_keeps_query(app: Any, driver: Any) -> None:
     """The redirect from a default-valued URL keeps the query string."""
     app.add_url_rule("/page/", "page", typed_args, defaults={"n": 1})
     app.add_url_rule("/page/<int:n>", "page", typed_args)
-    response = app.test_client().get("/page/1?sort=asc")
+    response = driver.client(app).get("/page/1?sort=asc")
     assert response.headers["Location"] == "http://localhost/page/?sort=asc"
 
 
@@ -894,63 +894,63 @@ def test_default_value_redirect_keeps_query(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.trailing-slash.redirect")
-def test_missing_trailing_slash_redirects(app: Any) -> None:
+def test_missing_trailing_slash_redirects(app: Any, driver: Any) -> None:
     """A rule ending in ``/`` requested without it answers 308 to the slash form."""
-    client = routed(app, "/projects/")
+    client = routed(driver, app, "/projects/")
     response = client.get("/projects")
     assert response.status_code == 308
     assert response.headers["Location"] == "http://localhost/projects/"
 
 
 @pytest.mark.spec("routing.trailing-slash.redirect-keeps-query")
-def test_trailing_slash_redirect_keeps_query(app: Any) -> None:
+def test_trailing_slash_redirect_keeps_query(app: Any, driver: Any) -> None:
     """The trailing-slash redirect keeps the query string."""
-    client = routed(app, "/projects/")
+    client = routed(driver, app, "/projects/")
     response = client.get("/projects?page=2&q=a%20b")
     assert response.headers["Location"] == "http://localhost/projects/?page=2&q=a%20b"
 
 
 @pytest.mark.spec("routing.trailing-slash.redirect-post")
-def test_trailing_slash_redirect_for_post(app: Any) -> None:
+def test_trailing_slash_redirect_for_post(app: Any, driver: Any) -> None:
     """The trailing-slash redirect is a 308 for POST too, so the method is kept."""
-    client = routed(app, "/submit/", methods=["POST"])
+    client = routed(driver, app, "/submit/", methods=["POST"])
     response = client.post("/submit")
     assert response.status_code == 308
     assert response.headers["Location"] == "http://localhost/submit/"
 
 
 @pytest.mark.spec("routing.trailing-slash.follow")
-def test_trailing_slash_redirect_reaches_view(app: Any) -> None:
+def test_trailing_slash_redirect_reaches_view(app: Any, driver: Any) -> None:
     """Following the trailing-slash redirect reaches the view."""
-    client = routed(app, "/projects/<int:n>/")
+    client = routed(driver, app, "/projects/<int:n>/")
     response = client.get("/projects/3", follow_redirects=True)
     assert response.status_code == 200
     assert response.text == "[('n', 3)]"
 
 
 @pytest.mark.spec("routing.trailing-slash.no-slash-rule-404")
-def test_extra_trailing_slash_is_404(app: Any) -> None:
+def test_extra_trailing_slash_is_404(app: Any, driver: Any) -> None:
     """A rule without a trailing slash requested with one is a 404."""
-    client = routed(app, "/about")
+    client = routed(driver, app, "/about")
     assert client.get("/about/").status_code == NOT_FOUND
     assert client.get("/about").status_code == 200
 
 
 @pytest.mark.spec("routing.trailing-slash.strict-slashes-false")
-def test_strict_slashes_false_serves_both_forms(app: Any) -> None:
+def test_strict_slashes_false_serves_both_forms(app: Any, driver: Any) -> None:
     """With ``strict_slashes=False`` a rule serves its URL with and without the slash."""
     app.add_url_rule("/with/", "with_slash", lambda: "with", strict_slashes=False)
     app.add_url_rule("/without", "without_slash", lambda: "without", strict_slashes=False)
-    client = app.test_client()
+    client = driver.client(app)
     assert [client.get(path).text for path in ("/with", "/with/")] == ["with", "with"]
     assert [client.get(path).text for path in ("/without", "/without/")] == ["without"] * 2
 
 
 @pytest.mark.spec("routing.trailing-slash.map-strict-slashes-false")
-def test_url_map_strict_slashes_false(app: Any) -> None:
+def test_url_map_strict_slashes_false(app: Any, driver: Any) -> None:
     """``app.url_map.strict_slashes = False`` applies to rules added afterwards."""
     app.url_map.strict_slashes = False
-    client = routed(app, "/projects/")
+    client = routed(driver, app, "/projects/")
     response = client.get("/projects")
     assert response.status_code == 200
 
@@ -959,31 +959,31 @@ def test_url_map_strict_slashes_false(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.redirect-to.string")
-def test_redirect_to_string(app: Any) -> None:
+def test_redirect_to_string(app: Any, driver: Any) -> None:
     """``redirect_to="/new"`` answers 308 to ``/new`` without calling a view."""
     app.add_url_rule("/old", "old", redirect_to="/new")
-    response = app.test_client().get("/old")
+    response = driver.client(app).get("/old")
     assert response.status_code == 308
     assert response.headers["Location"] == "http://localhost/new"
 
 
 @pytest.mark.spec("routing.redirect-to.string-variables")
-def test_redirect_to_string_with_variables(app: Any) -> None:
+def test_redirect_to_string_with_variables(app: Any, driver: Any) -> None:
     """``redirect_to`` placeholders ``<name>`` are filled with the matched values."""
     app.add_url_rule("/old/<int:n>/<slug>", "old", redirect_to="/new/<slug>/<n>")
-    response = app.test_client().get("/old/5/post")
+    response = driver.client(app).get("/old/5/post")
     assert response.headers["Location"] == "http://localhost/new/post/5"
 
 
 @pytest.mark.spec("routing.redirect-to.callable")
-def test_redirect_to_callable(app: Any) -> None:
+def test_redirect_to_callable(app: Any, driver: Any) -> None:
     """A callable ``redirect_to`` receives the URL adapter and values and returns the target."""
 
     def target(adapter: Any, n: int) -> str:
         return f"/doubled/{n * 2}"
 
     app.add_url_rule("/old/<int:n>", "old", redirect_to=target)
-    response = app.test_client().get("/old/4")
+    response = driver.client(app).get("/old/4")
     assert response.status_code == 308
     assert response.headers["Location"] == "http://localhost/doubled/8"
 
@@ -992,34 +992,34 @@ def test_redirect_to_callable(app: Any) -> None:
 
 
 @pytest.mark.spec("routing.merge-slashes.redirect")
-def test_doubled_slashes_redirect(app: Any) -> None:
+def test_doubled_slashes_redirect(app: Any, driver: Any) -> None:
     """Consecutive slashes in a request path answer 308 to the merged path."""
-    client = routed(app, "/a/<x>/b")
+    client = routed(driver, app, "/a/<x>/b")
     response = client.get("/a//v//b")
     assert response.status_code == 308
     assert response.headers["Location"] == "http://localhost/a/v/b"
 
 
 @pytest.mark.spec("routing.merge-slashes.rule-disabled")
-def test_merge_slashes_false_on_rule(app: Any) -> None:
+def test_merge_slashes_false_on_rule(app: Any, driver: Any) -> None:
     """A rule with ``merge_slashes=False`` matches its literal ``//`` and not the merged path."""
-    client = routed(app, "/a//b", merge_slashes=False)
+    client = routed(driver, app, "/a//b", merge_slashes=False)
     assert client.get("/a//b").status_code == 200
     assert client.get("/a/b").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.merge-slashes.map-disabled")
-def test_merge_slashes_false_on_map(app: Any) -> None:
+def test_merge_slashes_false_on_map(app: Any, driver: Any) -> None:
     """With ``app.url_map.merge_slashes = False`` a doubled slash no longer matches: 404."""
     app.url_map.merge_slashes = False
-    client = routed(app, "/a/b")
+    client = routed(driver, app, "/a/b")
     assert client.get("/a//b").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.merge-slashes.path-kept")
-def test_path_variable_keeps_doubled_slashes(app: Any) -> None:
+def test_path_variable_keeps_doubled_slashes(app: Any, driver: Any) -> None:
     """A path variable receives doubled slashes as they are, without a redirect."""
-    client = routed(app, "/files/<path:p>")
+    client = routed(driver, app, "/files/<path:p>")
     assert client.get("/files/a//b").text == "[('p', 'a//b')]"
 
 
@@ -1038,50 +1038,52 @@ def subdomain_app(make_app: Callable[..., Any]) -> Any:
 
 
 @pytest.mark.spec("routing.subdomain.static")
-def test_subdomain_rule(subdomain_app: Any) -> None:
+def test_subdomain_rule(subdomain_app: Any, driver: Any) -> None:
     """A ``subdomain="api"`` rule answers on ``api.<SERVER_NAME>``; plain rules on the bare name."""
-    client = subdomain_app.test_client()
+    client = driver.client(subdomain_app)
     assert client.get("http://api.example.test/").text == "api"
     assert client.get("http://example.test/").text == "root"
 
 
 @pytest.mark.spec("routing.subdomain.variable")
-def test_subdomain_variable(subdomain_app: Any) -> None:
+def test_subdomain_variable(subdomain_app: Any, driver: Any) -> None:
     """A ``<user>`` subdomain is passed to the view as a keyword argument."""
-    client = subdomain_app.test_client()
+    client = driver.client(subdomain_app)
     assert client.get("http://ada.example.test/home").text == "user ada"
 
 
 @pytest.mark.spec("routing.subdomain.default-is-bare-name")
-def test_rule_without_subdomain_not_on_subdomains(subdomain_app: Any) -> None:
+def test_rule_without_subdomain_not_on_subdomains(subdomain_app: Any, driver: Any) -> None:
     """With subdomain matching, a rule without ``subdomain`` does not answer on a subdomain."""
-    client = subdomain_app.test_client()
+    client = driver.client(subdomain_app)
     assert client.get("http://ada.example.test/").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.subdomain.other-host")
 @pytest.mark.filterwarnings("ignore:Current server name")
-def test_subdomain_matching_other_host_is_404(subdomain_app: Any) -> None:
+def test_subdomain_matching_other_host_is_404(subdomain_app: Any, driver: Any) -> None:
     """With subdomain matching, a host outside ``SERVER_NAME`` matches no rule: 404."""
-    client = subdomain_app.test_client()
+    client = driver.client(subdomain_app)
     assert client.get("http://elsewhere.test/").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.subdomain.off-by-default")
-def test_without_subdomain_matching_any_host_is_served(make_app: Callable[..., Any]) -> None:
+def test_without_subdomain_matching_any_host_is_served(
+    make_app: Callable[..., Any], driver: Any
+) -> None:
     """Without ``subdomain_matching``, rules answer on any host despite ``SERVER_NAME`` (3.1)."""
     app = make_app()
     app.config["SERVER_NAME"] = "example.test"
     app.add_url_rule("/", "index", lambda: "root")
-    client = app.test_client()
+    client = driver.client(app)
     assert client.get("http://api.example.test/").text == "root"
     assert client.get("http://other.test/").text == "root"
 
 
 @pytest.mark.spec("routing.subdomain.test-client-argument")
-def test_subdomain_via_client_argument(subdomain_app: Any) -> None:
+def test_subdomain_via_client_argument(subdomain_app: Any, driver: Any) -> None:
     """The test client's ``subdomain=`` argument requests ``<subdomain>.<SERVER_NAME>``."""
-    assert subdomain_app.test_client().get("/", subdomain="api").text == "api"
+    assert driver.client(subdomain_app).get("/", subdomain="api").text == "api"
 
 
 # --- hosts ---------------------------------------------------------------------------
@@ -1098,23 +1100,23 @@ def host_app(make_app: Callable[..., Any]) -> Any:
 
 
 @pytest.mark.spec("routing.host.static")
-def test_host_rules(host_app: Any) -> None:
+def test_host_rules(host_app: Any, driver: Any) -> None:
     """With ``host_matching``, the same path dispatches by the request's host."""
-    client = host_app.test_client()
+    client = driver.client(host_app)
     assert client.get("http://a.test/").text == "a"
     assert client.get("http://b.test/").text == "b"
 
 
 @pytest.mark.spec("routing.host.unknown")
-def test_host_matching_unknown_host_is_404(host_app: Any) -> None:
+def test_host_matching_unknown_host_is_404(host_app: Any, driver: Any) -> None:
     """With ``host_matching``, a host no rule names is a 404."""
-    assert host_app.test_client().get("http://c.test/").status_code == NOT_FOUND
+    assert driver.client(host_app).get("http://c.test/").status_code == NOT_FOUND
 
 
 @pytest.mark.spec("routing.host.variable")
-def test_host_variable(host_app: Any) -> None:
+def test_host_variable(host_app: Any, driver: Any) -> None:
     """A variable in ``host=`` is passed to the view as a keyword argument."""
-    assert host_app.test_client().get("http://x.dyn.test/h").text == "dyn x"
+    assert driver.client(host_app).get("http://x.dyn.test/h").text == "dyn x"
 
 
 @pytest.mark.spec("routing.host.static-host")

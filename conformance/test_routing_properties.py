@@ -36,6 +36,8 @@ from conformance.ruletables import (
 )
 from conformance.wsgi_environs import normalised_headers as normalised_header_items
 
+pytestmark = pytest.mark.needs("werkzeug-test-client")
+
 # Building an app per example costs more than hypothesis' default deadline allows on a
 # loaded machine; the number of examples is left to the active profile.
 PROPERTY_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])

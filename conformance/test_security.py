@@ -28,7 +28,7 @@ EVIL_LOCATION = "/next\r\nSet-Cookie: evil=1"
 
 
 @pytest.fixture
-def form_client(impl: Any, app: Any) -> Any:
+def form_client(impl: Any, app: Any, driver: Any) -> Any:
     """A client of ``app`` with ``POST /form`` (``repr`` of the form and file names) and
     ``POST /data`` (length of the raw body)."""
 
@@ -41,20 +41,20 @@ def form_client(impl: Any, app: Any) -> Any:
     def data() -> str:
         return str(len(impl.request.get_data()))
 
-    return app.test_client()
+    return driver.client(app)
 
 
 # --- request size limits ---------------------------------------------------------------
 
 
 @pytest.mark.spec("security.max-content-length.default")
-def test_max_content_length_default(impl: Any, app: Any) -> None:
+def test_max_content_length_default(impl: Any, app: Any, driver: Any) -> None:
     """``MAX_CONTENT_LENGTH`` defaults to None and ``request.max_content_length`` follows it."""
     assert app.config["MAX_CONTENT_LENGTH"] is None
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.request.max_content_length is None
     app.config["MAX_CONTENT_LENGTH"] = 1234
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.request.max_content_length == 1234
 
 
@@ -102,11 +102,11 @@ def test_max_content_length_set_per_request(impl: Any, app: Any, client: Any) ->
 
 
 @pytest.mark.spec("security.max-form-memory-size.default")
-def test_max_form_memory_size_default(impl: Any, app: Any) -> None:
+def test_max_form_memory_size_default(impl: Any, app: Any, driver: Any) -> None:
     """``MAX_FORM_MEMORY_SIZE`` defaults to 500000 and sets ``request.max_form_memory_size``."""
     assert app.config["MAX_FORM_MEMORY_SIZE"] == 500_000
     app.config["MAX_FORM_MEMORY_SIZE"] = 321
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.request.max_form_memory_size == 321
 
 
@@ -132,11 +132,11 @@ def test_max_form_memory_size_within_limit(app: Any, form_client: Any) -> None:
 
 
 @pytest.mark.spec("security.max-form-parts.default")
-def test_max_form_parts_default(impl: Any, app: Any) -> None:
+def test_max_form_parts_default(impl: Any, app: Any, driver: Any) -> None:
     """``MAX_FORM_PARTS`` defaults to 1000 and sets ``request.max_form_parts``."""
     assert app.config["MAX_FORM_PARTS"] == 1000
     app.config["MAX_FORM_PARTS"] = 7
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.request.max_form_parts == 7
 
 
@@ -164,10 +164,10 @@ def test_max_form_parts_ignores_urlencoded(app: Any, form_client: Any) -> None:
 
 
 @pytest.fixture
-def host_client(impl: Any, app: Any) -> Any:
+def host_client(impl: Any, app: Any, driver: Any) -> Any:
     """A client of ``app`` whose ``/`` answers ``request.host``."""
     app.add_url_rule("/", "host", lambda: impl.request.host)
-    return app.test_client()
+    return driver.client(app)
 
 
 @pytest.mark.spec("security.trusted-hosts.default")
@@ -205,7 +205,7 @@ def test_trusted_host_leading_dot_matches_subdomains(app: Any, host_client: Any)
 # --- cookies ---------------------------------------------------------------------------
 
 
-def session_cookie(app: Any, impl: Any) -> str:
+def session_cookie(driver: Any, app: Any, impl: Any) -> str:
     """Write to the session in one request and return its ``Set-Cookie`` header."""
 
     @app.route("/login")
@@ -213,15 +213,15 @@ def session_cookie(app: Any, impl: Any) -> str:
         impl.session["user"] = "ada"
         return "ok"
 
-    headers: list[str] = app.test_client().get("/login").headers.getlist("Set-Cookie")
+    headers: list[str] = driver.client(app).get("/login").headers.getlist("Set-Cookie")
     assert len(headers) == 1
     return headers[0]
 
 
 @pytest.mark.spec("security.session-cookie.defaults")
-def test_session_cookie_default_attributes(impl: Any, app: Any) -> None:
+def test_session_cookie_default_attributes(impl: Any, app: Any, driver: Any) -> None:
     """By default the session cookie is ``HttpOnly``, not ``Secure`` and has no ``SameSite``."""
-    cookie = session_cookie(app, impl)
+    cookie = session_cookie(driver, app, impl)
     attributes = [part.strip() for part in cookie.split(";")[1:]]
     assert "HttpOnly" in attributes
     assert "Secure" not in attributes
@@ -230,7 +230,7 @@ def test_session_cookie_default_attributes(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("security.session-cookie.from-config")
-def test_session_cookie_attributes_from_config(impl: Any, app: Any) -> None:
+def test_session_cookie_attributes_from_config(impl: Any, app: Any, driver: Any) -> None:
     """``SESSION_COOKIE_SECURE``, ``_HTTPONLY``, ``_SAMESITE``, ``_PARTITIONED`` set the cookie."""
     app.config.update(
         SESSION_COOKIE_SECURE=True,
@@ -238,7 +238,7 @@ def test_session_cookie_attributes_from_config(impl: Any, app: Any) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_PARTITIONED=True,
     )
-    attributes = [part.strip() for part in session_cookie(app, impl).split(";")[1:]]
+    attributes = [part.strip() for part in session_cookie(driver, app, impl).split(";")[1:]]
     assert "Secure" in attributes
     assert "HttpOnly" not in attributes
     assert "SameSite=Lax" in attributes
@@ -310,45 +310,49 @@ def template_app(make_app: Any, tmp_path: Path) -> Any:
 
 
 @pytest.mark.spec("security.autoescape.render-template-string")
-def test_render_template_string_escapes_user_input(impl: Any, app: Any, client: Any) -> None:
+def test_render_template_string_escapes_user_input(
+    impl: Any, app: Any, client: Any, driver: Any
+) -> None:
     """``render_template_string`` autoescapes values taken from the request."""
 
     @app.route("/")
     def index() -> str:
-        return str(impl.render_template_string("{{ q }}", q=impl.request.args["q"]))
+        return str(driver.render_string("{{ q }}", q=impl.request.args["q"]))
 
     assert client.get("/", query_string={"q": USER_INPUT}).get_data(as_text=True) == ESCAPED
 
 
 @pytest.mark.spec("security.autoescape.html-file")
-def test_html_template_escapes(impl: Any, template_app: Any) -> None:
+def test_html_template_escapes(impl: Any, template_app: Any, driver: Any) -> None:
     """A ``.html`` template autoescapes its variables."""
-    with template_app.test_request_context():
-        assert impl.render_template("page.html", value=USER_INPUT) == f"<p>{ESCAPED}</p>"
+    with driver.request_context(template_app):
+        assert driver.render("page.html", value=USER_INPUT) == f"<p>{ESCAPED}</p>"
 
 
 @pytest.mark.spec("security.autoescape.attribute")
-def test_html_template_escapes_quotes_in_attributes(impl: Any, template_app: Any) -> None:
+def test_html_template_escapes_quotes_in_attributes(
+    impl: Any, template_app: Any, driver: Any
+) -> None:
     """Double quotes are escaped, so a value cannot break out of a quoted attribute."""
-    with template_app.test_request_context():
-        rendered = impl.render_template("attr.html", value='" onfocus="evil()')
+    with driver.request_context(template_app):
+        rendered = driver.render("attr.html", value='" onfocus="evil()')
     assert rendered == '<input value="&#34; onfocus=&#34;evil()">'
 
 
 @pytest.mark.spec("security.autoescape.txt-file")
-def test_txt_template_not_escaped(impl: Any, template_app: Any) -> None:
+def test_txt_template_not_escaped(impl: Any, template_app: Any, driver: Any) -> None:
     """A ``.txt`` template is not autoescaped."""
-    with template_app.test_request_context():
-        assert impl.render_template("page.txt", value=USER_INPUT) == USER_INPUT
+    with driver.request_context(template_app):
+        assert driver.render("page.txt", value=USER_INPUT) == USER_INPUT
 
 
 @pytest.mark.spec("security.autoescape.markup-and-safe")
-def test_markup_and_safe_bypass_escaping(impl: Any, app: Any) -> None:
+def test_markup_and_safe_bypass_escaping(impl: Any, app: Any, driver: Any) -> None:
     """Only values marked safe (``|safe`` or ``Markup``) are inserted unescaped."""
-    with app.test_request_context():
-        assert impl.render_template_string("{{ v|safe }}", v="<b>") == "<b>"
-        assert impl.render_template_string("{{ v }}", v=Markup("<i>")) == "<i>"
-        assert impl.render_template_string("{{ v }}", v="<i>") == "&lt;i&gt;"
+    with driver.request_context(app):
+        assert driver.render_string("{{ v|safe }}", v="<b>") == "<b>"
+        assert driver.render_string("{{ v }}", v=Markup("<i>")) == "<i>"
+        assert driver.render_string("{{ v }}", v="<i>") == "&lt;i&gt;"
 
 
 # --- JSON ----------------------------------------------------------------------------
@@ -422,14 +426,14 @@ def test_multipart_without_boundary(form_client: Any) -> None:
 
 
 @pytest.mark.spec("security.header-injection.redirect")
-def test_newline_in_redirect_location_raises(impl: Any, app: Any) -> None:
+def test_newline_in_redirect_location_raises(impl: Any, app: Any, driver: Any) -> None:
     """``redirect`` to a location containing CR/LF raises ValueError instead of injecting."""
-    with app.test_request_context(), pytest.raises(ValueError):
+    with driver.request_context(app), pytest.raises(ValueError):
         impl.redirect(EVIL_LOCATION)
 
 
 @pytest.mark.spec("security.header-injection.not-sent")
-def test_header_injection_never_reaches_client(impl: Any, app: Any) -> None:
+def test_header_injection_never_reaches_client(impl: Any, app: Any, driver: Any) -> None:
     """A view that tries to inject a header fails with 500 and no injected header is sent."""
 
     @app.route("/redirect")
@@ -441,7 +445,7 @@ def test_header_injection_never_reaches_client(impl: Any, app: Any) -> None:
         return "ok", {"X-Note": "a\r\nSet-Cookie: evil=1"}
 
     app.config["TESTING"] = False
-    client = app.test_client()
+    client = driver.client(app)
     for path in ["/redirect", "/header"]:
         response = client.get(path)
         assert response.status_code == 500

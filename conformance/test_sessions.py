@@ -88,9 +88,9 @@ def session_app(app: Any, impl: Any) -> Any:
 
 
 @pytest.fixture
-def session_client(session_app: Any) -> Any:
+def session_client(session_app: Any, driver: Any) -> Any:
     """A test client of :func:`session_app`."""
-    return session_app.test_client()
+    return driver.client(session_app)
 
 
 def set_cookies(response: Any) -> list[str]:
@@ -162,9 +162,9 @@ def test_value_survives_to_next_request(session_client: Any) -> None:
 
 
 @pytest.mark.spec("sessions.separate-clients")
-def test_sessions_are_per_client(session_app: Any) -> None:
+def test_sessions_are_per_client(session_app: Any, driver: Any) -> None:
     """Sessions are tied to the cookie: another client does not see the values."""
-    first, second = session_app.test_client(), session_app.test_client()
+    first, second = driver.client(session_app), driver.client(session_app)
     first.get("/set/user/ada")
     assert second.get("/get/user").get_data() == b"None"
 
@@ -251,92 +251,92 @@ def test_default_cookie_attributes(session_client: Any) -> None:
 
 
 @pytest.mark.spec("sessions.cookie.name")
-def test_cookie_name(session_app: Any) -> None:
+def test_cookie_name(session_app: Any, driver: Any) -> None:
     """``SESSION_COOKIE_NAME`` names the cookie, and the session is read back from it."""
     session_app.config["SESSION_COOKIE_NAME"] = "sid"
-    client = session_app.test_client()
+    client = driver.client(session_app)
     response = client.get("/set/a/1")
     assert cookie_value(response, name="sid")
     assert client.get("/get/a").get_data() == b"'1'"
 
 
 @pytest.mark.spec("sessions.cookie.domain")
-def test_cookie_domain(session_app: Any) -> None:
+def test_cookie_domain(session_app: Any, driver: Any) -> None:
     """``SESSION_COOKIE_DOMAIN`` becomes the cookie's ``Domain``; a leading dot is dropped."""
     session_app.config["SESSION_COOKIE_DOMAIN"] = "example.com"
-    response = session_app.test_client().get("/set/a/1")
+    response = driver.client(session_app).get("/set/a/1")
     assert cookie_attributes(response) == ["Domain=example.com", "HttpOnly", "Path=/"]
     session_app.config["SESSION_COOKIE_DOMAIN"] = ".example.org"
-    response = session_app.test_client().get("/set/a/1")
+    response = driver.client(session_app).get("/set/a/1")
     assert cookie_attributes(response)[0] == "Domain=example.org"
 
 
 @pytest.mark.spec("sessions.cookie.domain-not-from-server-name")
-def test_server_name_does_not_set_cookie_domain(session_app: Any) -> None:
+def test_server_name_does_not_set_cookie_domain(session_app: Any, driver: Any) -> None:
     """``SERVER_NAME`` alone does not give the session cookie a ``Domain``."""
     session_app.config["SERVER_NAME"] = "example.com"
-    response = session_app.test_client().get("/set/a/1", base_url="http://example.com")
+    response = driver.client(session_app).get("/set/a/1", base_url="http://example.com")
     assert cookie_attributes(response) == ["HttpOnly", "Path=/"]
 
 
 @pytest.mark.spec("sessions.cookie.path")
-def test_cookie_path(session_app: Any) -> None:
+def test_cookie_path(session_app: Any, driver: Any) -> None:
     """``SESSION_COOKIE_PATH`` becomes the cookie's ``Path``."""
     session_app.config["SESSION_COOKIE_PATH"] = "/app"
-    assert cookie_attributes(session_app.test_client().get("/set/a/1")) == [
+    assert cookie_attributes(driver.client(session_app).get("/set/a/1")) == [
         "HttpOnly",
         "Path=/app",
     ]
 
 
 @pytest.mark.spec("sessions.cookie.path-application-root")
-def test_cookie_path_defaults_to_application_root(session_app: Any) -> None:
+def test_cookie_path_defaults_to_application_root(session_app: Any, driver: Any) -> None:
     """Without ``SESSION_COOKIE_PATH`` the cookie's ``Path`` is ``APPLICATION_ROOT``."""
     session_app.config["APPLICATION_ROOT"] = "/root"
-    assert "Path=/root" in cookie_attributes(session_app.test_client().get("/set/a/1"))
+    assert "Path=/root" in cookie_attributes(driver.client(session_app).get("/set/a/1"))
 
 
 @pytest.mark.spec("sessions.cookie.path-overrides-application-root")
-def test_cookie_path_wins_over_application_root(session_app: Any) -> None:
+def test_cookie_path_wins_over_application_root(session_app: Any, driver: Any) -> None:
     """``SESSION_COOKIE_PATH`` takes precedence over ``APPLICATION_ROOT``."""
     session_app.config.update(APPLICATION_ROOT="/root", SESSION_COOKIE_PATH="/p")
-    assert "Path=/p" in cookie_attributes(session_app.test_client().get("/set/a/1"))
+    assert "Path=/p" in cookie_attributes(driver.client(session_app).get("/set/a/1"))
 
 
 @pytest.mark.spec("sessions.cookie.httponly-off")
-def test_cookie_httponly_off(session_app: Any) -> None:
+def test_cookie_httponly_off(session_app: Any, driver: Any) -> None:
     """``SESSION_COOKIE_HTTPONLY = False`` drops the ``HttpOnly`` attribute."""
     session_app.config["SESSION_COOKIE_HTTPONLY"] = False
-    assert cookie_attributes(session_app.test_client().get("/set/a/1")) == ["Path=/"]
+    assert cookie_attributes(driver.client(session_app).get("/set/a/1")) == ["Path=/"]
 
 
 @pytest.mark.spec("sessions.cookie.secure")
-def test_cookie_secure(session_app: Any) -> None:
+def test_cookie_secure(session_app: Any, driver: Any) -> None:
     """``SESSION_COOKIE_SECURE = True`` adds the ``Secure`` attribute."""
     session_app.config["SESSION_COOKIE_SECURE"] = True
-    response = session_app.test_client().get("/set/a/1", base_url="https://localhost")
+    response = driver.client(session_app).get("/set/a/1", base_url="https://localhost")
     assert cookie_attributes(response) == ["Secure", "HttpOnly", "Path=/"]
 
 
 @pytest.mark.spec("sessions.cookie.samesite")
 @pytest.mark.parametrize("value", ["Lax", "Strict", "None"])
-def test_cookie_samesite(session_app: Any, value: str) -> None:
+def test_cookie_samesite(session_app: Any, value: str, driver: Any) -> None:
     """``SESSION_COOKIE_SAMESITE`` becomes the cookie's ``SameSite`` attribute."""
     session_app.config["SESSION_COOKIE_SAMESITE"] = value
-    response = session_app.test_client().get("/set/a/1")
+    response = driver.client(session_app).get("/set/a/1")
     assert cookie_attributes(response) == ["HttpOnly", "Path=/", f"SameSite={value}"]
 
 
 @pytest.mark.spec("sessions.cookie.partitioned")
-def test_cookie_partitioned_implies_secure(session_app: Any) -> None:
+def test_cookie_partitioned_implies_secure(session_app: Any, driver: Any) -> None:
     """``SESSION_COOKIE_PARTITIONED = True`` adds ``Partitioned`` and, with it, ``Secure``."""
     session_app.config["SESSION_COOKIE_PARTITIONED"] = True
-    response = session_app.test_client().get("/set/a/1", base_url="https://localhost")
+    response = driver.client(session_app).get("/set/a/1", base_url="https://localhost")
     assert cookie_attributes(response) == ["Secure", "HttpOnly", "Path=/", "Partitioned"]
 
 
 @pytest.mark.spec("sessions.cookie.all-attributes")
-def test_all_cookie_attributes_together(session_app: Any) -> None:
+def test_all_cookie_attributes_together(session_app: Any, driver: Any) -> None:
     """With every ``SESSION_COOKIE_*`` key set, the attributes appear in a fixed order."""
     session_app.config.update(
         SESSION_COOKIE_NAME="sid",
@@ -347,7 +347,7 @@ def test_all_cookie_attributes_together(session_app: Any) -> None:
         SESSION_COOKIE_SAMESITE="None",
         SESSION_COOKIE_PARTITIONED=True,
     )
-    response = session_app.test_client().get("/set/a/1")
+    response = driver.client(session_app).get("/set/a/1")
     (header,) = set_cookies(response)
     assert header.startswith("sid=")
     assert cookie_attributes(response) == [
@@ -429,7 +429,7 @@ def test_clearing_a_new_session_still_deletes(session_client: Any) -> None:
 
 
 @pytest.mark.spec("sessions.delete.attributes")
-def test_deleting_cookie_keeps_configured_attributes(session_app: Any) -> None:
+def test_deleting_cookie_keeps_configured_attributes(session_app: Any, driver: Any) -> None:
     """The deleting ``Set-Cookie`` carries the configured domain, path and flags."""
     session_app.config.update(
         SESSION_COOKIE_DOMAIN="example.com",
@@ -438,7 +438,7 @@ def test_deleting_cookie_keeps_configured_attributes(session_app: Any) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_PARTITIONED=True,
     )
-    response = session_app.test_client().get("/clear")
+    response = driver.client(session_app).get("/clear")
     assert set_cookies(response) == [
         "session=; Domain=example.com; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0;"
         " Secure; HttpOnly; Path=/x; SameSite=Lax; Partitioned"
@@ -468,32 +468,32 @@ def test_permanent_cookie_expires_after_31_days(session_client: Any) -> None:
 
 
 @pytest.mark.spec("sessions.permanent.lifetime-seconds")
-def test_permanent_lifetime_in_seconds(session_app: Any) -> None:
+def test_permanent_lifetime_in_seconds(session_app: Any, driver: Any) -> None:
     """An integer ``PERMANENT_SESSION_LIFETIME`` is a number of seconds."""
     session_app.config["PERMANENT_SESSION_LIFETIME"] = 600
     before = datetime.now(timezone.utc).replace(microsecond=0)
-    expires = expires_of(session_app.test_client().get("/permanent"))
+    expires = expires_of(driver.client(session_app).get("/permanent"))
     assert before + timedelta(seconds=600) <= expires <= before + timedelta(seconds=602)
 
 
 @pytest.mark.spec("sessions.permanent.lifetime-timedelta")
-def test_permanent_lifetime_timedelta(session_app: Any) -> None:
+def test_permanent_lifetime_timedelta(session_app: Any, driver: Any) -> None:
     """A ``timedelta`` ``PERMANENT_SESSION_LIFETIME`` sets how far ahead ``Expires`` is."""
     session_app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=2)
     before = datetime.now(timezone.utc).replace(microsecond=0)
-    expires = expires_of(session_app.test_client().get("/permanent"))
+    expires = expires_of(driver.client(session_app).get("/permanent"))
     assert before + timedelta(hours=2) <= expires <= before + timedelta(hours=2, seconds=2)
 
 
 @pytest.mark.spec("sessions.permanent.persists")
-def test_permanent_flag_persists(impl: Any, session_app: Any) -> None:
+def test_permanent_flag_persists(impl: Any, session_app: Any, driver: Any) -> None:
     """``session.permanent`` stays ``True`` in later requests (it is stored in the session)."""
 
     def is_permanent() -> str:
         return repr(impl.session.permanent)
 
     session_app.add_url_rule("/is_permanent", "is_permanent", is_permanent)
-    client = session_app.test_client()
+    client = driver.client(session_app)
     assert client.get("/is_permanent").get_data() == b"False"
     client.get("/permanent")
     assert client.get("/is_permanent").get_data() == b"True"
@@ -510,10 +510,10 @@ def test_permanent_cookie_refreshed_on_every_request(session_client: Any) -> Non
 
 
 @pytest.mark.spec("sessions.permanent.refresh-disabled")
-def test_refresh_each_request_off(session_app: Any) -> None:
+def test_refresh_each_request_off(session_app: Any, driver: Any) -> None:
     """``SESSION_REFRESH_EACH_REQUEST = False`` stops re-sending unmodified sessions."""
     session_app.config["SESSION_REFRESH_EACH_REQUEST"] = False
-    client = session_app.test_client()
+    client = driver.client(session_app)
     client.get("/permanent")
     assert set_cookies(client.get("/get/a")) == []
     assert len(set_cookies(client.get("/set/b/2"))) == 1
@@ -521,11 +521,11 @@ def test_refresh_each_request_off(session_app: Any) -> None:
 
 @pytest.mark.spec("sessions.permanent.expired-cookie")
 def test_cookie_older_than_lifetime_is_ignored(
-    session_app: Any, monkeypatch: pytest.MonkeyPatch
+    session_app: Any, monkeypatch: pytest.MonkeyPatch, driver: Any
 ) -> None:
     """A cookie signed longer ago than ``PERMANENT_SESSION_LIFETIME`` gives an empty session."""
     session_app.config["PERMANENT_SESSION_LIFETIME"] = 60
-    client = session_app.test_client()
+    client = driver.client(session_app)
     freeze_time(monkeypatch, FIXED_TIME)
     client.get("/permanent")
     freeze_time(monkeypatch, FIXED_TIME + 60)
@@ -538,11 +538,11 @@ def test_cookie_older_than_lifetime_is_ignored(
 
 @pytest.mark.spec("sessions.permanent.lifetime-bounds-browser-session")
 def test_lifetime_also_bounds_non_permanent_cookies(
-    session_app: Any, monkeypatch: pytest.MonkeyPatch
+    session_app: Any, monkeypatch: pytest.MonkeyPatch, driver: Any
 ) -> None:
     """The lifetime also limits non-permanent session cookies' age (Flask behaviour)."""
     session_app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=1)
-    client = session_app.test_client()
+    client = driver.client(session_app)
     freeze_time(monkeypatch, FIXED_TIME)
     client.get("/set/a/1")
     freeze_time(monkeypatch, FIXED_TIME + 61)
@@ -618,14 +618,14 @@ def test_vary_cookie_appends_to_existing_vary(impl: Any, app: Any, client: Any) 
 
 
 @pytest.mark.spec("sessions.flags.new")
-def test_new_is_false_for_cookie_sessions(impl: Any, session_app: Any) -> None:
+def test_new_is_false_for_cookie_sessions(impl: Any, session_app: Any, driver: Any) -> None:
     """``session.new`` is ``False`` for the cookie session, even when new (Flask behaviour)."""
 
     def is_new() -> str:
         return repr(impl.session.new)
 
     session_app.add_url_rule("/new", "new", is_new)
-    client = session_app.test_client()
+    client = driver.client(session_app)
     assert client.get("/new").get_data() == b"False"
     client.get("/set/a/1")
     assert client.get("/new").get_data() == b"False"
@@ -661,9 +661,9 @@ def test_accessed_is_set_by_use(impl: Any, app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("sessions.flags.permanent-default")
-def test_permanent_defaults_to_false(impl: Any, app: Any) -> None:
+def test_permanent_defaults_to_false(impl: Any, app: Any, driver: Any) -> None:
     """A new session is not permanent, and setting ``permanent`` stores ``_permanent``."""
-    with app.test_request_context():
+    with driver.request_context(app):
         session = impl.session
         assert session.permanent is False
         session.permanent = True
@@ -698,27 +698,27 @@ def test_malformed_cookie_gives_empty_session(session_client: Any, value: str) -
 
 
 @pytest.mark.spec("sessions.bad-cookie.other-key")
-def test_cookie_signed_with_another_key_is_ignored(session_app: Any) -> None:
+def test_cookie_signed_with_another_key_is_ignored(session_app: Any, driver: Any) -> None:
     """A cookie signed with a different secret key gives an empty session."""
-    client = session_app.test_client()
+    client = driver.client(session_app)
     client.get("/set/a/1")
     session_app.config["SECRET_KEY"] = "a different key"
     assert client.get("/get/a").get_data() == b"None"
 
 
 @pytest.mark.spec("sessions.key-rotation.fallbacks")
-def test_secret_key_fallbacks_still_verify(session_app: Any) -> None:
+def test_secret_key_fallbacks_still_verify(session_app: Any, driver: Any) -> None:
     """Cookies signed with a key in ``SECRET_KEY_FALLBACKS`` are still accepted."""
-    client = session_app.test_client()
+    client = driver.client(session_app)
     client.get("/set/a/1")
     session_app.config.update(SECRET_KEY="new key", SECRET_KEY_FALLBACKS=["older", SECRET])
     assert client.get("/get/a").get_data() == b"'1'"
 
 
 @pytest.mark.spec("sessions.key-rotation.signs-with-current")
-def test_rotation_resigns_with_the_current_key(session_app: Any) -> None:
+def test_rotation_resigns_with_the_current_key(session_app: Any, driver: Any) -> None:
     """A session saved after rotation is signed with the new ``SECRET_KEY``, not a fallback."""
-    client = session_app.test_client()
+    client = driver.client(session_app)
     client.get("/set/a/1")
     session_app.config.update(SECRET_KEY="new key", SECRET_KEY_FALLBACKS=[SECRET])
     value = cookie_value(client.get("/set/b/2"))
@@ -740,10 +740,10 @@ def keyless_app(impl: Any) -> Any:
 
 
 @pytest.mark.spec("sessions.no-secret-key.write-raises")
-def test_writing_without_secret_key_raises(keyless_app: Any) -> None:
+def test_writing_without_secret_key_raises(keyless_app: Any, driver: Any) -> None:
     """Writing to the session without a secret key raises ``RuntimeError`` telling to set one."""
     with pytest.raises(RuntimeError, match="no secret key was set"):
-        keyless_app.test_client().get("/set/a/1")
+        driver.client(keyless_app).get("/set/a/1")
 
 
 @pytest.mark.spec("sessions.no-secret-key.message")
@@ -758,9 +758,9 @@ def test_null_session_error_message(impl: Any) -> None:
 
 
 @pytest.mark.spec("sessions.no-secret-key.read")
-def test_reading_without_secret_key_is_empty(keyless_app: Any) -> None:
+def test_reading_without_secret_key_is_empty(keyless_app: Any, driver: Any) -> None:
     """Without a secret key the session reads as empty and no cookie is sent."""
-    client = keyless_app.test_client()
+    client = driver.client(keyless_app)
     client.set_cookie("session", spec_serializer().dumps({"a": "1"}))
     response = client.get("/get/a")
     assert response.get_data() == b"None"
@@ -768,9 +768,9 @@ def test_reading_without_secret_key_is_empty(keyless_app: Any) -> None:
 
 
 @pytest.mark.spec("sessions.no-secret-key.null-session")
-def test_null_session_is_used_without_secret_key(impl: Any, keyless_app: Any) -> None:
+def test_null_session_is_used_without_secret_key(impl: Any, keyless_app: Any, driver: Any) -> None:
     """Without a secret key the session is the interface's null session."""
-    with keyless_app.test_request_context():
+    with driver.request_context(keyless_app):
         current = impl.session._get_current_object()
         assert isinstance(current, sessions_module(impl).NullSession)
         assert keyless_app.session_interface.is_null_session(current)
@@ -866,7 +866,7 @@ def test_signing_serializer_takes_itsdangerous_arguments(app: Any) -> None:
 
 
 @pytest.mark.spec("sessions.interface.custom")
-def test_custom_session_interface(impl: Any, session_app: Any) -> None:
+def test_custom_session_interface(impl: Any, session_app: Any, driver: Any) -> None:
     """An app's ``session_interface`` can be replaced by a subclass storing sessions elsewhere."""
     module: Any = sessions_module(impl)
     store: dict[str, dict[str, Any]] = {}
@@ -881,7 +881,7 @@ def test_custom_session_interface(impl: Any, session_app: Any) -> None:
                 response.set_cookie("sid", "the-id")
 
     session_app.session_interface = MemorySessions()
-    client = session_app.test_client()
+    client = driver.client(session_app)
     response = client.get("/set/a/1")
     assert set_cookies(response) == ["sid=the-id; Path=/"]
     assert store == {"the-id": {"a": "1"}}
@@ -889,7 +889,7 @@ def test_custom_session_interface(impl: Any, session_app: Any) -> None:
 
 
 @pytest.mark.spec("sessions.interface.open-returns-none")
-def test_open_session_none_uses_null_session(impl: Any, app: Any) -> None:
+def test_open_session_none_uses_null_session(impl: Any, app: Any, driver: Any) -> None:
     """When ``open_session`` returns ``None`` the request gets ``make_null_session``'s session."""
     module: Any = sessions_module(impl)
 
@@ -898,12 +898,12 @@ def test_open_session_none_uses_null_session(impl: Any, app: Any) -> None:
             return None
 
     app.session_interface = NoSessions()
-    with app.test_request_context():
+    with driver.request_context(app):
         assert isinstance(impl.session._get_current_object(), module.NullSession)
 
 
 @pytest.mark.spec("sessions.interface.custom-serializer-tag")
-def test_custom_tag_on_the_serializer(impl: Any, session_app: Any) -> None:
+def test_custom_tag_on_the_serializer(impl: Any, session_app: Any, driver: Any) -> None:
     """A ``JSONTag`` registered on an interface's serializer lets sessions hold a new type."""
     tag_module: Any = impl.submodule("json.tag")
     module: Any = sessions_module(impl)
@@ -938,7 +938,7 @@ def test_custom_tag_on_the_serializer(impl: Any, session_app: Any) -> None:
 
     session_app.add_url_rule("/write", "write", write)
     session_app.add_url_rule("/read", "read", read)
-    client = session_app.test_client()
+    client = driver.client(session_app)
     client.get("/write")
     assert client.get("/read").get_data() == b"{1, 3}"
 
@@ -1020,9 +1020,9 @@ def custom_signing_app(impl: Any, app: Any) -> Any:
 
 
 @pytest.mark.spec("sessions.wire.custom-signing-writes")
-def test_custom_salt_and_digest_sign_the_cookie(impl: Any, app: Any) -> None:
+def test_custom_salt_and_digest_sign_the_cookie(impl: Any, app: Any, driver: Any) -> None:
     """An interface's own ``salt`` and ``digest_method`` sign the cookie, as itsdangerous does."""
-    client = custom_signing_app(impl, app).test_client()
+    client = driver.client(custom_signing_app(impl, app))
     value = cookie_value(client.get("/set/a/1"))
     assert spec_serializer(salt="custom", digest=hashlib.sha256).loads(value) == {"a": "1"}
     with pytest.raises(BadSignature):
@@ -1030,9 +1030,9 @@ def test_custom_salt_and_digest_sign_the_cookie(impl: Any, app: Any) -> None:
 
 
 @pytest.mark.spec("sessions.wire.custom-signing-reads")
-def test_custom_salt_and_digest_verify_the_cookie(impl: Any, app: Any) -> None:
+def test_custom_salt_and_digest_verify_the_cookie(impl: Any, app: Any, driver: Any) -> None:
     """An interface's ``salt`` and ``digest_method`` verify the cookie; a default one is ignored."""
-    client = custom_signing_app(impl, app).test_client()
+    client = driver.client(custom_signing_app(impl, app))
     client.set_cookie(
         "session", spec_serializer(salt="custom", digest=hashlib.sha256).dumps({"a": "x"})
     )
@@ -1043,7 +1043,7 @@ def test_custom_salt_and_digest_verify_the_cookie(impl: Any, app: Any) -> None:
 
 @pytest.mark.spec("sessions.interop.reference")
 def test_cookies_interoperate_with_reference(
-    impl: Any, reference: Any, monkeypatch: pytest.MonkeyPatch
+    impl: Any, reference: Any, monkeypatch: pytest.MonkeyPatch, driver: Any
 ) -> None:
     """Cookies written by the implementation and the reference read back in both directions.
 
@@ -1078,20 +1078,20 @@ def test_cookies_interoperate_with_reference(
     ours, theirs = build(impl), build(reference)
     # A recent time, so that the cookies have not expired when read back unfrozen.
     freeze_time(monkeypatch, float(int(time.time())))
-    our_cookie = cookie_value(ours.test_client().get("/write"))
-    their_cookie = cookie_value(theirs.test_client().get("/write"))
+    our_cookie = cookie_value(driver.client(ours).get("/write"))
+    their_cookie = cookie_value(driver.client(theirs).get("/write"))
     assert our_cookie == their_cookie
 
     monkeypatch.undo()
-    expected = theirs.test_client()
+    expected = driver.client(theirs)
     expected.set_cookie("session", their_cookie)
     expected_body = expected.get("/read").get_data()
     assert expected_body.startswith(b"(True, {")
 
-    reader = theirs.test_client()
+    reader = driver.client(theirs)
     reader.set_cookie("session", our_cookie)
     assert reader.get("/read").get_data() == expected_body
 
-    reader = ours.test_client()
+    reader = driver.client(ours)
     reader.set_cookie("session", their_cookie)
     assert reader.get("/read").get_data() == expected_body

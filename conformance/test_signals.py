@@ -66,42 +66,46 @@ def test_signals_are_named_like_flasks(impl: Any) -> None:
 
 
 @pytest.mark.spec("signals.appcontext-pushed")
-def test_appcontext_pushed(app: Any, impl: Any) -> None:
+def test_appcontext_pushed(app: Any, impl: Any, driver: Any) -> None:
     """``appcontext_pushed`` is sent with the app as sender and no arguments once it is pushed."""
     seen: list[tuple[Any, dict[str, Any], bool]] = []
 
     def receiver(sender: Any, **extra: Any) -> None:
         seen.append((sender, extra, impl.current_app._get_current_object() is app))
 
-    with impl.appcontext_pushed.connected_to(receiver, sender=app), app.app_context():
+    with impl.appcontext_pushed.connected_to(receiver, sender=app), driver.app_context(app):
         assert seen == [(app, {}, True)]
 
 
 @pytest.mark.spec("signals.appcontext-popped")
-def test_appcontext_popped(app: Any, record: Callable[[str], Calls], impl: Any) -> None:
+def test_appcontext_popped(
+    app: Any, record: Callable[[str], Calls], impl: Any, driver: Any
+) -> None:
     """``appcontext_popped`` is sent with the app as sender after the context is gone."""
     popped = record("appcontext_popped")
-    with app.app_context():
+    with driver.app_context(app):
         assert popped == []
     assert popped == [(app, {})]
     assert not impl.has_app_context()
 
 
 @pytest.mark.spec("signals.appcontext-tearing-down")
-def test_appcontext_tearing_down(app: Any, record: Callable[[str], Calls]) -> None:
+def test_appcontext_tearing_down(app: Any, record: Callable[[str], Calls], driver: Any) -> None:
     """``appcontext_tearing_down`` is sent with ``exc=None`` when the context ends cleanly."""
     tearing_down = record("appcontext_tearing_down")
-    with app.app_context():
+    with driver.app_context(app):
         pass
     assert tearing_down == [(app, {"exc": None})]
 
 
 @pytest.mark.spec("signals.appcontext-tearing-down.exception")
-def test_appcontext_tearing_down_with_exception(app: Any, record: Callable[[str], Calls]) -> None:
+def test_appcontext_tearing_down_with_exception(
+    app: Any, record: Callable[[str], Calls], driver: Any
+) -> None:
     """``appcontext_tearing_down`` receives the exception that ended the app context."""
     tearing_down = record("appcontext_tearing_down")
     error = ValueError("in context")
-    with pytest.raises(ValueError), app.app_context():
+    with pytest.raises(ValueError), driver.app_context(app):
         raise error
     assert tearing_down == [(app, {"exc": error})]
 
@@ -254,7 +258,11 @@ def test_handled_http_exception_sends_no_exception_signal(
 
 @pytest.mark.spec("signals.sender-filter")
 def test_receivers_only_hear_their_sender(
-    make_app: Callable[..., Any], routes: Any, client: Any, record: Callable[[str], Calls]
+    make_app: Callable[..., Any],
+    routes: Any,
+    client: Any,
+    record: Callable[[str], Calls],
+    driver: Any,
 ) -> None:
     """A receiver connected with ``signal.connect(receiver, sender=app)`` is not called for
     requests to another app."""
@@ -265,14 +273,16 @@ def test_receivers_only_hear_their_sender(
     def other_index() -> str:
         return "other"
 
-    assert other.test_client().get("/").data == b"other"
+    assert driver.client(other).get("/").data == b"other"
     assert started == []
     client.get("/")
     assert len(started) == 1
 
 
 @pytest.mark.spec("signals.any-sender")
-def test_receiver_without_sender_hears_every_app(make_app: Callable[..., Any], impl: Any) -> None:
+def test_receiver_without_sender_hears_every_app(
+    make_app: Callable[..., Any], impl: Any, driver: Any
+) -> None:
     """A receiver connected without a sender is called for every app."""
     senders: list[Any] = []
 
@@ -281,9 +291,9 @@ def test_receiver_without_sender_hears_every_app(make_app: Callable[..., Any], i
 
     first, second = make_app(), make_app()
     with impl.appcontext_pushed.connected_to(receiver):
-        with first.app_context():
+        with driver.app_context(first):
             pass
-        with second.app_context():
+        with driver.app_context(second):
             pass
     assert [s for s in senders if s in (first, second)] == [first, second]
 

@@ -81,34 +81,34 @@ def read_body(response: Any) -> bytes:
 
 
 @pytest.mark.spec("static.route.serves-file")
-def test_static_route_serves_file(rooted_app: Any) -> None:
+def test_static_route_serves_file(rooted_app: Any, driver: Any) -> None:
     """A file in the ``static`` folder is served at ``/static/<filename>`` with its type."""
-    response = fetch(rooted_app.test_client(), "/static/a.txt")
+    response = fetch(driver.client(rooted_app), "/static/a.txt")
     assert response.status_code == 200
     assert response.data == HELLO
     assert response.mimetype == "text/plain"
 
 
 @pytest.mark.spec("static.route.nested-path")
-def test_static_route_serves_nested_path(rooted_app: Any) -> None:
+def test_static_route_serves_nested_path(rooted_app: Any, driver: Any) -> None:
     """The static route's filename is a path, so files in subfolders are served."""
-    response = fetch(rooted_app.test_client(), "/static/sub/b.css")
+    response = fetch(driver.client(rooted_app), "/static/sub/b.css")
     assert response.status_code == 200
     assert response.data == b"body { color: red }"
     assert response.mimetype == "text/css"
 
 
 @pytest.mark.spec("static.route.missing")
-def test_static_route_missing_file_is_404(rooted_app: Any) -> None:
+def test_static_route_missing_file_is_404(rooted_app: Any, driver: Any) -> None:
     """A file that does not exist in the static folder gives 404."""
-    assert fetch(rooted_app.test_client(), "/static/nope.txt").status_code == 404
+    assert fetch(driver.client(rooted_app), "/static/nope.txt").status_code == 404
 
 
 @pytest.mark.spec("static.route.no-escape")
 @pytest.mark.parametrize("path", ["/static/..%2fsecret.txt", "/static/%2e%2e/secret.txt"])
-def test_static_route_cannot_escape_folder(rooted_app: Any, path: str) -> None:
+def test_static_route_cannot_escape_folder(rooted_app: Any, path: str, driver: Any) -> None:
     """Encoded ``..`` segments cannot reach files outside the static folder (404)."""
-    response = fetch(rooted_app.test_client(), path)
+    response = fetch(driver.client(rooted_app), path)
     assert response.status_code == 404
     assert b"secret" not in response.data
 
@@ -122,33 +122,33 @@ def test_static_rule_and_endpoint(rooted_app: Any) -> None:
 
 
 @pytest.mark.spec("static.route.method-not-allowed")
-def test_static_route_rejects_post(rooted_app: Any) -> None:
+def test_static_route_rejects_post(rooted_app: Any, driver: Any) -> None:
     """The static route answers only GET, HEAD and OPTIONS; POST gives 405 with ``Allow``."""
-    response = fetch(rooted_app.test_client(), "/static/a.txt", method="POST")
+    response = fetch(driver.client(rooted_app), "/static/a.txt", method="POST")
     assert response.status_code == 405
     assert set(response.allow) == {"GET", "HEAD", "OPTIONS"}
 
 
 @pytest.mark.spec("static.route.head")
-def test_static_route_head(rooted_app: Any) -> None:
+def test_static_route_head(rooted_app: Any, driver: Any) -> None:
     """HEAD on a static file gives the GET headers (with ``Content-Length``) and no body."""
-    response = fetch(rooted_app.test_client(), "/static/a.txt", method="HEAD")
+    response = fetch(driver.client(rooted_app), "/static/a.txt", method="HEAD")
     assert response.status_code == 200
     assert response.data == b""
     assert response.content_length == len(HELLO)
 
 
 @pytest.mark.spec("static.url-for")
-def test_url_for_static(impl: Any, rooted_app: Any) -> None:
+def test_url_for_static(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``url_for('static', filename=...)`` builds the static URL, subfolders included."""
-    with rooted_app.test_request_context():
+    with driver.request_context(rooted_app):
         assert impl.url_for("static", filename="sub/b.css") == "/static/sub/b.css"
 
 
 @pytest.mark.spec("static.url-for.external-quoted")
-def test_url_for_static_external_and_quoted(impl: Any, rooted_app: Any) -> None:
+def test_url_for_static_external_and_quoted(impl: Any, rooted_app: Any, driver: Any) -> None:
     """Static URLs are percent-quoted and can be external."""
-    with rooted_app.test_request_context():
+    with driver.request_context(rooted_app):
         url = impl.url_for("static", filename="a b.txt", _external=True)
     assert url == "http://localhost/static/a%20b.txt"
 
@@ -162,69 +162,71 @@ def test_default_static_folder_attributes(rooted_app: Any, root: Path) -> None:
 
 
 @pytest.mark.spec("static.folder.custom")
-def test_custom_static_folder(make_app: Any, root: Path) -> None:
+def test_custom_static_folder(make_app: Any, root: Path, driver: Any) -> None:
     """``static_folder='assets'`` serves that folder, by default under ``/assets``."""
     app = make_app(root_path=str(root), static_folder="assets")
-    client = app.test_client()
+    client = driver.client(app)
     assert app.static_url_path == "/assets"
     assert fetch(client, "/assets/c.js").data == b"var c = 1;"
     assert fetch(client, "/static/a.txt").status_code == 404
 
 
 @pytest.mark.spec("static.folder.absolute")
-def test_absolute_static_folder(make_app: Any, root: Path, tmp_path_factory: Any) -> None:
+def test_absolute_static_folder(
+    make_app: Any, root: Path, tmp_path_factory: Any, driver: Any
+) -> None:
     """An absolute ``static_folder`` outside the root path is served as is."""
     elsewhere = tmp_path_factory.mktemp("elsewhere")
     (elsewhere / "far.txt").write_bytes(b"far away")
     app = make_app(root_path=str(root), static_folder=str(elsewhere))
     assert app.static_folder == str(elsewhere)
-    assert fetch(app.test_client(), f"/{elsewhere.name}/far.txt").data == b"far away"
+    assert fetch(driver.client(app), f"/{elsewhere.name}/far.txt").data == b"far away"
 
 
 @pytest.mark.spec("static.url-path.custom")
-def test_custom_static_url_path(make_app: Any, root: Path) -> None:
+def test_custom_static_url_path(make_app: Any, root: Path, driver: Any) -> None:
     """``static_url_path='/s'`` moves the static route; the old prefix gives 404."""
     app = make_app(root_path=str(root), static_url_path="/s")
-    client = app.test_client()
+    client = driver.client(app)
     assert fetch(client, "/s/a.txt").data == HELLO
     assert fetch(client, "/static/a.txt").status_code == 404
-    with app.test_request_context():
+    with driver.request_context(app):
         assert app.url_for("static", filename="a.txt") == "/s/a.txt"
 
 
 @pytest.mark.spec("static.url-path.empty")
-def test_empty_static_url_path(make_app: Any, root: Path) -> None:
+def test_empty_static_url_path(make_app: Any, root: Path, driver: Any) -> None:
     """``static_url_path=''`` serves static files from the URL root."""
     app = make_app(root_path=str(root), static_url_path="")
-    assert fetch(app.test_client(), "/a.txt").data == HELLO
+    assert fetch(driver.client(app), "/a.txt").data == HELLO
 
 
 @pytest.mark.spec("static.folder.none")
-def test_no_static_folder(make_app: Any, root: Path) -> None:
+def test_no_static_folder(make_app: Any, root: Path, driver: Any) -> None:
     """``static_folder=None`` registers no static route, so ``url_for('static')`` fails."""
     app = make_app(root_path=str(root), static_folder=None)
     assert app.has_static_folder is False
     assert "static" not in app.view_functions
-    assert fetch(app.test_client(), "/static/a.txt").status_code == 404
-    with app.test_request_context(), pytest.raises(BuildError):
+    assert fetch(driver.client(app), "/static/a.txt").status_code == 404
+    with driver.request_context(app), pytest.raises(BuildError):
         app.url_for("static", filename="a.txt")
 
 
 @pytest.mark.spec("static.host.matching")
-def test_static_host(make_app: Any, root: Path) -> None:
+def test_static_host(make_app: Any, root: Path, driver: Any) -> None:
     """With ``host_matching``, ``static_host`` serves static files only on that host."""
     app = make_app(root_path=str(root), host_matching=True, static_host="static.example.com")
-    client = app.test_client()
+    client = driver.client(app)
     on_host = fetch(client, "/static/a.txt", base_url="http://static.example.com")
     assert on_host.data == HELLO
     assert fetch(client, "/static/a.txt", base_url="http://www.example.com").status_code == 404
 
 
 @pytest.mark.spec("static.host.url-for")
-def test_static_host_url_for_is_external(impl: Any, make_app: Any, root: Path) -> None:
+def test_static_host_url_for_is_external(impl: Any, make_app: Any, root: Path, driver: Any) -> None:
     """``url_for('static')`` from another host builds a URL on the static host."""
     app = make_app(root_path=str(root), host_matching=True, static_host="static.example.com")
-    with app.test_request_context(base_url="http://www.example.com"):
+    with driver.request_context(app, base_url="http://www.example.com"):
         url = impl.url_for("static", filename="a.txt")
     assert url == "http://static.example.com/static/a.txt"
 
@@ -237,14 +239,14 @@ def test_static_host_without_host_matching_is_rejected(make_app: Any, root: Path
 
 
 @pytest.mark.spec("static.blueprint-folder")
-def test_blueprint_static_folder(impl: Any, rooted_app: Any, root: Path) -> None:
+def test_blueprint_static_folder(impl: Any, rooted_app: Any, root: Path, driver: Any) -> None:
     """A blueprint's ``static_folder`` is served under its URL prefix as ``<name>.static``."""
     blueprint = impl.Blueprint(
         "bp", "conformance_bp", root_path=str(root), static_folder="bpstatic", url_prefix="/bp"
     )
     rooted_app.register_blueprint(blueprint)
-    assert fetch(rooted_app.test_client(), "/bp/bpstatic/e.txt").data == b"blueprint file"
-    with rooted_app.test_request_context():
+    assert fetch(driver.client(rooted_app), "/bp/bpstatic/e.txt").data == b"blueprint file"
+    with driver.request_context(rooted_app):
         assert impl.url_for("bp.static", filename="e.txt") == "/bp/bpstatic/e.txt"
 
 
@@ -252,9 +254,9 @@ def test_blueprint_static_folder(impl: Any, rooted_app: Any, root: Path) -> None
 
 
 @pytest.mark.spec("static.send-static-file.serves")
-def test_send_static_file(rooted_app: Any) -> None:
+def test_send_static_file(rooted_app: Any, driver: Any) -> None:
     """``app.send_static_file(name)`` returns a response with that static file."""
-    with rooted_app.test_request_context():
+    with driver.request_context(rooted_app):
         response = rooted_app.send_static_file("a.txt")
         assert response.status_code == 200
         assert response.mimetype == "text/plain"
@@ -262,17 +264,17 @@ def test_send_static_file(rooted_app: Any) -> None:
 
 
 @pytest.mark.spec("static.send-static-file.missing")
-def test_send_static_file_missing(rooted_app: Any) -> None:
+def test_send_static_file_missing(rooted_app: Any, driver: Any) -> None:
     """``send_static_file`` of a missing file raises ``NotFound``."""
-    with rooted_app.test_request_context(), pytest.raises(NotFound):
+    with driver.request_context(rooted_app), pytest.raises(NotFound):
         rooted_app.send_static_file("nope.txt")
 
 
 @pytest.mark.spec("static.send-static-file.no-folder")
-def test_send_static_file_without_folder(make_app: Any, root: Path) -> None:
+def test_send_static_file_without_folder(make_app: Any, root: Path, driver: Any) -> None:
     """``send_static_file`` without a static folder raises a RuntimeError naming the setting."""
     app = make_app(root_path=str(root), static_folder=None)
-    with app.test_request_context(), pytest.raises(RuntimeError, match="static_folder"):
+    with driver.request_context(app), pytest.raises(RuntimeError, match="static_folder"):
         app.send_static_file("a.txt")
 
 
@@ -280,110 +282,110 @@ def test_send_static_file_without_folder(make_app: Any, root: Path) -> None:
 
 
 @pytest.mark.spec("static.send-file.relative-path")
-def test_send_file_relative_to_root_path(impl: Any, rooted_app: Any) -> None:
+def test_send_file_relative_to_root_path(impl: Any, rooted_app: Any, driver: Any) -> None:
     """A relative path given to ``send_file`` is resolved against the app's root path."""
     serve_file(rooted_app, lambda: impl.send_file("files/d.txt"))
-    response = fetch(rooted_app.test_client(), "/file")
+    response = fetch(driver.client(rooted_app), "/file")
     assert response.data == DIGITS
     assert response.mimetype == "text/plain"
     assert response.headers["Content-Disposition"] == "inline; filename=d.txt"
 
 
 @pytest.mark.spec("static.send-file.absolute-path")
-def test_send_file_absolute_path(impl: Any, rooted_app: Any, root: Path) -> None:
+def test_send_file_absolute_path(impl: Any, rooted_app: Any, root: Path, driver: Any) -> None:
     """An absolute path is sent with ``Content-Length`` and ``Last-Modified``."""
     path = str(root / "files" / "d.txt")
     serve_file(rooted_app, lambda: impl.send_file(path))
-    response = fetch(rooted_app.test_client(), "/file")
+    response = fetch(driver.client(rooted_app), "/file")
     assert response.data == DIGITS
     assert response.content_length == len(DIGITS)
     assert response.last_modified is not None
 
 
 @pytest.mark.spec("static.send-file.file-object")
-def test_send_file_open_file(impl: Any, rooted_app: Any, root: Path) -> None:
+def test_send_file_open_file(impl: Any, rooted_app: Any, root: Path, driver: Any) -> None:
     """An open binary file object is sent with the given ``mimetype``."""
     path = root / "files" / "d.txt"
     serve_file(rooted_app, lambda: impl.send_file(path.open("rb"), mimetype="text/csv"))
-    response = fetch(rooted_app.test_client(), "/file")
+    response = fetch(driver.client(rooted_app), "/file")
     assert response.data == DIGITS
     assert response.mimetype == "text/csv"
 
 
 @pytest.mark.spec("static.send-file.bytesio-mimetype")
-def test_send_file_bytesio_with_mimetype(impl: Any, rooted_app: Any) -> None:
+def test_send_file_bytesio_with_mimetype(impl: Any, rooted_app: Any, driver: Any) -> None:
     """A ``BytesIO`` with ``mimetype`` is sent inline without a ``Content-Disposition``."""
     serve_file(rooted_app, lambda: impl.send_file(io.BytesIO(b"abc"), mimetype="text/plain"))
-    response = fetch(rooted_app.test_client(), "/file")
+    response = fetch(driver.client(rooted_app), "/file")
     assert response.data == b"abc"
     assert response.mimetype == "text/plain"
     assert "Content-Disposition" not in response.headers
 
 
 @pytest.mark.spec("static.send-file.bytesio-download-name")
-def test_send_file_bytesio_with_download_name(impl: Any, rooted_app: Any) -> None:
+def test_send_file_bytesio_with_download_name(impl: Any, rooted_app: Any, driver: Any) -> None:
     """A ``BytesIO`` with ``download_name`` gets its type guessed from that name."""
     serve_file(rooted_app, lambda: impl.send_file(io.BytesIO(b"a,b"), download_name="t.csv"))
-    response = fetch(rooted_app.test_client(), "/file")
+    response = fetch(driver.client(rooted_app), "/file")
     assert response.data == b"a,b"
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == "inline; filename=t.csv"
 
 
 @pytest.mark.spec("static.send-file.bytesio-cannot-guess")
-def test_send_file_bytesio_without_name_or_type(impl: Any, rooted_app: Any) -> None:
+def test_send_file_bytesio_without_name_or_type(impl: Any, rooted_app: Any, driver: Any) -> None:
     """A file object without ``mimetype`` or ``download_name`` raises ``TypeError`` (Flask)."""
-    with rooted_app.test_request_context(), pytest.raises(TypeError):
+    with driver.request_context(rooted_app), pytest.raises(TypeError):
         impl.send_file(io.BytesIO(b"abc"))
 
 
 @pytest.mark.spec("static.send-file.unknown-type")
-def test_send_file_unknown_extension(impl: Any, rooted_app: Any) -> None:
+def test_send_file_unknown_extension(impl: Any, rooted_app: Any, driver: Any) -> None:
     """A name whose type cannot be guessed is sent as ``application/octet-stream``."""
     serve_file(
         rooted_app, lambda: impl.send_file(io.BytesIO(b"\x00"), download_name="blob.unknownext")
     )
-    assert fetch(rooted_app.test_client(), "/file").mimetype == "application/octet-stream"
+    assert fetch(driver.client(rooted_app), "/file").mimetype == "application/octet-stream"
 
 
 @pytest.mark.spec("static.send-file.as-attachment")
-def test_send_file_as_attachment(impl: Any, rooted_app: Any) -> None:
+def test_send_file_as_attachment(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``as_attachment=True`` sends ``Content-Disposition: attachment`` with the file's name."""
     serve_file(rooted_app, lambda: impl.send_file("files/d.txt", as_attachment=True))
-    response = fetch(rooted_app.test_client(), "/file")
+    response = fetch(driver.client(rooted_app), "/file")
     assert response.headers["Content-Disposition"] == "attachment; filename=d.txt"
 
 
 @pytest.mark.spec("static.send-file.download-name-type")
-def test_send_file_download_name_sets_type(impl: Any, rooted_app: Any) -> None:
+def test_send_file_download_name_sets_type(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``download_name`` replaces the name in ``Content-Disposition`` and drives the type."""
     serve_file(
         rooted_app,
         lambda: impl.send_file("files/d.txt", as_attachment=True, download_name="report.csv"),
     )
-    response = fetch(rooted_app.test_client(), "/file")
+    response = fetch(driver.client(rooted_app), "/file")
     assert response.headers["Content-Disposition"] == "attachment; filename=report.csv"
     assert response.mimetype == "text/csv"
 
 
 @pytest.mark.spec("static.send-file.download-name-non-ascii")
-def test_send_file_non_ascii_download_name(impl: Any, rooted_app: Any) -> None:
+def test_send_file_non_ascii_download_name(impl: Any, rooted_app: Any, driver: Any) -> None:
     """A non-ASCII name gets an ASCII ``filename`` and an RFC 5987 ``filename*``."""
     serve_file(
         rooted_app,
         lambda: impl.send_file("files/d.txt", as_attachment=True, download_name="résumé 1.txt"),
     )
-    response = fetch(rooted_app.test_client(), "/file")
+    response = fetch(driver.client(rooted_app), "/file")
     assert response.headers["Content-Disposition"] == (
         "attachment; filename=\"resume 1.txt\"; filename*=UTF-8''r%C3%A9sum%C3%A9%201.txt"
     )
 
 
 @pytest.mark.spec("static.send-file.download-name-non-ascii-inline")
-def test_send_file_non_ascii_inline_name(impl: Any, rooted_app: Any) -> None:
+def test_send_file_non_ascii_inline_name(impl: Any, rooted_app: Any, driver: Any) -> None:
     """An inline file with a non-ASCII name also gets ``filename*``."""
     serve_file(rooted_app, lambda: impl.send_file("files/d.txt", download_name="ü.txt"))
-    response = fetch(rooted_app.test_client(), "/file")
+    response = fetch(driver.client(rooted_app), "/file")
     assert response.headers["Content-Disposition"] == (
         "inline; filename=u.txt; filename*=UTF-8''%C3%BC.txt"
     )
@@ -393,10 +395,10 @@ def test_send_file_non_ascii_inline_name(impl: Any, rooted_app: Any) -> None:
 
 
 @pytest.fixture
-def digits_client(impl: Any, rooted_app: Any) -> Any:
+def digits_client(impl: Any, rooted_app: Any, driver: Any) -> Any:
     """A client of ``rooted_app`` where ``/file`` sends ``files/d.txt`` with defaults."""
     serve_file(rooted_app, lambda: impl.send_file("files/d.txt"))
-    return rooted_app.test_client()
+    return driver.client(rooted_app)
 
 
 @pytest.mark.spec("static.conditional.etag-304")
@@ -436,22 +438,22 @@ def test_if_modified_since_older_gives_200(digits_client: Any) -> None:
 
 
 @pytest.mark.spec("static.conditional.static-route")
-def test_static_route_is_conditional(rooted_app: Any) -> None:
+def test_static_route_is_conditional(rooted_app: Any, driver: Any) -> None:
     """The static route answers a matching ``If-None-Match`` with 304."""
-    client = rooted_app.test_client()
+    client = driver.client(rooted_app)
     etag = fetch(client, "/static/a.txt").headers["ETag"]
     assert fetch(client, "/static/a.txt", headers={"If-None-Match": etag}).status_code == 304
 
 
 @pytest.mark.spec("static.conditional.last-modified-argument")
-def test_last_modified_argument(impl: Any, rooted_app: Any) -> None:
+def test_last_modified_argument(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``last_modified`` sets ``Last-Modified`` and is used for ``If-Modified-Since``."""
     moment = datetime(2020, 1, 1, tzinfo=timezone.utc)
     serve_file(
         rooted_app,
         lambda: impl.send_file(io.BytesIO(b"xyz"), mimetype="text/plain", last_modified=moment),
     )
-    client = rooted_app.test_client()
+    client = driver.client(rooted_app)
     response = fetch(client, "/file")
     assert response.headers["Last-Modified"] == "Wed, 01 Jan 2020 00:00:00 GMT"
     again = fetch(client, "/file", headers={"If-Modified-Since": "Wed, 01 Jan 2020 00:00:00 GMT"})
@@ -459,28 +461,28 @@ def test_last_modified_argument(impl: Any, rooted_app: Any) -> None:
 
 
 @pytest.mark.spec("static.conditional.etag-disabled")
-def test_etag_disabled(impl: Any, rooted_app: Any) -> None:
+def test_etag_disabled(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``etag=False`` sends no ``ETag`` header."""
     serve_file(rooted_app, lambda: impl.send_file("files/d.txt", etag=False))
-    response = fetch(rooted_app.test_client(), "/file")
+    response = fetch(driver.client(rooted_app), "/file")
     assert response.status_code == 200
     assert "ETag" not in response.headers
 
 
 @pytest.mark.spec("static.conditional.etag-custom")
-def test_etag_custom_string(impl: Any, rooted_app: Any) -> None:
+def test_etag_custom_string(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``etag='custom'`` sends that value as a quoted ETag and matches it."""
     serve_file(rooted_app, lambda: impl.send_file("files/d.txt", etag="custom"))
-    client = rooted_app.test_client()
+    client = driver.client(rooted_app)
     assert fetch(client, "/file").headers["ETag"] == '"custom"'
     assert fetch(client, "/file", headers={"If-None-Match": '"custom"'}).status_code == 304
 
 
 @pytest.mark.spec("static.conditional.disabled")
-def test_conditional_disabled(impl: Any, rooted_app: Any) -> None:
+def test_conditional_disabled(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``conditional=False`` ignores ``If-None-Match`` and ``Range``: always the full file."""
     serve_file(rooted_app, lambda: impl.send_file("files/d.txt", conditional=False))
-    client = rooted_app.test_client()
+    client = driver.client(rooted_app)
     etag = fetch(client, "/file").headers["ETag"]
     response = fetch(client, "/file", headers={"If-None-Match": etag, "Range": "bytes=2-4"})
     assert response.status_code == 200
@@ -553,10 +555,10 @@ def test_default_max_age_is_no_cache(digits_client: Any, rooted_app: Any) -> Non
 
 
 @pytest.mark.spec("static.max-age.config-int")
-def test_max_age_from_config_int(rooted_app: Any) -> None:
+def test_max_age_from_config_int(rooted_app: Any, driver: Any) -> None:
     """An int ``SEND_FILE_MAX_AGE_DEFAULT`` gives ``public, max-age=N`` and an ``Expires``."""
     rooted_app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
-    response = fetch(rooted_app.test_client(), "/static/a.txt")
+    response = fetch(driver.client(rooted_app), "/static/a.txt")
     assert response.headers["Cache-Control"] == "public, max-age=3600"
     expected_expiry = datetime.now(timezone.utc) + timedelta(seconds=3600)
     assert response.expires is not None
@@ -564,27 +566,27 @@ def test_max_age_from_config_int(rooted_app: Any) -> None:
 
 
 @pytest.mark.spec("static.max-age.config-timedelta")
-def test_max_age_from_config_timedelta(impl: Any, rooted_app: Any) -> None:
+def test_max_age_from_config_timedelta(impl: Any, rooted_app: Any, driver: Any) -> None:
     """A ``timedelta`` ``SEND_FILE_MAX_AGE_DEFAULT`` is converted to seconds."""
     rooted_app.config["SEND_FILE_MAX_AGE_DEFAULT"] = timedelta(minutes=5)
     serve_file(rooted_app, lambda: impl.send_file("files/d.txt"))
-    response = fetch(rooted_app.test_client(), "/file")
+    response = fetch(driver.client(rooted_app), "/file")
     assert response.headers["Cache-Control"] == "public, max-age=300"
-    with rooted_app.app_context():
+    with driver.app_context(rooted_app):
         assert rooted_app.get_send_file_max_age("d.txt") == 300
 
 
 @pytest.mark.spec("static.max-age.argument")
-def test_max_age_argument(impl: Any, rooted_app: Any) -> None:
+def test_max_age_argument(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``send_file(..., max_age=60)`` overrides the configured default."""
     rooted_app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
     serve_file(rooted_app, lambda: impl.send_file("files/d.txt", max_age=60))
-    response = fetch(rooted_app.test_client(), "/file")
+    response = fetch(driver.client(rooted_app), "/file")
     assert response.headers["Cache-Control"] == "public, max-age=60"
 
 
 @pytest.mark.spec("static.max-age.subclass-override")
-def test_get_send_file_max_age_override(impl: Any, root: Path) -> None:
+def test_get_send_file_max_age_override(impl: Any, root: Path, driver: Any) -> None:
     """A subclass's ``get_send_file_max_age`` sets the max age of static and sent files.
 
     Flask passes the name under the static folder for static files and the absolute
@@ -599,7 +601,7 @@ def test_get_send_file_max_age_override(impl: Any, root: Path) -> None:
 
     app = CachingApp("conformance_app", root_path=str(root))
     app.add_url_rule("/file", "file", lambda: impl.send_file("files/d.txt"))
-    client = app.test_client()
+    client = driver.client(app)
     assert fetch(client, "/static/a.txt").headers["Cache-Control"] == "public, max-age=42"
     assert fetch(client, "/file").headers["Cache-Control"] == "public, max-age=42"
     assert seen == ["a.txt", str(root / "files" / "d.txt")]
@@ -609,10 +611,10 @@ def test_get_send_file_max_age_override(impl: Any, root: Path) -> None:
 
 
 @pytest.mark.spec("static.x-sendfile.path")
-def test_use_x_sendfile(rooted_app: Any, root: Path) -> None:
+def test_use_x_sendfile(rooted_app: Any, root: Path, driver: Any) -> None:
     """``USE_X_SENDFILE`` sends an ``X-Sendfile`` header with the file's path and no body."""
     rooted_app.config["USE_X_SENDFILE"] = True
-    response = fetch(rooted_app.test_client(), "/static/a.txt")
+    response = fetch(driver.client(rooted_app), "/static/a.txt")
     assert response.status_code == 200
     assert response.headers["X-Sendfile"] == str(root / "static" / "a.txt")
     assert response.data == b""
@@ -620,11 +622,11 @@ def test_use_x_sendfile(rooted_app: Any, root: Path) -> None:
 
 
 @pytest.mark.spec("static.x-sendfile.file-object")
-def test_use_x_sendfile_ignored_for_file_objects(impl: Any, rooted_app: Any) -> None:
+def test_use_x_sendfile_ignored_for_file_objects(impl: Any, rooted_app: Any, driver: Any) -> None:
     """A file object has no path, so ``USE_X_SENDFILE`` does not apply and the body is sent."""
     rooted_app.config["USE_X_SENDFILE"] = True
     serve_file(rooted_app, lambda: impl.send_file(io.BytesIO(b"abc"), mimetype="text/plain"))
-    response = fetch(rooted_app.test_client(), "/file")
+    response = fetch(driver.client(rooted_app), "/file")
     assert "X-Sendfile" not in response.headers
     assert response.data == b"abc"
 
@@ -633,46 +635,48 @@ def test_use_x_sendfile_ignored_for_file_objects(impl: Any, rooted_app: Any) -> 
 
 
 @pytest.mark.spec("static.send-from-directory.serves")
-def test_send_from_directory(impl: Any, rooted_app: Any) -> None:
+def test_send_from_directory(impl: Any, rooted_app: Any, driver: Any) -> None:
     """``send_from_directory`` serves a file from a folder relative to the root path."""
     rooted_app.add_url_rule(
         "/dl/<path:name>", "download", lambda name: impl.send_from_directory("files", name)
     )
-    response = fetch(rooted_app.test_client(), "/dl/d.txt")
+    response = fetch(driver.client(rooted_app), "/dl/d.txt")
     assert response.status_code == 200
     assert response.data == DIGITS
 
 
 @pytest.mark.spec("static.send-from-directory.absolute-directory")
-def test_send_from_absolute_directory(impl: Any, rooted_app: Any, root: Path) -> None:
+def test_send_from_absolute_directory(impl: Any, rooted_app: Any, root: Path, driver: Any) -> None:
     """``send_from_directory`` accepts an absolute directory and passes options through."""
     directory = str(root / "files")
-    with rooted_app.test_request_context():
+    with driver.request_context(rooted_app):
         response = impl.send_from_directory(directory, "d.txt", as_attachment=True)
         assert response.headers["Content-Disposition"] == "attachment; filename=d.txt"
         assert read_body(response) == DIGITS
 
 
 @pytest.mark.spec("static.send-from-directory.missing")
-def test_send_from_directory_missing_file(impl: Any, rooted_app: Any) -> None:
+def test_send_from_directory_missing_file(impl: Any, rooted_app: Any, driver: Any) -> None:
     """A missing file gives 404 through a view (``NotFound``)."""
     rooted_app.add_url_rule(
         "/dl/<path:name>", "download", lambda name: impl.send_from_directory("files", name)
     )
-    assert fetch(rooted_app.test_client(), "/dl/nope.txt").status_code == 404
+    assert fetch(driver.client(rooted_app), "/dl/nope.txt").status_code == 404
 
 
 @pytest.mark.spec("static.send-from-directory.parent-escape")
-def test_send_from_directory_parent_escape(impl: Any, rooted_app: Any) -> None:
+def test_send_from_directory_parent_escape(impl: Any, rooted_app: Any, driver: Any) -> None:
     """A ``../`` path that leaves the directory raises ``NotFound``, never serving the file."""
-    with rooted_app.test_request_context(), pytest.raises(NotFound):
+    with driver.request_context(rooted_app), pytest.raises(NotFound):
         impl.send_from_directory("files", "../secret.txt")
 
 
 @pytest.mark.spec("static.send-from-directory.absolute-path")
-def test_send_from_directory_absolute_path(impl: Any, rooted_app: Any, root: Path) -> None:
+def test_send_from_directory_absolute_path(
+    impl: Any, rooted_app: Any, root: Path, driver: Any
+) -> None:
     """An absolute path as the file name raises ``NotFound``, even if the file exists."""
     target = str(root / "secret.txt")
     assert os.path.isabs(target)
-    with rooted_app.test_request_context(), pytest.raises(NotFound):
+    with driver.request_context(rooted_app), pytest.raises(NotFound):
         impl.send_from_directory("files", target)

@@ -284,11 +284,11 @@ def test_stream_with_context_teardown_runs_after_generator(
 
 
 @pytest.mark.spec("streaming.with-context.outside-request")
-def test_stream_with_context_outside_request(impl: Any, app: Any) -> None:
+def test_stream_with_context_outside_request(impl: Any, app: Any, driver: Any) -> None:
     """``stream_with_context`` without a request context raises a RuntimeError naming it."""
     with pytest.raises(RuntimeError, match="stream_with_context"):
         impl.stream_with_context(iter(["a"]))
-    with app.app_context(), pytest.raises(RuntimeError, match="stream_with_context"):
+    with driver.app_context(app), pytest.raises(RuntimeError, match="stream_with_context"):
         impl.stream_with_context(iter(["a"]))
 
 
@@ -440,9 +440,9 @@ def test_stream_template_string(impl: Any, app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("streaming.template.returns-iterator")
-def test_stream_template_string_returns_iterator(impl: Any, app: Any) -> None:
+def test_stream_template_string_returns_iterator(impl: Any, app: Any, driver: Any) -> None:
     """``stream_template_string`` returns an iterator of strings, not a Response (Flask)."""
-    with app.test_request_context():
+    with driver.request_context(app):
         stream = impl.stream_template_string("{{ 1 + 1 }}")
         assert not isinstance(stream, impl.Response)
         assert "".join(stream) == "2"
@@ -465,7 +465,7 @@ def test_stream_template_has_request_and_context(impl: Any, app: Any, client: An
 
 
 @pytest.mark.spec("streaming.template.file")
-def test_stream_template_file(impl: Any, make_app: Any, tmp_path: Path) -> None:
+def test_stream_template_file(impl: Any, make_app: Any, tmp_path: Path, driver: Any) -> None:
     """``stream_template(name, **context)`` streams a template from the templates folder."""
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "list.html").write_text(
@@ -477,7 +477,7 @@ def test_stream_template_file(impl: Any, make_app: Any, tmp_path: Path) -> None:
     def view() -> Any:
         return impl.stream_template("list.html", items=["<b>", "c"])
 
-    chunks = chunks_of(app.test_client(), "/")
+    chunks = chunks_of(driver.client(app), "/")
     assert b"".join(chunks) == b"<li>&lt;b&gt;</li><li>c</li>"
     assert len(chunks) > 1
 

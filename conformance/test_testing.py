@@ -70,35 +70,35 @@ def echo_app(impl: Any, app: Any) -> Any:
 
 @pytest.mark.spec("testing.client.methods")
 @pytest.mark.parametrize("method", ["get", "post", "put", "delete", "patch"])
-def test_client_method_helpers(echo_app: Any, method: str) -> None:
+def test_client_method_helpers(echo_app: Any, method: str, driver: Any) -> None:
     """``client.get/post/put/delete/patch`` send a request with that HTTP method."""
-    response = getattr(echo_app.test_client(), method)("/echo")
+    response = getattr(driver.client(echo_app), method)("/echo")
     assert response.status_code == 200
     assert response.json["method"] == method.upper()
 
 
 @pytest.mark.spec("testing.client.head")
-def test_client_head(echo_app: Any) -> None:
+def test_client_head(echo_app: Any, driver: Any) -> None:
     """``client.head`` sends HEAD; the response has headers but no body."""
-    response = echo_app.test_client().head("/echo")
+    response = driver.client(echo_app).head("/echo")
     assert response.status_code == 200
     assert response.data == b""
     assert response.mimetype == "application/json"
 
 
 @pytest.mark.spec("testing.client.options")
-def test_client_options(echo_app: Any) -> None:
+def test_client_options(echo_app: Any, driver: Any) -> None:
     """``client.options`` gets the automatic OPTIONS response listing allowed methods."""
-    response = echo_app.test_client().options("/echo")
+    response = driver.client(echo_app).options("/echo")
     assert response.status_code == 200
     allowed = {method.strip() for method in response.headers["Allow"].split(",")}
     assert {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"} == allowed
 
 
 @pytest.mark.spec("testing.client.open")
-def test_client_open(echo_app: Any) -> None:
+def test_client_open(echo_app: Any, driver: Any) -> None:
     """``client.open(path, method=...)`` sends a request with any method."""
-    response = echo_app.test_client().open("/echo", method="PUT", data="body")
+    response = driver.client(echo_app).open("/echo", method="PUT", data="body")
     assert response.json["method"] == "PUT"
     assert response.json["data"] == "body"
 
@@ -113,25 +113,25 @@ def test_client_application(app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("testing.client.json")
-def test_client_json_argument(echo_app: Any) -> None:
+def test_client_json_argument(echo_app: Any, driver: Any) -> None:
     """``json=`` serialises the value as the body with ``Content-Type: application/json``."""
-    response = echo_app.test_client().post("/echo", json={"a": [1, 2]})
+    response = driver.client(echo_app).post("/echo", json={"a": [1, 2]})
     assert response.json["content_type"] == "application/json"
     assert response.json["data"] == '{"a": [1, 2]}'
 
 
 @pytest.mark.spec("testing.client.data-dict")
-def test_client_data_dict_is_form(echo_app: Any) -> None:
+def test_client_data_dict_is_form(echo_app: Any, driver: Any) -> None:
     """``data=`` given a dict is sent as an urlencoded form."""
-    response = echo_app.test_client().post("/echo", data={"name": "amy", "age": "7"})
+    response = driver.client(echo_app).post("/echo", data={"name": "amy", "age": "7"})
     assert response.json["content_type"] == "application/x-www-form-urlencoded"
     assert response.json["form"] == {"name": "amy", "age": "7"}
 
 
 @pytest.mark.spec("testing.client.data-files")
-def test_client_data_dict_with_file_is_multipart(echo_app: Any) -> None:
+def test_client_data_dict_with_file_is_multipart(echo_app: Any, driver: Any) -> None:
     """A ``(stream, filename)`` value in ``data=`` makes the body multipart with a file."""
-    response = echo_app.test_client().post(
+    response = driver.client(echo_app).post(
         "/echo", data={"field": "x", "upload": (io.BytesIO(b"content"), "file.txt")}
     )
     assert response.json["content_type"].startswith("multipart/form-data; boundary=")
@@ -140,25 +140,25 @@ def test_client_data_dict_with_file_is_multipart(echo_app: Any) -> None:
 
 
 @pytest.mark.spec("testing.client.data-str")
-def test_client_data_str(echo_app: Any) -> None:
+def test_client_data_str(echo_app: Any, driver: Any) -> None:
     """``data=`` given a str is sent as the raw body without a content type."""
-    response = echo_app.test_client().post("/echo", data="raw text")
+    response = driver.client(echo_app).post("/echo", data="raw text")
     assert response.json["data"] == "raw text"
     assert response.json["content_type"] is None
 
 
 @pytest.mark.spec("testing.client.data-bytes")
-def test_client_data_bytes_with_content_type(echo_app: Any) -> None:
+def test_client_data_bytes_with_content_type(echo_app: Any, driver: Any) -> None:
     """``data=`` given bytes is sent as the body, with any ``content_type`` given."""
-    response = echo_app.test_client().post("/echo", data=b"<x/>", content_type="application/xml")
+    response = driver.client(echo_app).post("/echo", data=b"<x/>", content_type="application/xml")
     assert response.json["data"] == "<x/>"
     assert response.json["content_type"] == "application/xml"
 
 
 @pytest.mark.spec("testing.client.query-string")
-def test_client_query_string(echo_app: Any) -> None:
+def test_client_query_string(echo_app: Any, driver: Any) -> None:
     """``query_string=`` accepts a dict (lists repeat the key) or a string."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     from_dict = client.get("/echo", query_string={"a": ["1", "2"], "b": "x"})
     from_str = client.get("/echo", query_string="c=3")
     assert from_dict.json["args"] == {"a": ["1", "2"], "b": ["x"]}
@@ -166,24 +166,24 @@ def test_client_query_string(echo_app: Any) -> None:
 
 
 @pytest.mark.spec("testing.client.query-string-twice")
-def test_client_query_string_in_path_and_argument(echo_app: Any) -> None:
+def test_client_query_string_in_path_and_argument(echo_app: Any, driver: Any) -> None:
     """Giving a query string both in the path and as ``query_string`` raises ``ValueError``."""
     with pytest.raises(ValueError, match="Query string is defined in the path and as an argument"):
-        echo_app.test_client().get("/echo?a=1", query_string={"b": "2"})
+        driver.client(echo_app).get("/echo?a=1", query_string={"b": "2"})
 
 
 @pytest.mark.spec("testing.client.headers")
-def test_client_headers(echo_app: Any) -> None:
+def test_client_headers(echo_app: Any, driver: Any) -> None:
     """``headers=`` adds request headers."""
-    response = echo_app.test_client().get("/echo", headers={"X-Spec": "value"})
+    response = driver.client(echo_app).get("/echo", headers={"X-Spec": "value"})
     assert response.json["header"] == "value"
 
 
 @pytest.mark.needs("wsgi")
 @pytest.mark.spec("testing.client.environ-base")
-def test_client_environ_base(echo_app: Any) -> None:
+def test_client_environ_base(echo_app: Any, driver: Any) -> None:
     """``environ_base=`` sets WSGI environ defaults such as ``REMOTE_ADDR``."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     assert client.get("/echo").json["remote_addr"] == "127.0.0.1"
     response = client.get("/echo", environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert response.json["remote_addr"] == "203.0.113.9"
@@ -191,16 +191,16 @@ def test_client_environ_base(echo_app: Any) -> None:
 
 @pytest.mark.needs("wsgi")
 @pytest.mark.spec("testing.client.environ-overrides")
-def test_client_environ_overrides(echo_app: Any) -> None:
+def test_client_environ_overrides(echo_app: Any, driver: Any) -> None:
     """``environ_overrides=`` replaces environ keys after the request is built."""
-    response = echo_app.test_client().get("/echo", environ_overrides={"wsgi.url_scheme": "https"})
+    response = driver.client(echo_app).get("/echo", environ_overrides={"wsgi.url_scheme": "https"})
     assert response.json["url"] == "https://localhost/echo"
 
 
 @pytest.mark.spec("testing.client.base-url")
-def test_client_base_url(echo_app: Any) -> None:
+def test_client_base_url(echo_app: Any, driver: Any) -> None:
     """``base_url=`` sets the scheme, host and script root of the request."""
-    response = echo_app.test_client().get("/echo", base_url="https://example.com/mount")
+    response = driver.client(echo_app).get("/echo", base_url="https://example.com/mount")
     assert response.json["url"] == "https://example.com/mount/echo"
 
 
@@ -208,51 +208,51 @@ def test_client_base_url(echo_app: Any) -> None:
 
 
 @pytest.mark.spec("testing.redirects.not-followed")
-def test_redirect_not_followed_by_default(echo_app: Any) -> None:
+def test_redirect_not_followed_by_default(echo_app: Any, driver: Any) -> None:
     """By default the client returns the redirect itself with an empty ``history``."""
-    response = echo_app.test_client().get("/hop")
+    response = driver.client(echo_app).get("/hop")
     assert response.status_code == 302
     assert response.location == "/hop2"
     assert tuple(response.history) == ()
 
 
 @pytest.mark.spec("testing.redirects.followed")
-def test_follow_redirects_reaches_final_response(echo_app: Any) -> None:
+def test_follow_redirects_reaches_final_response(echo_app: Any, driver: Any) -> None:
     """``follow_redirects=True`` follows each redirect and returns the final response."""
-    response = echo_app.test_client().get("/hop", follow_redirects=True)
+    response = driver.client(echo_app).get("/hop", follow_redirects=True)
     assert response.status_code == 200
     assert response.json["args"] == {"from": ["hop2"]}
 
 
 @pytest.mark.spec("testing.redirects.history")
-def test_follow_redirects_history(echo_app: Any) -> None:
+def test_follow_redirects_history(echo_app: Any, driver: Any) -> None:
     """``response.history`` holds the intermediate redirect responses in order."""
-    response = echo_app.test_client().get("/hop", follow_redirects=True)
+    response = driver.client(echo_app).get("/hop", follow_redirects=True)
     assert [r.status_code for r in response.history] == [302, 307]
     assert [r.request.path for r in response.history] == ["/hop", "/hop2"]
 
 
 @pytest.mark.spec("testing.redirects.request")
-def test_response_request_is_final_request(echo_app: Any) -> None:
+def test_response_request_is_final_request(echo_app: Any, driver: Any) -> None:
     """``response.request`` is the request that produced the (final) response."""
-    response = echo_app.test_client().get("/hop", follow_redirects=True)
+    response = driver.client(echo_app).get("/hop", follow_redirects=True)
     assert response.request.path == "/echo"
     assert response.request.method == "GET"
     assert response.request.url == "http://localhost/echo?from=hop2"
 
 
 @pytest.mark.spec("testing.redirects.307-keeps-body")
-def test_follow_307_keeps_method_and_body(echo_app: Any) -> None:
+def test_follow_307_keeps_method_and_body(echo_app: Any, driver: Any) -> None:
     """Following a 307 repeats the method and body."""
-    response = echo_app.test_client().post("/keep-post", data={"a": "1"}, follow_redirects=True)
+    response = driver.client(echo_app).post("/keep-post", data={"a": "1"}, follow_redirects=True)
     assert response.json["method"] == "POST"
     assert response.json["form"] == {"a": "1"}
 
 
 @pytest.mark.spec("testing.redirects.302-becomes-get")
-def test_follow_302_switches_to_get(echo_app: Any) -> None:
+def test_follow_302_switches_to_get(echo_app: Any, driver: Any) -> None:
     """Following a 302 after a POST sends a GET without the body."""
-    response = echo_app.test_client().post("/drop-post", data={"a": "1"}, follow_redirects=True)
+    response = driver.client(echo_app).post("/drop-post", data={"a": "1"}, follow_redirects=True)
     assert response.json["method"] == "GET"
     assert response.json["form"] == {}
 
@@ -261,17 +261,17 @@ def test_follow_302_switches_to_get(echo_app: Any) -> None:
 
 
 @pytest.mark.spec("testing.response.json")
-def test_test_response_json(echo_app: Any) -> None:
+def test_test_response_json(echo_app: Any, driver: Any) -> None:
     """``TestResponse.json`` and ``get_json()`` parse a JSON body."""
-    response = echo_app.test_client().get("/echo?a=1")
+    response = driver.client(echo_app).get("/echo?a=1")
     assert response.json["args"] == {"a": ["1"]}
     assert response.get_json() == response.json
 
 
 @pytest.mark.spec("testing.response.json-not-json")
-def test_test_response_json_for_html(echo_app: Any) -> None:
+def test_test_response_json_for_html(echo_app: Any, driver: Any) -> None:
     """``TestResponse.json`` is ``None`` when the response is not JSON."""
-    assert echo_app.test_client().get("/context").json is None
+    assert driver.client(echo_app).get("/context").json is None
 
 
 @pytest.mark.spec("testing.response.text")
@@ -291,9 +291,9 @@ def test_test_response_text(app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("testing.with-client.request")
-def test_with_client_keeps_request(impl: Any, echo_app: Any) -> None:
+def test_with_client_keeps_request(impl: Any, echo_app: Any, driver: Any) -> None:
     """Inside ``with client:`` the last request's ``request`` stays usable after the call."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     with client:
         client.get("/echo?q=first")
         assert impl.request.args["q"] == "first"
@@ -303,27 +303,27 @@ def test_with_client_keeps_request(impl: Any, echo_app: Any) -> None:
 
 
 @pytest.mark.spec("testing.with-client.g")
-def test_with_client_keeps_g(impl: Any, echo_app: Any) -> None:
+def test_with_client_keeps_g(impl: Any, echo_app: Any, driver: Any) -> None:
     """Inside ``with client:`` values stored on ``g`` by the view remain readable."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     with client:
         client.get("/context")
         assert impl.g.marker == "from view"
 
 
 @pytest.mark.spec("testing.with-client.session")
-def test_with_client_keeps_session(impl: Any, echo_app: Any) -> None:
+def test_with_client_keeps_session(impl: Any, echo_app: Any, driver: Any) -> None:
     """Inside ``with client:`` the request's ``session`` stays readable after the call."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     with client:
         client.post("/session", data={"user": "amy"})
         assert impl.session["user"] == "amy"
 
 
 @pytest.mark.spec("testing.with-client.popped-at-exit")
-def test_with_client_pops_at_exit(impl: Any, echo_app: Any) -> None:
+def test_with_client_pops_at_exit(impl: Any, echo_app: Any, driver: Any) -> None:
     """Leaving ``with client:`` pops the preserved request and app contexts."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     with client:
         client.get("/echo")
         assert impl.has_request_context()
@@ -332,9 +332,9 @@ def test_with_client_pops_at_exit(impl: Any, echo_app: Any) -> None:
 
 
 @pytest.mark.spec("testing.with-client.not-preserved-outside")
-def test_without_with_block_context_is_not_kept(impl: Any, echo_app: Any) -> None:
+def test_without_with_block_context_is_not_kept(impl: Any, echo_app: Any, driver: Any) -> None:
     """Outside a ``with client:`` block no context remains after a request."""
-    echo_app.test_client().get("/echo")
+    driver.client(echo_app).get("/echo")
     assert not impl.has_request_context()
 
 
@@ -356,27 +356,27 @@ def test_with_client_cannot_nest(client: Any) -> None:
 
 
 @pytest.mark.spec("testing.session-transaction.modify")
-def test_session_transaction_sets_session(echo_app: Any) -> None:
+def test_session_transaction_sets_session(echo_app: Any, driver: Any) -> None:
     """Changes made in ``session_transaction()`` are seen by the next request."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     with client.session_transaction() as session:
         session["user"] = "bob"
     assert client.get("/session").json == {"user": "bob"}
 
 
 @pytest.mark.spec("testing.session-transaction.read")
-def test_session_transaction_reads_session(echo_app: Any) -> None:
+def test_session_transaction_reads_session(echo_app: Any, driver: Any) -> None:
     """``session_transaction()`` exposes the session the previous request stored."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     client.post("/session", data={"user": "amy"})
     with client.session_transaction() as session:
         assert dict(session) == {"user": "amy"}
 
 
 @pytest.mark.spec("testing.session-transaction.clear")
-def test_session_transaction_clear_removes_cookie(echo_app: Any) -> None:
+def test_session_transaction_clear_removes_cookie(echo_app: Any, driver: Any) -> None:
     """Clearing the session in a transaction empties it and deletes the session cookie."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     client.post("/session", data={"user": "amy"})
     assert client.get_cookie("session") is not None
     with client.session_transaction() as session:
@@ -386,11 +386,11 @@ def test_session_transaction_clear_removes_cookie(echo_app: Any) -> None:
 
 
 @pytest.mark.spec("testing.session-transaction.no-secret")
-def test_session_transaction_without_secret_key(impl: Any) -> None:
+def test_session_transaction_without_secret_key(impl: Any, driver: Any) -> None:
     """Without a secret key ``session_transaction()`` raises ``RuntimeError``."""
     app = impl.Flask("conformance_app")
     app.testing = True
-    client = app.test_client()
+    client = driver.client(app)
     with (
         pytest.raises(RuntimeError, match="Session backend did not open a session"),
         client.session_transaction(),
@@ -410,17 +410,17 @@ def test_session_transaction_without_cookies(app: Any) -> None:
 
 
 @pytest.mark.spec("testing.cookies.persist")
-def test_cookies_persist_between_requests(echo_app: Any) -> None:
+def test_cookies_persist_between_requests(echo_app: Any, driver: Any) -> None:
     """Cookies set by a response are sent with the client's later requests."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     client.get("/set-cookie")
     assert client.get("/echo").json["cookies"] == {"flavour": "oat"}
 
 
 @pytest.mark.spec("testing.cookies.get-cookie")
-def test_get_cookie(echo_app: Any) -> None:
+def test_get_cookie(echo_app: Any, driver: Any) -> None:
     """``client.get_cookie(key)`` returns the stored cookie, or ``None`` if there is none."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     client.get("/set-cookie")
     cookie = client.get_cookie("flavour")
     assert cookie is not None
@@ -434,17 +434,17 @@ def test_get_cookie(echo_app: Any) -> None:
 
 
 @pytest.mark.spec("testing.cookies.set-cookie")
-def test_client_set_cookie(echo_app: Any) -> None:
+def test_client_set_cookie(echo_app: Any, driver: Any) -> None:
     """``client.set_cookie(key, value)`` sends the cookie with later requests."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     client.set_cookie("theme", "dark")
     assert client.get("/echo").json["cookies"] == {"theme": "dark"}
 
 
 @pytest.mark.spec("testing.cookies.set-cookie-domain")
-def test_client_set_cookie_other_domain(echo_app: Any) -> None:
+def test_client_set_cookie_other_domain(echo_app: Any, driver: Any) -> None:
     """A cookie set for another domain is stored under it and not sent to localhost."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     client.set_cookie("foreign", "v", domain="other.example")
     assert client.get("/echo").json["cookies"] == {}
     assert client.get_cookie("foreign") is None
@@ -452,9 +452,9 @@ def test_client_set_cookie_other_domain(echo_app: Any) -> None:
 
 
 @pytest.mark.spec("testing.cookies.delete-cookie")
-def test_client_delete_cookie(echo_app: Any) -> None:
+def test_client_delete_cookie(echo_app: Any, driver: Any) -> None:
     """``client.delete_cookie(key)`` stops the cookie from being sent."""
-    client = echo_app.test_client()
+    client = driver.client(echo_app)
     client.get("/set-cookie")
     assert client.get_cookie("flavour") is not None
     client.delete_cookie("flavour")
@@ -463,12 +463,12 @@ def test_client_delete_cookie(echo_app: Any) -> None:
 
 
 @pytest.mark.spec("testing.cookies.per-client")
-def test_cookie_jars_are_per_client(echo_app: Any) -> None:
+def test_cookie_jars_are_per_client(echo_app: Any, driver: Any) -> None:
     """Each test client has its own cookie jar."""
-    first = echo_app.test_client()
+    first = driver.client(echo_app)
     first.get("/set-cookie")
     assert first.get("/echo").json["cookies"] != {}
-    assert echo_app.test_client().get("/echo").json["cookies"] == {}
+    assert driver.client(echo_app).get("/echo").json["cookies"] == {}
 
 
 @pytest.mark.spec("testing.cookies.follow-redirects")
@@ -502,14 +502,14 @@ def test_use_cookies_false(echo_app: Any) -> None:
 
 
 @pytest.mark.spec("testing.client-class.custom")
-def test_custom_test_client_class(impl: Any, app: Any) -> None:
+def test_custom_test_client_class(impl: Any, app: Any, driver: Any) -> None:
     """A ``test_client_class`` subclass is used and receives extra ``test_client`` kwargs."""
 
     @app.route("/")
     def index() -> str:
         return str(impl.request.headers.get("X-Tag", "none"))
 
-    class TaggingClient(type(app.test_client())):  # type: ignore[misc]
+    class TaggingClient(type(driver.client(app))):  # type: ignore[misc]
         def __init__(self, *args: Any, tag: str = "default", **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self.tag = tag
@@ -540,7 +540,7 @@ def test_exceptions_propagate_when_testing(app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("testing.exceptions.500-when-not-testing")
-def test_exceptions_become_500_when_not_testing(app: Any) -> None:
+def test_exceptions_become_500_when_not_testing(app: Any, driver: Any) -> None:
     """With ``TESTING`` false, an unhandled view exception becomes a 500 response."""
     app.testing = False
 
@@ -548,7 +548,7 @@ def test_exceptions_become_500_when_not_testing(app: Any) -> None:
     def index() -> str:
         raise LookupError("from the view")
 
-    assert app.test_client().get("/").status_code == 500
+    assert driver.client(app).get("/").status_code == 500
 
 
 @pytest.mark.spec("testing.exceptions.propagate-config-wins")
@@ -605,55 +605,55 @@ def cli_app(impl: Any, app: Any) -> Any:
 
 
 @pytest.mark.spec("testing.cli-runner.invoke")
-def test_cli_runner_invokes_command(cli_app: Any) -> None:
+def test_cli_runner_invokes_command(cli_app: Any, driver: Any) -> None:
     """``runner.invoke(args=[...])`` runs the command with ``current_app`` and captures output."""
-    result = cli_app.test_cli_runner().invoke(args=["hello"])
+    result = driver.cli_runner(cli_app).invoke(args=["hello"])
     assert result.exit_code == 0
     assert result.output == "hello world from conformance_app\n"
 
 
 @pytest.mark.spec("testing.cli-runner.arguments")
-def test_cli_runner_passes_arguments(cli_app: Any) -> None:
+def test_cli_runner_passes_arguments(cli_app: Any, driver: Any) -> None:
     """Arguments and options after the command name reach the command."""
-    result = cli_app.test_cli_runner().invoke(args=["hello", "bob", "--shout"])
+    result = driver.cli_runner(cli_app).invoke(args=["hello", "bob", "--shout"])
     assert result.exit_code == 0
     assert result.output == "HELLO BOB FROM CONFORMANCE_APP\n"
 
 
 @pytest.mark.spec("testing.cli-runner.command-object")
-def test_cli_runner_invokes_command_object(cli_app: Any) -> None:
+def test_cli_runner_invokes_command_object(cli_app: Any, driver: Any) -> None:
     """``runner.invoke(command, args)`` runs a command object, still with the app context."""
     command = cli_app.cli.get_command(None, "hello")
-    result = cli_app.test_cli_runner().invoke(command, ["amy"])
+    result = driver.cli_runner(cli_app).invoke(command, ["amy"])
     assert result.exit_code == 0
     assert result.output == "hello amy from conformance_app\n"
 
 
 @pytest.mark.spec("testing.cli-runner.app-context")
-def test_cli_runner_pushes_app_context_only(cli_app: Any) -> None:
+def test_cli_runner_pushes_app_context_only(cli_app: Any, driver: Any) -> None:
     """Commands run inside an app context (``g`` usable) but without a request context."""
-    result = cli_app.test_cli_runner().invoke(args=["contexts"])
+    result = driver.cli_runner(cli_app).invoke(args=["contexts"])
     assert result.output == "True False usable\n"
 
 
 @pytest.mark.spec("testing.cli-runner.exit-code")
-def test_cli_runner_exit_code(cli_app: Any) -> None:
+def test_cli_runner_exit_code(cli_app: Any, driver: Any) -> None:
     """``SystemExit(n)`` in a command gives ``result.exit_code == n``."""
-    assert cli_app.test_cli_runner().invoke(args=["quit"]).exit_code == 3
+    assert driver.cli_runner(cli_app).invoke(args=["quit"]).exit_code == 3
 
 
 @pytest.mark.spec("testing.cli-runner.exception")
-def test_cli_runner_captures_exception(cli_app: Any) -> None:
+def test_cli_runner_captures_exception(cli_app: Any, driver: Any) -> None:
     """An exception in a command is captured: exit code 1 and ``result.exception`` set."""
-    result = cli_app.test_cli_runner().invoke(args=["crash"])
+    result = driver.cli_runner(cli_app).invoke(args=["crash"])
     assert result.exit_code == 1
     assert isinstance(result.exception, RuntimeError)
     assert str(result.exception) == "command failed"
 
 
 @pytest.mark.spec("testing.cli-runner.unknown-command")
-def test_cli_runner_unknown_command(cli_app: Any) -> None:
+def test_cli_runner_unknown_command(cli_app: Any, driver: Any) -> None:
     """An unknown command name is a usage error: exit code 2 and a 'No such command' message."""
-    result = cli_app.test_cli_runner().invoke(args=["no-such-command"])
+    result = driver.cli_runner(cli_app).invoke(args=["no-such-command"])
     assert result.exit_code == 2
     assert "No such command 'no-such-command'" in result.output

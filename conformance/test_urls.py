@@ -34,40 +34,40 @@ def url_app(app: Any) -> Any:
 
 
 @pytest.mark.spec("urls.url-for.static-rule")
-def test_url_for_rule_without_variables(url_app: Any, impl: Any) -> None:
+def test_url_for_rule_without_variables(url_app: Any, impl: Any, driver: Any) -> None:
     """``url_for(endpoint)`` returns the rule's path, relative to the host."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("index") == "/"
 
 
 @pytest.mark.spec("urls.url-for.variables")
-def test_url_for_fills_variables(url_app: Any, impl: Any) -> None:
+def test_url_for_fills_variables(url_app: Any, impl: Any, driver: Any) -> None:
     """``url_for`` fills the rule's variables from keyword arguments."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("item", n=42) == "/item/42"
 
 
 @pytest.mark.spec("urls.url-for.endpoint-keyword")
-def test_url_for_endpoint_as_keyword(url_app: Any, impl: Any) -> None:
+def test_url_for_endpoint_as_keyword(url_app: Any, impl: Any, driver: Any) -> None:
     """The endpoint may be passed as the ``endpoint`` keyword argument."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for(endpoint="item", n=1) == "/item/1"
 
 
 @pytest.mark.spec("urls.url-for.quoting")
-def test_url_for_quotes_values(url_app: Any, impl: Any) -> None:
+def test_url_for_quotes_values(url_app: Any, impl: Any, driver: Any) -> None:
     """Values are percent-encoded as UTF-8; ``/`` in a string value is kept."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("user", name="a b/é?#") == "/user/a%20b/%C3%A9%3F%23"
 
 
 @pytest.mark.spec("urls.url-for.converter-to-url")
-def test_url_for_uses_converter_formatting(app: Any, impl: Any) -> None:
+def test_url_for_uses_converter_formatting(app: Any, impl: Any, driver: Any) -> None:
     """Each converter formats its value: zero-padded ints, floats, UUIDs, ``any`` items."""
     app.add_url_rule(
         "/<int(fixed_digits=3):n>/<float:x>/<uuid:u>/<any(one, two):w>/<path:p>", "all", nothing
     )
-    with app.test_request_context():
+    with driver.request_context(app):
         url = impl.url_for(
             "all", n=7, x=2.5, u="12345678-1234-5678-1234-567812345678", w="two", p="a b/c"
         )
@@ -75,142 +75,142 @@ def test_url_for_uses_converter_formatting(app: Any, impl: Any) -> None:
 
 
 @pytest.mark.spec("urls.url-for.query-string")
-def test_url_for_unknown_values_become_query(url_app: Any, impl: Any) -> None:
+def test_url_for_unknown_values_become_query(url_app: Any, impl: Any, driver: Any) -> None:
     """Values that are not rule variables become query arguments, in the order given."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("item", n=1, sort="asc", page=2) == "/item/1?sort=asc&page=2"
 
 
 @pytest.mark.spec("urls.url-for.query-list")
-def test_url_for_list_values_repeat_keys(url_app: Any, impl: Any) -> None:
+def test_url_for_list_values_repeat_keys(url_app: Any, impl: Any, driver: Any) -> None:
     """A list value becomes one query argument per item, under the same key."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("index", tag=["a", "b", 3]) == "/?tag=a&tag=b&tag=3"
 
 
 @pytest.mark.spec("urls.url-for.query-none-dropped")
-def test_url_for_drops_none_values(url_app: Any, impl: Any) -> None:
+def test_url_for_drops_none_values(url_app: Any, impl: Any, driver: Any) -> None:
     """Query values that are ``None`` are left out."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("index", a=None, b="1") == "/?b=1"
 
 
 @pytest.mark.spec("urls.url-for.query-empty-string")
-def test_url_for_keeps_empty_string(url_app: Any, impl: Any) -> None:
+def test_url_for_keeps_empty_string(url_app: Any, impl: Any, driver: Any) -> None:
     """An empty-string query value is kept as ``key=``."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("index", a="") == "/?a="
 
 
 @pytest.mark.spec("urls.url-for.query-empty-list")
-def test_url_for_drops_empty_list(url_app: Any, impl: Any) -> None:
+def test_url_for_drops_empty_list(url_app: Any, impl: Any, driver: Any) -> None:
     """An empty list value adds no query argument."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("index", a=[]) == "/"
 
 
 @pytest.mark.spec("urls.url-for.query-quoting")
-def test_url_for_quotes_query(url_app: Any, impl: Any) -> None:
+def test_url_for_quotes_query(url_app: Any, impl: Any, driver: Any) -> None:
     """Query values are form-encoded: spaces as ``+``, ``&`` and ``=`` escaped."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("index", q="a b&c=d") == "/?q=a+b%26c%3Dd"
 
 
 @pytest.mark.spec("urls.url-for.external")
-def test_url_for_external(url_app: Any, impl: Any) -> None:
+def test_url_for_external(url_app: Any, impl: Any, driver: Any) -> None:
     """``_external=True`` returns an absolute URL using the request's scheme and host."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("item", n=3, _external=True) == "http://localhost/item/3"
 
 
 @pytest.mark.spec("urls.url-for.scheme")
-def test_url_for_scheme(url_app: Any, impl: Any) -> None:
+def test_url_for_scheme(url_app: Any, impl: Any, driver: Any) -> None:
     """``_scheme`` with ``_external=True`` sets the absolute URL's scheme."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         url = impl.url_for("item", n=3, _scheme="https", _external=True)
     assert url == "https://localhost/item/3"
 
 
 @pytest.mark.spec("urls.url-for.scheme-implies-external")
-def test_url_for_scheme_alone_is_external(url_app: Any, impl: Any) -> None:
+def test_url_for_scheme_alone_is_external(url_app: Any, impl: Any, driver: Any) -> None:
     """``_scheme`` without ``_external`` gives an absolute URL (Flask 3.1: external implied)."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("item", n=3, _scheme="https") == "https://localhost/item/3"
 
 
 @pytest.mark.spec("urls.url-for.scheme-not-external")
-def test_url_for_scheme_with_external_false(url_app: Any, impl: Any) -> None:
+def test_url_for_scheme_with_external_false(url_app: Any, impl: Any, driver: Any) -> None:
     """``_scheme`` with ``_external=False`` raises ``ValueError``: ``_external`` must be True."""
-    with url_app.test_request_context(), pytest.raises(ValueError) as caught:
+    with driver.request_context(url_app), pytest.raises(ValueError) as caught:
         impl.url_for("item", n=3, _scheme="https", _external=False)
     assert str(caught.value) == "When specifying '_scheme', '_external' must be True."
 
 
 @pytest.mark.spec("urls.url-for.anchor")
-def test_url_for_anchor(url_app: Any, impl: Any) -> None:
+def test_url_for_anchor(url_app: Any, impl: Any, driver: Any) -> None:
     """``_anchor`` appends a percent-encoded fragment after the query string."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("item", n=3, q=1, _anchor="sec 1/é") == "/item/3?q=1#sec%201/%C3%A9"
 
 
 @pytest.mark.spec("urls.url-for.anchor-safe-characters")
-def test_url_for_anchor_keeps_fragment_characters(url_app: Any, impl: Any) -> None:
+def test_url_for_anchor_keeps_fragment_characters(url_app: Any, impl: Any, driver: Any) -> None:
     """``_anchor`` keeps characters allowed in a fragment, such as ``#`` and ``?`` (Flask)."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("index", _anchor="a#b?c") == "/#a#b?c"
 
 
 @pytest.mark.spec("urls.url-for.anchor-external")
-def test_url_for_anchor_with_external(url_app: Any, impl: Any) -> None:
+def test_url_for_anchor_with_external(url_app: Any, impl: Any, driver: Any) -> None:
     """``_anchor`` combines with ``_external``."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("index", _anchor="top", _external=True) == "http://localhost/#top"
 
 
 @pytest.mark.spec("urls.url-for.method")
-def test_url_for_method_selects_rule(url_app: Any, impl: Any) -> None:
+def test_url_for_method_selects_rule(url_app: Any, impl: Any, driver: Any) -> None:
     """``_method`` selects the endpoint's rule that allows that method."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("multi", _method="POST") == "/write"
         assert impl.url_for("multi", _method="GET") == "/read"
 
 
 @pytest.mark.spec("urls.url-for.method-not-allowed")
-def test_url_for_method_no_rule(url_app: Any, impl: Any) -> None:
+def test_url_for_method_no_rule(url_app: Any, impl: Any, driver: Any) -> None:
     """``_method`` that no rule of the endpoint allows raises ``BuildError``."""
-    with url_app.test_request_context(), pytest.raises(BuildError) as caught:
+    with driver.request_context(url_app), pytest.raises(BuildError) as caught:
         impl.url_for("post_only", _method="GET")
     assert caught.value.method == "GET"
 
 
 @pytest.mark.spec("urls.url-for.in-view")
-def test_url_for_inside_view(url_app: Any, impl: Any) -> None:
+def test_url_for_inside_view(url_app: Any, impl: Any, driver: Any) -> None:
     """``url_for`` works in a view while a request is handled."""
     url_app.add_url_rule("/where", "where", lambda: impl.url_for("item", n=9))
-    assert url_app.test_client().get("/where").text == "/item/9"
+    assert driver.client(url_app).get("/where").text == "/item/9"
 
 
 @pytest.mark.spec("urls.url-for.request-host")
-def test_url_for_external_uses_request_host(url_app: Any, impl: Any) -> None:
+def test_url_for_external_uses_request_host(url_app: Any, impl: Any, driver: Any) -> None:
     """Inside a request an external URL uses the request's scheme and host (port included)."""
-    with url_app.test_request_context(base_url="https://example.org:8443"):
+    with driver.request_context(url_app, base_url="https://example.org:8443"):
         assert impl.url_for("index", _external=True) == "https://example.org:8443/"
 
 
 @pytest.mark.needs("wsgi")
 @pytest.mark.spec("urls.url-for.script-name")
-def test_url_for_prefixes_script_name(url_app: Any, impl: Any) -> None:
+def test_url_for_prefixes_script_name(url_app: Any, impl: Any, driver: Any) -> None:
     """Inside a request URLs are prefixed with the request's ``SCRIPT_NAME``."""
     environ = {"SCRIPT_NAME": "/mounted"}
-    with url_app.test_request_context(environ_overrides=environ):
+    with driver.request_context(url_app, environ_overrides=environ):
         assert impl.url_for("item", n=1) == "/mounted/item/1"
         assert impl.url_for("item", n=1, _external=True) == "http://localhost/mounted/item/1"
 
 
 @pytest.mark.spec("urls.url-for.base-url-path")
-def test_url_for_prefixes_base_url_path(url_app: Any, impl: Any) -> None:
+def test_url_for_prefixes_base_url_path(url_app: Any, impl: Any, driver: Any) -> None:
     """A test request context's ``base_url`` path is the script root URLs are built under."""
-    with url_app.test_request_context("/", base_url="http://example.org/app"):
+    with driver.request_context(url_app, "/", base_url="http://example.org/app"):
         assert impl.url_for("item", n=1) == "/app/item/1"
 
 
@@ -225,9 +225,9 @@ def test_url_for_without_any_context(url_app: Any, impl: Any) -> None:
 
 
 @pytest.mark.spec("urls.outside.no-server-name")
-def test_url_for_in_app_context_needs_server_name(url_app: Any, impl: Any) -> None:
+def test_url_for_in_app_context_needs_server_name(url_app: Any, impl: Any, driver: Any) -> None:
     """In an app context without ``SERVER_NAME``, ``url_for`` raises ``RuntimeError`` saying so."""
-    with url_app.app_context(), pytest.raises(RuntimeError) as caught:
+    with driver.app_context(url_app), pytest.raises(RuntimeError) as caught:
         impl.url_for("index")
     assert str(caught.value).startswith(OUTSIDE_REQUEST_MESSAGE)
     assert "APPLICATION_ROOT" in str(caught.value)
@@ -235,43 +235,47 @@ def test_url_for_in_app_context_needs_server_name(url_app: Any, impl: Any) -> No
 
 
 @pytest.mark.spec("urls.outside.server-name")
-def test_url_for_in_app_context_with_server_name(url_app: Any, impl: Any) -> None:
+def test_url_for_in_app_context_with_server_name(url_app: Any, impl: Any, driver: Any) -> None:
     """With ``SERVER_NAME``, ``url_for`` outside a request returns an external URL by default."""
     url_app.config["SERVER_NAME"] = "srv.test:8080"
-    with url_app.app_context():
+    with driver.app_context(url_app):
         assert impl.url_for("item", n=1) == "http://srv.test:8080/item/1"
 
 
 @pytest.mark.spec("urls.outside.external-false")
-def test_url_for_in_app_context_relative(url_app: Any, impl: Any) -> None:
+def test_url_for_in_app_context_relative(url_app: Any, impl: Any, driver: Any) -> None:
     """Outside a request, ``_external=False`` returns a path without scheme or host."""
     url_app.config["SERVER_NAME"] = "srv.test"
-    with url_app.app_context():
+    with driver.app_context(url_app):
         assert impl.url_for("item", n=1, _external=False) == "/item/1"
 
 
 @pytest.mark.spec("urls.outside.application-root")
-def test_url_for_outside_request_uses_application_root(url_app: Any, impl: Any) -> None:
+def test_url_for_outside_request_uses_application_root(
+    url_app: Any, impl: Any, driver: Any
+) -> None:
     """Outside a request, URLs are built under ``APPLICATION_ROOT``."""
     url_app.config.update(SERVER_NAME="srv.test", APPLICATION_ROOT="/root")
-    with url_app.app_context():
+    with driver.app_context(url_app):
         assert impl.url_for("item", n=1) == "http://srv.test/root/item/1"
         assert impl.url_for("item", n=1, _external=False) == "/root/item/1"
 
 
 @pytest.mark.spec("urls.outside.preferred-url-scheme")
-def test_url_for_outside_request_uses_preferred_scheme(url_app: Any, impl: Any) -> None:
+def test_url_for_outside_request_uses_preferred_scheme(
+    url_app: Any, impl: Any, driver: Any
+) -> None:
     """Outside a request, external URLs use ``PREFERRED_URL_SCHEME``."""
     url_app.config.update(SERVER_NAME="srv.test", PREFERRED_URL_SCHEME="https")
-    with url_app.app_context():
+    with driver.app_context(url_app):
         assert impl.url_for("index") == "https://srv.test/"
 
 
 @pytest.mark.spec("urls.outside.scheme-override")
-def test_url_for_outside_request_scheme_argument(url_app: Any, impl: Any) -> None:
+def test_url_for_outside_request_scheme_argument(url_app: Any, impl: Any, driver: Any) -> None:
     """Outside a request, ``_scheme`` overrides ``PREFERRED_URL_SCHEME``."""
     url_app.config.update(SERVER_NAME="srv.test", PREFERRED_URL_SCHEME="http")
-    with url_app.app_context():
+    with driver.app_context(url_app):
         assert impl.url_for("index", _scheme="https") == "https://srv.test/"
 
 
@@ -279,9 +283,9 @@ def test_url_for_outside_request_scheme_argument(url_app: Any, impl: Any) -> Non
 
 
 @pytest.mark.spec("urls.app-url-for.in-request")
-def test_app_url_for_matches_url_for(url_app: Any, impl: Any) -> None:
+def test_app_url_for_matches_url_for(url_app: Any, impl: Any, driver: Any) -> None:
     """``app.url_for`` builds the same URLs as ``url_for`` inside a request."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         for endpoint, values in [("index", {}), ("item", {"n": 2, "q": "x"})]:
             assert url_app.url_for(endpoint, **values) == impl.url_for(endpoint, **values)
 
@@ -305,21 +309,21 @@ def test_app_url_for_without_context_or_server_name(url_app: Any) -> None:
 
 
 @pytest.mark.spec("urls.defaults.shortest-rule")
-def test_url_for_prefers_defaulting_rule(app: Any, impl: Any) -> None:
+def test_url_for_prefers_defaulting_rule(app: Any, impl: Any, driver: Any) -> None:
     """A value equal to a rule's default builds that rule's URL; other values build the other."""
     app.add_url_rule("/page/", "page", nothing, defaults={"n": 1})
     app.add_url_rule("/page/<int:n>", "page", nothing)
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("page") == "/page/"
         assert impl.url_for("page", n=1) == "/page/"
         assert impl.url_for("page", n=2) == "/page/2"
 
 
 @pytest.mark.spec("urls.defaults.mismatch")
-def test_url_for_value_contradicting_default(app: Any, impl: Any) -> None:
+def test_url_for_value_contradicting_default(app: Any, impl: Any, driver: Any) -> None:
     """A value contradicting the only rule's default for that name raises ``BuildError``."""
     app.add_url_rule("/x", "x", nothing, defaults={"mode": "full"})
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("x", mode="full") == "/x"
         with pytest.raises(BuildError):
             impl.url_for("x", mode="short")
@@ -329,9 +333,9 @@ def test_url_for_value_contradicting_default(app: Any, impl: Any) -> None:
 
 
 @pytest.mark.spec("urls.build-error.unknown-endpoint")
-def test_build_error_unknown_endpoint(url_app: Any, impl: Any) -> None:
+def test_build_error_unknown_endpoint(url_app: Any, impl: Any, driver: Any) -> None:
     """An unknown endpoint raises ``werkzeug.routing.BuildError`` carrying endpoint and values."""
-    with url_app.test_request_context(), pytest.raises(BuildError) as caught:
+    with driver.request_context(url_app), pytest.raises(BuildError) as caught:
         impl.url_for("nope", a=1)
     assert caught.value.endpoint == "nope"
     assert caught.value.values == {"a": 1}
@@ -339,25 +343,25 @@ def test_build_error_unknown_endpoint(url_app: Any, impl: Any) -> None:
 
 
 @pytest.mark.spec("urls.build-error.missing-value")
-def test_build_error_missing_value(url_app: Any, impl: Any) -> None:
+def test_build_error_missing_value(url_app: Any, impl: Any, driver: Any) -> None:
     """A missing rule variable raises ``BuildError`` whose message names the variable."""
-    with url_app.test_request_context(), pytest.raises(BuildError) as caught:
+    with driver.request_context(url_app), pytest.raises(BuildError) as caught:
         impl.url_for("item")
     assert "'n'" in str(caught.value)
 
 
 @pytest.mark.spec("urls.build-error.bad-value")
-def test_build_error_unconvertible_value(url_app: Any, impl: Any) -> None:
+def test_build_error_unconvertible_value(url_app: Any, impl: Any, driver: Any) -> None:
     """A value the converter cannot format (``n="abc"`` for ``int``) raises ``ValueError``."""
-    with url_app.test_request_context(), pytest.raises(ValueError):
+    with driver.request_context(url_app), pytest.raises(ValueError):
         impl.url_for("item", n="abc")
 
 
 @pytest.mark.spec("urls.build-error.any-value")
-def test_build_error_any_value(app: Any, impl: Any) -> None:
+def test_build_error_any_value(app: Any, impl: Any, driver: Any) -> None:
     """A value outside an ``any`` converter's items raises ``ValueError`` listing the items."""
     app.add_url_rule("/<any(one, two):w>", "word", nothing)
-    with app.test_request_context(), pytest.raises(ValueError, match="'one', 'two'"):
+    with driver.request_context(app), pytest.raises(ValueError, match="'one', 'two'"):
         impl.url_for("word", w="three")
 
 
@@ -365,19 +369,19 @@ def test_build_error_any_value(app: Any, impl: Any) -> None:
 
 
 @pytest.mark.spec("urls.build-error-handler.returns-url")
-def test_build_error_handler_url_is_used(url_app: Any, impl: Any) -> None:
+def test_build_error_handler_url_is_used(url_app: Any, impl: Any, driver: Any) -> None:
     """A URL that a handler in ``app.url_build_error_handlers`` returns is what url_for returns."""
 
     def external(error: BuildError, endpoint: str, values: dict[str, Any]) -> str:
         return f"https://elsewhere.test/{endpoint}/{values['p']}"
 
     url_app.url_build_error_handlers.append(external)
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("docs", p="intro") == "https://elsewhere.test/docs/intro"
 
 
 @pytest.mark.spec("urls.build-error-handler.arguments")
-def test_build_error_handler_arguments(url_app: Any, impl: Any) -> None:
+def test_build_error_handler_arguments(url_app: Any, impl: Any, driver: Any) -> None:
     """A build error handler receives the ``BuildError``, the endpoint and the given values."""
     seen: list[tuple[Any, str, dict[str, Any]]] = []
 
@@ -386,7 +390,7 @@ def test_build_error_handler_arguments(url_app: Any, impl: Any) -> None:
         return "/recorded"
 
     url_app.url_build_error_handlers.append(record)
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         impl.url_for("missing", a=1, b="x")
     [(error, endpoint, values)] = seen
     assert isinstance(error, BuildError)
@@ -395,29 +399,31 @@ def test_build_error_handler_arguments(url_app: Any, impl: Any) -> None:
 
 
 @pytest.mark.spec("urls.build-error-handler.reraise")
-def test_build_error_handler_reraising(url_app: Any, impl: Any) -> None:
+def test_build_error_handler_reraising(url_app: Any, impl: Any, driver: Any) -> None:
     """A handler re-raising the error makes ``url_for`` raise that ``BuildError``."""
 
     def reraise(error: BuildError, endpoint: str, values: dict[str, Any]) -> str:
         raise error
 
     url_app.url_build_error_handlers.append(reraise)
-    with url_app.test_request_context(), pytest.raises(BuildError) as caught:
+    with driver.request_context(url_app), pytest.raises(BuildError) as caught:
         impl.url_for("missing")
     assert caught.value.endpoint == "missing"
 
 
 @pytest.mark.spec("urls.build-error-handler.none-continues")
-def test_build_error_handler_none_tries_next(url_app: Any, impl: Any) -> None:
+def test_build_error_handler_none_tries_next(url_app: Any, impl: Any, driver: Any) -> None:
     """A handler returning ``None`` passes the error on to the next handler."""
     url_app.url_build_error_handlers.append(lambda error, endpoint, values: None)
     url_app.url_build_error_handlers.append(lambda error, endpoint, values: "/second")
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("missing") == "/second"
 
 
 @pytest.mark.spec("urls.build-error-handler.build-error-continues")
-def test_build_error_handler_raising_build_error_tries_next(url_app: Any, impl: Any) -> None:
+def test_build_error_handler_raising_build_error_tries_next(
+    url_app: Any, impl: Any, driver: Any
+) -> None:
     """A handler raising a ``BuildError`` passes on to the next handler."""
 
     def refuse(error: BuildError, endpoint: str, values: dict[str, Any]) -> str:
@@ -425,28 +431,30 @@ def test_build_error_handler_raising_build_error_tries_next(url_app: Any, impl: 
 
     url_app.url_build_error_handlers.append(refuse)
     url_app.url_build_error_handlers.append(lambda error, endpoint, values: "/second")
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("missing") == "/second"
 
 
 @pytest.mark.spec("urls.build-error-handler.all-decline")
-def test_build_error_handlers_all_decline(url_app: Any, impl: Any) -> None:
+def test_build_error_handlers_all_decline(url_app: Any, impl: Any, driver: Any) -> None:
     """When every handler returns ``None``, ``url_for`` raises the original ``BuildError``."""
     url_app.url_build_error_handlers.append(lambda error, endpoint, values: None)
-    with url_app.test_request_context(), pytest.raises(BuildError) as caught:
+    with driver.request_context(url_app), pytest.raises(BuildError) as caught:
         impl.url_for("missing")
     assert caught.value.endpoint == "missing"
 
 
 @pytest.mark.spec("urls.build-error-handler.other-exception")
-def test_build_error_handler_other_exception_propagates(url_app: Any, impl: Any) -> None:
+def test_build_error_handler_other_exception_propagates(
+    url_app: Any, impl: Any, driver: Any
+) -> None:
     """An exception other than ``BuildError`` raised by a handler propagates from ``url_for``."""
 
     def broken(error: BuildError, endpoint: str, values: dict[str, Any]) -> str:
         raise KeyError("handler failed")
 
     url_app.url_build_error_handlers.append(broken)
-    with url_app.test_request_context(), pytest.raises(KeyError, match="handler failed"):
+    with driver.request_context(url_app), pytest.raises(KeyError, match="handler failed"):
         impl.url_for("missing")
 
 
@@ -460,7 +468,7 @@ def test_handle_url_build_error_reraises_same_error(url_app: Any) -> None:
 
 
 @pytest.mark.spec("urls.handle-url-build-error.override")
-def test_handle_url_build_error_override(impl: Any) -> None:
+def test_handle_url_build_error_override(impl: Any, driver: Any) -> None:
     """``url_for`` hands build failures to ``app.handle_url_build_error`` (overridable)."""
 
     class Application(impl.Flask):
@@ -470,7 +478,7 @@ def test_handle_url_build_error_override(impl: Any) -> None:
             return f"/handled/{endpoint}"
 
     app = Application("conformance_app")
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("missing") == "/handled/missing"
 
 
@@ -502,21 +510,21 @@ def lang_app(app: Any, impl: Any) -> Any:
 
 
 @pytest.mark.spec("urls.url-defaults.fills-value")
-def test_url_defaults_fill_missing_values(lang_app: Any, impl: Any) -> None:
+def test_url_defaults_fill_missing_values(lang_app: Any, impl: Any, driver: Any) -> None:
     """A ``url_defaults`` function adds values to every ``url_for`` call before building."""
-    with lang_app.test_request_context():
+    with driver.request_context(lang_app):
         assert impl.url_for("page") == "/en/page"
         assert impl.url_for("page", lang="fr") == "/fr/page"
 
 
 @pytest.mark.spec("urls.url-defaults.round-trip")
-def test_url_processors_round_trip(lang_app: Any) -> None:
+def test_url_processors_round_trip(lang_app: Any, driver: Any) -> None:
     """A preprocessor pops a value into ``g``; the defaults function puts it back in URLs."""
-    assert lang_app.test_client().get("/de/page").text == "de /de/page"
+    assert driver.client(lang_app).get("/de/page").text == "de /de/page"
 
 
 @pytest.mark.spec("urls.url-defaults.arguments")
-def test_url_defaults_arguments(app: Any, impl: Any) -> None:
+def test_url_defaults_arguments(app: Any, impl: Any, driver: Any) -> None:
     """A ``url_defaults`` function receives the endpoint and the (mutable) values dict."""
     seen: list[tuple[str, dict[str, Any]]] = []
 
@@ -525,13 +533,13 @@ def test_url_defaults_arguments(app: Any, impl: Any) -> None:
         seen.append((endpoint, dict(values)))
 
     app.add_url_rule("/item/<int:n>", "item", nothing)
-    with app.test_request_context():
+    with driver.request_context(app):
         impl.url_for("item", n=1, q="x")
     assert seen == [("item", {"n": 1, "q": "x"})]
 
 
 @pytest.mark.spec("urls.url-defaults.unused-become-query")
-def test_url_defaults_unused_values_become_query(app: Any, impl: Any) -> None:
+def test_url_defaults_unused_values_become_query(app: Any, impl: Any, driver: Any) -> None:
     """Values a defaults function adds that the rule does not use become query arguments."""
 
     @app.url_defaults
@@ -539,26 +547,26 @@ def test_url_defaults_unused_values_become_query(app: Any, impl: Any) -> None:
         values.setdefault("ref", "home")
 
     app.add_url_rule("/x", "x", nothing)
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("x") == "/x?ref=home"
 
 
 @pytest.mark.spec("urls.url-defaults.order")
-def test_url_defaults_run_in_registration_order(app: Any, impl: Any) -> None:
+def test_url_defaults_run_in_registration_order(app: Any, impl: Any, driver: Any) -> None:
     """Several ``url_defaults`` functions run in the order they were registered."""
     order: list[str] = []
     app.url_defaults(lambda endpoint, values: order.append("first"))
     app.url_defaults(lambda endpoint, values: order.append("second"))
     app.add_url_rule("/x", "x", nothing)
-    with app.test_request_context():
+    with driver.request_context(app):
         impl.url_for("x")
     assert order == ["first", "second"]
 
 
 @pytest.mark.spec("urls.url-defaults.app-url-for")
-def test_url_defaults_apply_to_app_url_for(lang_app: Any) -> None:
+def test_url_defaults_apply_to_app_url_for(lang_app: Any, driver: Any) -> None:
     """``url_defaults`` functions also apply to ``app.url_for``."""
-    with lang_app.test_request_context():
+    with driver.request_context(lang_app):
         assert lang_app.url_for("page") == "/en/page"
 
 
@@ -577,7 +585,7 @@ def test_url_defaults_decorator_returns_function(app: Any) -> None:
 
 
 @pytest.mark.spec("urls.url-value-preprocessor.arguments")
-def test_url_value_preprocessor_arguments(app: Any) -> None:
+def test_url_value_preprocessor_arguments(app: Any, driver: Any) -> None:
     """A preprocessor receives the matched endpoint and the view arguments."""
     seen: list[tuple[Any, Any]] = []
 
@@ -586,12 +594,12 @@ def test_url_value_preprocessor_arguments(app: Any) -> None:
         seen.append((endpoint, dict(values) if values is not None else None))
 
     app.add_url_rule("/item/<int:n>", "item", nothing)
-    app.test_client().get("/item/4")
+    driver.client(app).get("/item/4")
     assert seen == [("item", {"n": 4})]
 
 
 @pytest.mark.spec("urls.url-value-preprocessor.pops-value")
-def test_url_value_preprocessor_changes_view_arguments(app: Any) -> None:
+def test_url_value_preprocessor_changes_view_arguments(app: Any, driver: Any) -> None:
     """Changes a preprocessor makes to the values dict change what the view receives."""
 
     @app.url_value_preprocessor
@@ -604,11 +612,11 @@ def test_url_value_preprocessor_changes_view_arguments(app: Any) -> None:
     def view(**kwargs: Any) -> str:
         return repr(sorted(kwargs.items()))
 
-    assert app.test_client().get("/en/3").text == "[('n', 30)]"
+    assert driver.client(app).get("/en/3").text == "[('n', 30)]"
 
 
 @pytest.mark.spec("urls.url-value-preprocessor.before-before-request")
-def test_url_value_preprocessor_runs_before_before_request(app: Any) -> None:
+def test_url_value_preprocessor_runs_before_before_request(app: Any, driver: Any) -> None:
     """Preprocessors run before ``before_request`` functions, which run before the view."""
     order: list[str] = []
     app.before_request(lambda: order.append("before_request"))
@@ -619,26 +627,26 @@ def test_url_value_preprocessor_runs_before_before_request(app: Any) -> None:
         return "ok"
 
     app.add_url_rule("/x", "x", view)
-    app.test_client().get("/x")
+    driver.client(app).get("/x")
     assert order == ["preprocessor", "before_request", "view"]
 
 
 @pytest.mark.spec("urls.url-value-preprocessor.no-variables")
-def test_url_value_preprocessor_without_variables(app: Any) -> None:
+def test_url_value_preprocessor_without_variables(app: Any, driver: Any) -> None:
     """For a rule without variables, a preprocessor receives an empty dict."""
     seen: list[Any] = []
     app.url_value_preprocessor(lambda endpoint, values: seen.append((endpoint, values)))
     app.add_url_rule("/x", "x", nothing)
-    app.test_client().get("/x")
+    driver.client(app).get("/x")
     assert seen == [("x", {})]
 
 
 @pytest.mark.spec("urls.url-value-preprocessor.unmatched")
-def test_url_value_preprocessor_for_unmatched_request(app: Any) -> None:
+def test_url_value_preprocessor_for_unmatched_request(app: Any, driver: Any) -> None:
     """For a request no rule matches, preprocessors still run, with ``None, None`` (Flask)."""
     seen: list[Any] = []
     app.url_value_preprocessor(lambda endpoint, values: seen.append((endpoint, values)))
-    assert app.test_client().get("/missing").status_code == 404
+    assert driver.client(app).get("/missing").status_code == 404
     assert seen == [(None, None)]
 
 
@@ -646,32 +654,36 @@ def test_url_value_preprocessor_for_unmatched_request(app: Any) -> None:
 
 
 @pytest.mark.spec("urls.static.default")
-def test_url_for_static(app: Any, impl: Any) -> None:
+def test_url_for_static(app: Any, impl: Any, driver: Any) -> None:
     """``url_for("static", filename=...)`` builds ``/static/<filename>``, path-quoted."""
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("static", filename="css/site main.css") == "/static/css/site%20main.css"
 
 
 @pytest.mark.spec("urls.static.query")
-def test_url_for_static_extra_values(app: Any, impl: Any) -> None:
+def test_url_for_static_extra_values(app: Any, impl: Any, driver: Any) -> None:
     """Extra values for the static endpoint become query arguments (cache busting)."""
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("static", filename="app.js", v=3) == "/static/app.js?v=3"
 
 
 @pytest.mark.spec("urls.static.url-path")
-def test_url_for_static_custom_url_path(make_app: Callable[..., Any], impl: Any) -> None:
+def test_url_for_static_custom_url_path(
+    make_app: Callable[..., Any], impl: Any, driver: Any
+) -> None:
     """``static_url_path`` changes the static endpoint's URL prefix."""
     app = make_app(static_url_path="/assets")
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("static", filename="a.css") == "/assets/a.css"
 
 
 @pytest.mark.spec("urls.static.no-folder")
-def test_url_for_static_without_static_folder(make_app: Callable[..., Any], impl: Any) -> None:
+def test_url_for_static_without_static_folder(
+    make_app: Callable[..., Any], impl: Any, driver: Any
+) -> None:
     """With ``static_folder=None`` there is no static endpoint: building it is a ``BuildError``."""
     app = make_app(static_folder=None)
-    with app.test_request_context(), pytest.raises(BuildError):
+    with driver.request_context(app), pytest.raises(BuildError):
         impl.url_for("static", filename="a.css")
 
 
@@ -679,34 +691,34 @@ def test_url_for_static_without_static_folder(make_app: Callable[..., Any], impl
 
 
 @pytest.mark.spec("urls.subdomain.external")
-def test_url_for_subdomain_rule(make_app: Callable[..., Any], impl: Any) -> None:
+def test_url_for_subdomain_rule(make_app: Callable[..., Any], impl: Any, driver: Any) -> None:
     """Building a rule on another subdomain gives an absolute URL on that subdomain."""
     app = make_app(subdomain_matching=True)
     app.config["SERVER_NAME"] = "example.test"
     app.add_url_rule("/", "index", nothing)
     app.add_url_rule("/", "api", nothing, subdomain="api")
     app.add_url_rule("/home", "user", nothing, subdomain="<user>")
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("index") == "/"
         assert impl.url_for("api") == "http://api.example.test/"
         assert impl.url_for("user", user="ada") == "http://ada.example.test/home"
 
 
 @pytest.mark.spec("urls.host.external")
-def test_url_for_host_rule(make_app: Callable[..., Any], impl: Any) -> None:
+def test_url_for_host_rule(make_app: Callable[..., Any], impl: Any, driver: Any) -> None:
     """With ``host_matching``, a rule on another host builds an absolute URL on that host."""
     app = make_app(host_matching=True, static_host="static.test")
     app.add_url_rule("/", "a", nothing, host="a.test")
     app.add_url_rule("/", "b", nothing, host="b.test")
-    with app.test_request_context("http://a.test/"):
+    with driver.request_context(app, "http://a.test/"):
         assert impl.url_for("a") == "/"
         assert impl.url_for("b") == "http://b.test/"
         assert impl.url_for("static", filename="x.css") == "http://static.test/static/x.css"
 
 
 @pytest.mark.spec("urls.url-for.self-keyword")
-def test_url_for_self_keyword_is_a_query_argument(url_app: Any, impl: Any) -> None:
+def test_url_for_self_keyword_is_a_query_argument(url_app: Any, impl: Any, driver: Any) -> None:
     """A ``self`` keyword is an ordinary value: ``url_for`` puts it in the query string."""
-    with url_app.test_request_context():
+    with driver.request_context(url_app):
         assert impl.url_for("item", n=1, self="me") == "/item/1?self=me"
         assert url_app.url_for("index", self="x") == "/?self=x"

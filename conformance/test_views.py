@@ -56,7 +56,7 @@ def test_view_receives_url_values(impl: Any, app: Any, client: Any) -> None:
 
 
 @pytest.mark.spec("views.view.endpoint-is-name")
-def test_as_view_name_is_endpoint(impl: Any, app: Any) -> None:
+def test_as_view_name_is_endpoint(impl: Any, app: Any, driver: Any) -> None:
     """The name given to ``as_view`` becomes the endpoint when none is given."""
 
     class Page(impl.views.View):
@@ -66,7 +66,7 @@ def test_as_view_name_is_endpoint(impl: Any, app: Any) -> None:
     view = Page.as_view("page_view")
     app.add_url_rule("/page", view_func=view)
     assert app.view_functions["page_view"] is view
-    with app.test_request_context():
+    with driver.request_context(app):
         assert impl.url_for("page_view") == "/page"
 
 
@@ -173,7 +173,7 @@ def test_view_provide_automatic_options_false(impl: Any, app: Any, client: Any) 
 
 
 @pytest.mark.spec("views.view.not-implemented")
-def test_view_without_dispatch_request_fails(impl: Any, app: Any) -> None:
+def test_view_without_dispatch_request_fails(impl: Any, app: Any, driver: Any) -> None:
     """The base ``dispatch_request`` raises ``NotImplementedError``: subclasses must override it."""
 
     class Unfinished(impl.views.View):
@@ -181,7 +181,7 @@ def test_view_without_dispatch_request_fails(impl: Any, app: Any) -> None:
 
     app.add_url_rule("/", view_func=Unfinished.as_view("unfinished"))
     with pytest.raises(NotImplementedError):
-        app.test_client().get("/")
+        driver.client(app).get("/")
 
 
 @pytest.mark.spec("views.view.constructor-arguments")
@@ -560,7 +560,7 @@ def test_method_view_unimplemented_method_is_405(impl: Any, app: Any, client: An
 
 
 @pytest.mark.spec("views.method-view.listed-but-unimplemented")
-def test_method_listed_but_not_implemented_fails(impl: Any, app: Any) -> None:
+def test_method_listed_but_not_implemented_fails(impl: Any, app: Any, driver: Any) -> None:
     """A method listed in ``methods`` but not implemented is routed to the view, which fails
     with an ``AssertionError`` naming the method (a 500 when not propagated)."""
 
@@ -572,9 +572,9 @@ def test_method_listed_but_not_implemented_fails(impl: Any, app: Any) -> None:
 
     app.add_url_rule("/", view_func=Resource.as_view("resource"))
     with pytest.raises(AssertionError, match="POST"):
-        app.test_client().post("/")
+        driver.client(app).post("/")
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    assert app.test_client().post("/").status_code == 500
+    assert driver.client(app).post("/").status_code == 500
 
 
 @pytest.mark.spec("views.method-view.automatic-options")
