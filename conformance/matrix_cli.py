@@ -48,6 +48,13 @@ def add_command(commands: Any) -> None:
     )
     parser.add_argument("--workers", type=int, default=2, help="pytest-xdist workers (2)")
     parser.add_argument(
+        "--verify",
+        type=int,
+        default=0,
+        metavar="K",
+        help="run each product's selection K times in varied orders (pytest --verify K)",
+    )
+    parser.add_argument(
         "--timeout",
         type=float,
         default=RUN_TIMEOUT,
@@ -70,8 +77,8 @@ def run(arguments: argparse.Namespace) -> int:
     prog = f"python -m conformance {COMMAND}"
     try:
         products = select_products(load_products(arguments.products), arguments.product)
-        if arguments.workers < 1 or arguments.timeout <= 0:
-            raise MatrixError("--workers and --timeout must be positive")
+        if arguments.workers < 1 or arguments.timeout <= 0 or arguments.verify < 0:
+            raise MatrixError("--workers and --timeout must be positive, --verify at least 0")
     except MatrixError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
@@ -96,6 +103,7 @@ def run(arguments: argparse.Namespace) -> int:
             arguments.workers,
             arguments.timeout,
             echo,
+            ["--verify", str(arguments.verify)] if arguments.verify else [],
             gates=arguments.check_gates,
         )
         echo(f"{result.status} in {result.duration:.0f} s {result.note}".rstrip())

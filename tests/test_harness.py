@@ -1670,6 +1670,12 @@ def test_rules_outside_the_targeted_flask_version_are_not_applicable(
     assert (new["since"], new["until"]) == ("3.1", None)
     schema = json.loads(results.SCHEMA_PATH.read_text())
     jsonschema.validate(document, schema)
+    report = render_markdown([results.load_results(versioned.path / "old.json")])
+    assert "unknown product" not in report  # no distribution: the module's version is shown
+    assert (
+        "the rule holds since Flask 3.1 and the product targets Flask 2.3.3: "
+        "1 tests not applicable" in report
+    )
 
 
 def test_without_a_declaration_the_product_targets_the_newest_flask(
