@@ -26,6 +26,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -364,7 +365,7 @@ def run_product(
                 command = pytest_command(python, product, results_path, specs, live, workers, extra)
                 echo(f"running the suite on {installed or product.impl}")
                 code = _stream(command, log, echo, timeout, REPOSITORY)
-                run = _finished(product, code, results_path, timeout)
+                run = _finished(product, code, results_path, timeout, folder / "run.log")
                 run.installed = installed
                 if gates and run.results is not None:
                     check_gates(python, run, folder, workers, timeout, log, echo)
@@ -374,7 +375,7 @@ def run_product(
 
 
 def _finished(
-    product: MatrixProduct, code: int | None, results_path: Path, timeout: float
+    product: MatrixProduct, code: int | None, results_path: Path, timeout: float, log: Path
 ) -> ProductRun:
     if code is None:
         return ProductRun(product, TIMED_OUT, f"the run exceeded {timeout:.0f} s and was stopped")
@@ -382,7 +383,36 @@ def _finished(
         results = load_results(results_path)
     except ResultsError as exc:
         return ProductRun(product, CRASHED, f"no results (exit code {code}): {exc}", exit_code=code)
-    return ProductRun(product, RAN, "", exit_code=code, results=results)
+    note = ""
+    if code in STOPPED_EARLY:
+        note = (
+            f"the run stopped early ({STOPPED_EARLY[code]}, exit code {code}) after "
+            f"{len(results.tests)} tests: {last_error(log)} (see {log})"
+        )
+    return ProductRun(product, RAN, note, exit_code=code, results=results)
+
+
+STOPPED_EARLY = {2: "interrupted", 3: "pytest internal error"}
+"""pytest's exit codes for a run that did not reach its end."""
+
+
+def last_error(log: Path) -> str:
+    """Return what stopped a run, from its log: the last ``SomethingError: message`` line
+    (other than the assertion pytest-xdist wraps a worker's crash in) and the test the
+    crashed worker was running, when the log names it."""
+    try:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return "no log"
+    errors = [match.group(1).strip() for line in lines if (match := _ERROR_LINE.search(line))]
+    worker_test = [match.group(1) for line in lines if (match := _WORKER_TEST.search(line))]
+    causes = [error for error in errors if not error.startswith("AssertionError")] or errors
+    cause = causes[-1] if causes else "no error line in the log"
+    return f"{cause}, in {worker_test[-1]}" if worker_test else cause
+
+
+_ERROR_LINE = re.compile(r"\b([A-Z]\w*(?:Error|Exception): .+)$")
+_WORKER_TEST = re.compile(r"\('([^']+::[^']+)', <WorkerController")
 
 
 def write_run(run: ProductRun, path: Path) -> None:
@@ -431,4 +461,5 @@ def run_succeeded(run: ProductRun) -> bool:
     if run.status == NO_DRIVER:
         return True
     verdict = run.results.verdict if run.results is not None else None
-    return run.status == RAN and verdict == PASS and not run.wide_gates
+    finished = run.exit_code not in STOPPED_EARLY
+    return run.status == RAN and verdict == PASS and finished and not run.wide_gates

@@ -21,6 +21,7 @@ from conformance.matrix import (
     MatrixProduct,
     ProductRun,
     driver_available,
+    last_error,
     load_products,
     pytest_command,
     read_run,
@@ -278,3 +279,21 @@ def test_bad_matrix_arguments_exit_2(capsys: pytest.CaptureFixture[str]) -> None
 def test_write_matrix_writes_both_files(runs: list[ProductRun], tmp_path: Path) -> None:
     written = write_matrix(runs, tmp_path, "now")
     assert [path.name for path in written] == ["index.html", "summary.md"]
+
+
+def test_a_run_that_stops_early_says_what_stopped_it(tmp_path: Path) -> None:
+    log = tmp_path / "run.log"
+    log.write_text(
+        "INTERNALERROR> E   SystemError: AST constructor recursion depth mismatch\n"
+        "INTERNALERROR> E   AssertionError: ('conformance/test_app.py::test_run', "
+        "<WorkerController gw0>)\n"
+    )
+    assert last_error(log) == (
+        "SystemError: AST constructor recursion depth mismatch, "
+        "in conformance/test_app.py::test_run"
+    )
+    assert last_error(tmp_path / "missing.log") == "no log"
+    stopped = dataclasses.replace(run_of(FLASK_NEW, [result_of("a.b", results.PASSED)], "3.1.3"))
+    assert run_succeeded(stopped)
+    stopped.exit_code = 3
+    assert not run_succeeded(stopped)
