@@ -21,6 +21,7 @@ from pathlib import Path
 
 from conformance.matrix import RAN, ProductRun
 from conformance.registry import SHOULD
+from conformance.report_sections import html_table
 from conformance.results import (
     ERROR,
     EXPECTED_FAILURE,
@@ -336,7 +337,6 @@ h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.6em 0}
 th,td{border:1px solid #d4d4d4;padding:3px 6px;vertical-align:top;text-align:left}
 th{background:#f2f2f2;position:sticky;top:0}
-td.n{text-align:right}
 .c{text-align:center;min-width:5.5em;font-weight:600}
 .passed{background:#dff3e3;color:#17642b}.failed{background:#fbdada;color:#8a1212}
 .expected-failure{background:#fdf0cf;color:#7a5200}.unexpected-pass{background:#fbdada}
@@ -351,20 +351,6 @@ details{margin:.3em 0}summary{cursor:pointer;font-weight:600}
 
 def _esc(text: object) -> str:
     return html.escape(str(text))
-
-
-def _html_table(header: Sequence[str], rows: Iterable[Sequence[str]], numeric: range) -> str:
-    head = "".join(f"<th>{_esc(cell)}</th>" for cell in header)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="n">{_esc(cell)}</td>' if index in numeric else f"<td>{_esc(cell)}</td>"
-            for index, cell in enumerate(row)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><tr>{head}</tr>{body}</table>"
 
 
 def _html_cell(cell: Cell, with_message: bool) -> str:
@@ -420,9 +406,9 @@ def render_html(matrix: Matrix, generated: str) -> str:
         )
         + "</p>",
         "<h2>Products</h2>",
-        _html_table(PRODUCT_HEADER, product_rows(matrix), range(4, 12)),
+        html_table(PRODUCT_HEADER, product_rows(matrix)),
         "<h2>Interop</h2>",
-        _html_table(
+        html_table(
             ["Rules passing", "Count"],
             [
                 ["on every product they apply to", str(counts[EVERYWHERE])],
@@ -430,7 +416,6 @@ def render_html(matrix: Matrix, generated: str) -> str:
                 ["on none", str(counts[NONE])],
                 ["applicable to no product run", str(counts[NOWHERE_APPLICABLE])],
             ],
-            range(1, 2),
         ),
     ]
     differing = [row for row in matrix.rows if row.interop() in (SOME, NONE)]
