@@ -286,7 +286,7 @@ def render_summary(matrix: Matrix, generated: str) -> str:
         "",
         "## Interop",
         "",
-        f"- rules passing on every product they apply to: {counts[EVERYWHERE]}",
+        f"- rules passing on every product that ran them (where they apply): {counts[EVERYWHERE]}",
         f"- rules passing on some products only: {counts[SOME]}",
         f"- rules passing on none: {counts[NONE]}",
         f"- rules applicable to no product run: {counts[NOWHERE_APPLICABLE]}",
@@ -345,6 +345,7 @@ th{background:#f2f2f2;position:sticky;top:0}
 .id{font-family:ui-monospace,monospace;font-size:12px;white-space:nowrap}
 .rule{max-width:34em}.should{color:#666;font-size:11px}
 details{margin:.3em 0}summary{cursor:pointer;font-weight:600}
+.products td:last-child{overflow-wrap:anywhere;min-width:18em}
 .legend span{display:inline-block;padding:1px 6px;margin-right:6px;border:1px solid #ccc}
 """
 
@@ -406,12 +407,12 @@ def render_html(matrix: Matrix, generated: str) -> str:
         )
         + "</p>",
         "<h2>Products</h2>",
-        html_table(PRODUCT_HEADER, product_rows(matrix)),
+        f'<div class="products">{html_table(PRODUCT_HEADER, product_rows(matrix))}</div>',
         "<h2>Interop</h2>",
         html_table(
             ["Rules passing", "Count"],
             [
-                ["on every product they apply to", str(counts[EVERYWHERE])],
+                ["on every product that ran them (where they apply)", str(counts[EVERYWHERE])],
                 ["on some products only", str(counts[SOME])],
                 ["on none", str(counts[NONE])],
                 ["applicable to no product run", str(counts[NOWHERE_APPLICABLE])],
