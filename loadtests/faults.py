@@ -45,8 +45,8 @@ from conformance.implementation import (
 )
 from conformance.live.servers import gunicorn_has_option
 from loadtests.arguments import whole_number
+from loadtests.processes import run_stoppable
 from loadtests.runner import (
-    EXIT_INTERRUPTED,
     HOST,
     LOCUST_GRACE_S,
     OneLineErrorParser,
@@ -457,17 +457,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImplementationError as exc:
         parser.error(str(exc))
     options = FaultOptions(args.impl, args.users, args.duration, args.out)
-    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    try:
-        report = run_faults(options)
-    except (RunError, OSError) as exc:
-        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(f"{parser.prog}: interrupted; gunicorn and locust stopped", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    report, failed = run_stoppable(
+        lambda: run_faults(options), parser.prog, "gunicorn and locust stopped"
+    )
+    if report is None:
+        return failed or 1
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -477,7 +471,3 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)  # fmt: skip
         return 1
     return 0
-
-
-def _raise_keyboard_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt

@@ -10,11 +10,14 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from types import FrameType
+from typing import IO, NoReturn, TypeVar
 
 import psutil  # type: ignore[import-untyped]
 
@@ -24,10 +27,42 @@ HOST = "127.0.0.1"
 SERVER_START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
 POLL_INTERVAL_S = 0.1
+EXIT_INTERRUPTED = 130
+"""Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)."""
+
+Result = TypeVar("Result")
 
 
 class RunError(Exception):
     """The load test could not be carried out (the message says why, on one line)."""
+
+
+def run_stoppable(
+    work: Callable[[], Result], prog: str, stopped: str
+) -> tuple[Result | None, int | None]:
+    """Run ``work``; return ``(its result, None)``, or ``(None, exit code)`` if it failed.
+
+    A SIGTERM (a CI time-out, say) unwinds like Ctrl-C, so that the processes
+    ``work`` started are stopped by its own clean-up. A :class:`RunError` or an
+    ``OSError`` (a folder or log that cannot be written, a process that cannot
+    start) prints one line naming it and gives exit code 1; an interruption prints
+    ``stopped`` (what was stopped) and gives :data:`EXIT_INTERRUPTED`.
+    """
+    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        return work(), None
+    except (RunError, OSError) as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return None, 1
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted; {stopped}", file=sys.stderr)
+        return None, EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> NoReturn:
+    raise KeyboardInterrupt
 
 
 def free_port() -> int:

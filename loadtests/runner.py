@@ -40,13 +40,11 @@ import math
 import os
 import platform
 import re
-import signal
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 from typing import IO, NoReturn
 
 from conformance.implementation import (
@@ -64,6 +62,7 @@ from loadtests.processes import (
     first_worker,
     free_port,
     log_tail,
+    run_stoppable,
     start_process,
     stop_process,
     wait_until_ready,
@@ -125,7 +124,6 @@ SERVER_PACKAGES = {
 LOCUST_GRACE_S = 30.0
 PROGRESS_INTERVAL_S = 2.0
 POLL_INTERVAL_S = 0.1
-EXIT_INTERRUPTED = 130
 DEFAULT_P99_MS = 50.0
 DEFAULT_WARMUP_S = 2
 # Locust processes running users by default: one per core, so the generator can use every
@@ -735,10 +733,6 @@ def compare(paths: Sequence[Path], out: Path | None, baseline: str) -> str:
     return write_comparison(paths, folder, baseline)
 
 
-def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> NoReturn:
-    raise KeyboardInterrupt
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``python -m loadtests``; return the exit code (0 ok, 1 failures, 2 usage, 130)."""
     parser = build_parser()
@@ -760,22 +754,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"{parser.prog} run: error: {exc}", file=sys.stderr)
         return 2
-    # A SIGTERM (a CI time-out, say) unwinds like Ctrl-C, so the server and locust stop too.
-    previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    try:
-        report = run_load_test(options)
-    except RunError as exc:
-        print(f"{parser.prog} run: error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        # Creating the report folder or a log, or starting a process, failed.
-        print(f"{parser.prog} run: error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print(f"{parser.prog} run: interrupted; server and locust stopped", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    report, failed = run_stoppable(
+        lambda: run_load_test(options), f"{parser.prog} run", "server and locust stopped"
+    )
+    if report is None:
+        return failed or 1
     print(render_summary(report))
     print(f"report: {options.out / (options.name + '.json')}")
     if report.generator is not None and report.generator.saturated:

@@ -13,3 +13,11 @@ class Flask:
         return None
 """
 """Source of ``fakeimpl``: the smallest module the preflight accepts."""
+
+SUITE_INI = """
+[pytest]
+addopts = -p no:locust -p no:cacheprovider
+conformance_paths = .
+conformance_require_registration = false
+"""
+"""The ``pytest.ini`` of a small spec suite: its folder is a conformance folder."""

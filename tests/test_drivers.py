@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from stand_in import SUITE_INI
 
 from conformance.drivers import (
     BUILTIN_DRIVERS,
@@ -31,12 +32,6 @@ pytest_plugins = ["pytester"]
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
-INI = """
-[pytest]
-addopts = -p no:locust -p no:cacheprovider
-conformance_paths = .
-conformance_require_registration = false
-"""
 
 FAKE_IMPL = '''
 """A stand-in implementation whose driver is named in the module."""
@@ -86,7 +81,7 @@ def test_client_from_driver(driver, client, app):
 @pytest.fixture
 def suite(pytester: pytest.Pytester) -> pytest.Pytester:
     """A pytester folder with a fake implementation that names its own driver."""
-    pytester.makefile(".ini", pytest=INI)
+    pytester.makefile(".ini", pytest=SUITE_INI)
     pytester.makeconftest("from conformance.fixtures import *  # noqa: F403\n")
     pytester.makepyfile(fakeimpl=FAKE_IMPL, fakedriver=FAKE_DRIVER, test_streams=SUITE)
     pytester.syspathinsert()

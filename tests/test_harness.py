@@ -21,6 +21,7 @@ from xml.etree import ElementTree
 
 import jsonschema
 import pytest
+from stand_in import SUITE_INI
 
 from conformance import __main__ as cli
 
@@ -70,12 +71,6 @@ class Flask:
         return ("runner", self)
 '''
 
-INI = """
-[pytest]
-addopts = -p no:locust -p no:cacheprovider
-conformance_paths = .
-conformance_require_registration = false
-"""
 
 CONFTEST = "from conformance.fixtures import *  # noqa: F403\n"
 """What a folder of extra spec tests puts in its conftest.py."""
@@ -135,7 +130,7 @@ reason = "was broken"
 @pytest.fixture
 def suite(pytester: pytest.Pytester) -> pytest.Pytester:
     """A pytester folder holding the ini file and the fake implementation, on sys.path."""
-    pytester.makefile(".ini", pytest=INI)
+    pytester.makefile(".ini", pytest=SUITE_INI)
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(fakeimpl=FAKE_IMPL)
     pytester.syspathinsert()
@@ -254,7 +249,7 @@ def test_spec_selects_by_whole_dotted_components(
 ) -> None:
     suite.makepyfile(test_select=SELECTION_SUITE)
     suite.makepyfile(test_other="def test_unrelated():\n    pass\n")
-    suite.makefile(".ini", pytest=INI.replace("= .", "= test_select.py"))
+    suite.makefile(".ini", pytest=SUITE_INI.replace("= .", "= test_select.py"))
     args = [arg for selector in selectors for arg in ("--spec", selector)]
     reprec = suite.inline_run("--impl", "fakeimpl", *args)
     passed, _, _ = reprec.listoutcomes()
@@ -1583,17 +1578,35 @@ def test_c_thread(impl):
 def test_d_time_limit(request):
     """Has a time limit."""
     assert request.node.get_closest_marker("timeout").args == (120,)
+
+
+KEPT = []
+
+
+@pytest.mark.spec("context.leak.file")
+def test_e_file(tmp_path):
+    """Leaves a file open."""
+    KEPT.append(open(tmp_path / "left-open.txt", "w"))
+
+
+@pytest.mark.spec("context.leak.file-closed")
+def test_f_file_closed(tmp_path):
+    """Opens and closes a file, and drops one it never closed: neither is a leak."""
+    with open(tmp_path / "closed.txt", "w") as file:
+        file.write("x")
+    open(tmp_path / "dropped.txt", "w")
 '''
 
 
 def test_a_leaked_context_fails_its_test_and_not_the_next(suite: pytest.Pytester) -> None:
     suite.makepyfile(leakyimpl=LEAKY_IMPL, test_leaky=LEAKY_SUITE)
-    result = suite.runpytest("--impl", "leakyimpl", "-vv")
-    result.assert_outcomes(passed=2, failed=2)
+    result = suite.runpytest("--impl", "leakyimpl", "-vv", "-W", "ignore::ResourceWarning")
+    result.assert_outcomes(passed=3, failed=3)
     result.stdout.fnmatch_lines(
         [
             "*[[]context.leak.pushes[]]*the test left an application context pushed*",
             "*[[]context.leak.thread[]]*the test left threads running: left-behind*",
+            "*[[]context.leak.file[]]*the test left files open: *left-open.txt*",
         ]
     )
 

@@ -11,6 +11,7 @@ import argparse
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -23,6 +24,7 @@ from werkzeug.test import Client
 
 from loadtests import apps, rawapp, runner
 from loadtests.measures import TimelinePoint
+from loadtests.processes import EXIT_INTERRUPTED, run_stoppable
 from loadtests.report import (
     EndpointStats,
     ExceptionEntry,
@@ -853,3 +855,26 @@ def test_profiled_and_repeated_runs_have_names_of_their_own() -> None:
     )
     assert options.name == "raw-werkzeug-hello-profiled-r2"
     assert run_report("raw", round=2, profiled=True).name == "raw-gunicorn-hello-profiled-r2"
+
+
+def test_run_stoppable_gives_the_result_or_one_line_and_an_exit_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A run's failures end in one line and a code; SIGTERM unwinds like Ctrl-C."""
+    assert run_stoppable(lambda: "report", "prog", "stopped") == ("report", None)
+
+    def fails() -> str:
+        raise RunError("the server did not start")
+
+    assert run_stoppable(fails, "prog run", "stopped") == (None, 1)
+    assert capsys.readouterr().err == "prog run: error: the server did not start\n"
+
+    def terminated() -> str:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+        return "not reached"
+
+    before = signal.getsignal(signal.SIGTERM)
+    assert run_stoppable(terminated, "prog", "server stopped") == (None, EXIT_INTERRUPTED)
+    assert capsys.readouterr().err == "prog: interrupted; server stopped\n"
+    assert signal.getsignal(signal.SIGTERM) is before

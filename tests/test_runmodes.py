@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from stand_in import FAKE_IMPL
+from stand_in import FAKE_IMPL, SUITE_INI
 
 from conformance import __main__ as cli
 from conformance.runmodes import flaky_tests, parse_shard, shard_of
@@ -15,13 +15,6 @@ pytest_plugins = ["pytester"]
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
-
-INI = """
-[pytest]
-addopts = -p no:locust -p no:cacheprovider
-conformance_paths = .
-conformance_require_registration = false
-"""
 
 SUITE = '''
 import pytest
@@ -48,7 +41,7 @@ def test_values(value):
 @pytest.fixture
 def suite(pytester: pytest.Pytester) -> pytest.Pytester:
     """A folder of spec tests with a stand-in implementation."""
-    pytester.makefile(".ini", pytest=INI)
+    pytester.makefile(".ini", pytest=SUITE_INI)
     pytester.makeconftest("from conformance.fixtures import *  # noqa: F403\n")
     pytester.makepyfile(fakeimpl=FAKE_IMPL, test_suite=SUITE)
     pytester.syspathinsert()
