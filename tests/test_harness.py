@@ -1651,7 +1651,7 @@ def test_always():
 @pytest.fixture
 def versioned(suite: pytest.Pytester) -> pytest.Pytester:
     """The harness suite with rules that hold in some Flask versions only."""
-    suite.makefile(".ini", pytest=INI + "conformance_rules = rules.toml\n")
+    suite.makefile(".ini", pytest=SUITE_INI + "conformance_rules = rules.toml\n")
     (suite.path / "rules.toml").write_text(VERSIONED_RULES)
     suite.makepyfile(test_versions=VERSIONED_SUITE)
     return suite
