@@ -6,6 +6,8 @@
 - ``contract`` prints the contract (``docs/contract.md`` is this output).
 - ``registry sync [--check] [PATH...]`` registers the spec IDs that collecting
   PATH (default: the suite) finds unregistered; ``--check`` only reports them.
+- ``registry review [--flagged] [--json]`` lists each rule with the evidence for its
+  level, source and error_path (see :mod:`conformance.registry_review`).
 
 - ``report RESULTS.json... [--out DIR]`` writes ``index.html`` and ``summary.md``
   (default folder ``conformance-report`` in the current folder) and prints their paths.
@@ -45,6 +47,7 @@ from conformance.implementation import (
 )
 from conformance.merge import MergeError, merge_shards
 from conformance.registry import RULES_DIR, suite_registry
+from conformance.registry_review import render, review
 from conformance.registry_sync import SyncError, collect_listing, sync
 from conformance.report import write_report
 from conformance.results import ResultsError, dump_results, load_results
@@ -107,6 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
     sync_parser.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if an ID is unregistered"
     )
+    review_parser = registry_commands.add_parser(
+        "review", help="each rule with the evidence for its level, source and error_path"
+    )
+    review_parser.add_argument(
+        "--flagged", action="store_true", help="only the rules with a finding"
+    )
+    review_parser.add_argument("--json", action="store_true", help="print JSON")
     coverage = commands.add_parser(
         "coverage", help="rules without tests, sections and promises without rules"
     )
@@ -138,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check_impl(parser.prog, arguments.module, arguments.without)
     if arguments.command == "coverage":
         return run_coverage(arguments.json)
+    if arguments.command == "registry" and arguments.registry_command == "review":
+        print(render(review(suite_registry().values()), arguments.flagged, arguments.json))
+        return EXIT_OK
     if arguments.command == "registry":
         return sync(arguments.paths, arguments.check)
     if arguments.command == "contract":

@@ -48,6 +48,7 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 
+from conformance import tomltables
 from conformance.contract import ContractError, check_feature_names
 from conformance.results import FAILING_OUTCOMES, PASSING_OUTCOMES
 from conformance.spec import SPEC_ID
@@ -206,31 +207,26 @@ def _read_entry(path: Path, key: str, value: object) -> Expectation:
             f"{path}: {key!r} is not a spec ID such as 'routing.trailing-slash.redirect' "
             f"or 'config.default.value[DEBUG]'{hint}"
         )
-    if not isinstance(value, dict):
-        raise ExpectationsError(f"{path}: {key!r} must be a table such as [{toml_string(key)}]")
-    unknown = sorted(set(value) - ENTRY_KEYS)
-    if unknown:
-        raise ExpectationsError(f"{path}: {key!r} has unknown keys: {', '.join(unknown)}")
-    reason = value.get("reason")
-    if not isinstance(reason, str) or not reason.strip():
-        raise ExpectationsError(f"{path}: {key!r} needs a non-empty string 'reason'")
-    status = value.get("status", FAIL)
-    if status not in STATUSES:
-        raise ExpectationsError(
-            f"{path}: {key!r} has status {status!r}; expected one of {', '.join(STATUSES)}"
-        )
-    issue = value.get("issue")
+    where = f"{path}: {key!r}"
+    entry = tomltables.table(
+        value, ENTRY_KEYS, where, ExpectationsError, f"must be a table such as [{toml_string(key)}]"
+    )
+    reason = tomltables.required_string(entry, "reason", where, ExpectationsError)
+    status = tomltables.choice(
+        entry, "status", STATUSES, FAIL, where, ExpectationsError, "has status"
+    )
+    issue = entry.get("issue")
     if issue is not None and not isinstance(issue, str):
-        raise ExpectationsError(f"{path}: {key!r} issue must be a string")
-    versions = value.get("versions")
+        raise ExpectationsError(f"{where} issue must be a string")
+    versions = entry.get("versions")
     if versions is not None:
         try:
-            parse_specifier(versions, f"{path}: {key!r} versions")
+            versions = str(parse_specifier(versions, f"{where} versions"))
         except VersionError as exc:
             raise ExpectationsError(str(exc))
-    product = value.get("product")
+    product = entry.get("product")
     if product is not None and (not isinstance(product, str) or not product.strip()):
-        raise ExpectationsError(f"{path}: {key!r} product must be a distribution name")
+        raise ExpectationsError(f"{where} product must be a distribution name")
     return Expectation(key, reason, status, issue, versions, product)
 
 

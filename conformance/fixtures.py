@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from conformance.drivers import Driver
-from conformance.implementation import Implementation, ImplementationError
+from conformance.implementation import Implementation, ImplementationError, testing_app
 from conformance.profiles import activate_profile
 from conformance.run import run_of
 
@@ -76,9 +76,7 @@ def make_app(impl: ModuleType) -> Callable[..., Any]:
     """Return a factory building a testing-mode app through the implementation under test."""
 
     def factory(import_name: str = "conformance_app", **kwargs: Any) -> Any:
-        app = impl.Flask(import_name, **kwargs)
-        app.config.update(TESTING=True, SECRET_KEY="conformance secret")
-        return app
+        return testing_app(impl, import_name, **kwargs)
 
     return factory
 

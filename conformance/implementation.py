@@ -95,6 +95,17 @@ class Implementation(ModuleType):
         return f"<conformance implementation {self.__name__!r}>"
 
 
+TESTING_SECRET_KEY = "conformance secret"
+
+
+def testing_app(impl: Any, import_name: str = "conformance_app", **kwargs: Any) -> Any:
+    """Return a new app of ``impl`` in testing mode with the suite's secret key
+    (what the ``make_app`` fixture builds)."""
+    app = impl.Flask(import_name, **kwargs)
+    app.config.update(TESTING=True, SECRET_KEY=TESTING_SECRET_KEY)
+    return app
+
+
 def import_implementation(name: str, option: str = "--impl") -> ModuleType:
     """Import module ``name``; raise :class:`ImplementationError` with a one-line message.
 

@@ -45,6 +45,7 @@ from conformance.levels import MUST, SHOULD, gates, should_failure_waived, waive
 from conformance.listing import negative_spec_ids, print_listing
 from conformance.profiles import register_profiles
 from conformance.registry import RegistryError, registration_problem
+from conformance.repro import replay_of
 from conformance.run import (
     MESSAGE_LIMIT,
     WORKER_OUTPUT_KEY,
@@ -441,6 +442,7 @@ class ConformanceHooks:
             conformance_message=message,
             conformance_expectation=entry.status if entry is not None else None,
             conformance_level=label.level,
+            conformance_replay=replay_of(item, call) if call.excinfo is not None else None,
         )
         return report
 

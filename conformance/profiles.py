@@ -6,6 +6,9 @@
   profile, which Hypothesis activates by itself when ``CI`` is set.
 - ``deep``: thousands of examples, for hunting rare bugs.
 
+Each prints the ``@reproduce_failure`` blob of a failure, which the reproduction
+scripts replay (:mod:`conformance.repro`).
+
 Select one with ``--hypothesis-profile dev|ci|deep`` (Hypothesis's own option;
 ``ci`` means ``conformance-ci`` for the suite). The plugin only registers these
 names; :func:`activate_profile` loads one, and only the suite's conftest calls it,
@@ -41,13 +44,18 @@ def register_profiles() -> None:
     )
     builtin_default = settings.get_profile("default")
     settings.register_profile(
-        "dev", parent=builtin_default, max_examples=DEV_MAX_EXAMPLES, deadline=None
+        "dev",
+        parent=builtin_default,
+        max_examples=DEV_MAX_EXAMPLES,
+        deadline=None,
+        print_blob=True,
     )
     settings.register_profile(
         "deep",
         parent=builtin_default,
         max_examples=DEEP_MAX_EXAMPLES,
         deadline=None,
+        print_blob=True,
         suppress_health_check=[HealthCheck.too_slow],
     )
 

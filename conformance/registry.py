@@ -45,6 +45,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from conformance import tomltables
 from conformance.description import section_headings
 from conformance.spec import AREAS, SPEC_ID, spec_area
 from conformance.versions import VersionError, check_range
@@ -129,30 +130,31 @@ def _read_rule(path: Path, spec_id: str, value: object, default_since: str | Non
     where = f"{path}: [{spec_id!r}]"
     if not SPEC_ID.fullmatch(spec_id) or spec_area(spec_id) not in AREAS:
         raise RegistryError(f"{path}: {spec_id!r} is not a spec ID of a known area")
-    if not isinstance(value, dict):
-        raise RegistryError(f"{where} must be a table")
-    unknown = sorted(set(value) - RULE_KEYS)
-    if unknown:
-        raise RegistryError(f"{where} has unknown keys: {', '.join(unknown)}")
-    rule = value.get("rule")
-    if not isinstance(rule, str) or not rule.strip():
-        raise RegistryError(f"{where} needs a non-empty string 'rule'")
-    level = value.get("level", MUST)
-    if level not in LEVELS:
-        raise RegistryError(f"{where} level is {level!r}; expected one of {', '.join(LEVELS)}")
-    source = value.get("source", OBSERVED)
-    problem = check_source(source) if isinstance(source, str) else "source must be a string"
+    table = tomltables.table(value, RULE_KEYS, where, RegistryError)
+    rule = tomltables.required_string(table, "rule", where, RegistryError)
+    level = tomltables.choice(table, "level", LEVELS, MUST, where, RegistryError, "level is")
+    source = table.get("source", OBSERVED)
+    if not isinstance(source, str):
+        raise RegistryError(f"{where}: source must be a string")
+    problem = check_source(source)
     if problem:
         raise RegistryError(f"{where}: {problem}")
-    error_path = value.get("error_path", False)
+    error_path = table.get("error_path", False)
     if not isinstance(error_path, bool):
         raise RegistryError(f"{where} error_path must be true or false")
-    since, until = value.get("since", default_since), value.get("until")
+    since, until = table.get("since", default_since), table.get("until")
     try:
         check_range(since, until, where)
     except VersionError as exc:
         raise RegistryError(str(exc))
-    return Rule(spec_id, " ".join(rule.split()), level, source, error_path, since, until)
+    return Rule(
+        spec_id, " ".join(rule.split()), level, source, error_path, _text(since), _text(until)
+    )
+
+
+def _text(value: object) -> str | None:
+    """Return a checked optional string value as ``str | None``."""
+    return None if value is None else str(value)
 
 
 def read_rules_file(path: Path) -> list[Rule]:

@@ -2,28 +2,40 @@
 
 A run that writes its results (``--conformance-json PATH``) also writes, for each
 test that failed (unexpectedly, expectedly, or at the should level),
-``repro/<key>.py`` beside PATH: a standalone script that prints the rule, re-runs
-exactly that test (by its node ID in the installed suite) on the same
-implementation (its folder put on the path), reference, Hypothesis seed and
-declared-absent features, with no expectations file and should-level rules
-gated, prints what it got, and exits 1 while the fault is there (0 once fixed).
-``python repro/<key>.py --impl OTHER`` runs it on another implementation.
+``repro/<key>.py`` beside PATH: a standalone script, run with plain ``python``
+(no pytest run, no conformance plugin). It holds the test's own source and that
+of the test module's fixtures it uses, builds them as plain functions on the
+implementation that failed (its folder put on the path), calls the test once
+with the parameters of the failing case and, for a property-based test, the
+shrunk example Hypothesis found (``@reproduce_failure``, else the run's seed),
+prints the rule and what the implementation gave against what it expects, and
+exits 1 while the fault is there, 0 once it is fixed (2 when it cannot build the
+test). ``python repro/<key>.py --impl OTHER`` runs it on another implementation.
+See :mod:`conformance.standalone` for how it runs.
 
-What it does not do yet: rebuild the app and requests of the test outside pytest;
-the test's own code (and, for property-based tests, Hypothesis's shrunk example
-printed by the re-run) is what shows the smallest failing case.
+What the run must record for that, at the failure (:func:`replay_of`): the test
+module and function, the position of each ``parametrize`` argument, and
+Hypothesis's reproduction blob.
 """
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from conformance import results
+from conformance.standalone import argument_names, parameter_values
 
 REPRO_FOLDER = "repro"
+SUITE_FOLDER = Path(__file__).resolve().parent
 _UNSAFE = re.compile(r"[^A-Za-z0-9._\-\[\]=,]+")
+_BLOB = re.compile(r"@reproduce_failure\('([^']+)', b'([^']*)'\)")
 
 SCRIPT = '''#!/usr/bin/env python3
 """Reproduce a conformance failure of {impl!r}.
@@ -31,68 +43,213 @@ SCRIPT = '''#!/usr/bin/env python3
 [{key}] {doc_rule}
 (level {level}; the run recorded: {outcome})
 
-Re-runs exactly this test with the implementation, reference, Hypothesis seed and
-features of that run; exits 1 while the fault is there, 0 once it is fixed.
+Plain Python, no pytest run: the test and the fixtures of its module that it
+uses are below, as the suite has them; impl, driver, make_app, app, client,
+runner, reference, tmp_path, monkeypatch and caplog are conformance.standalone's plain
+versions of the suite's fixtures (an app is impl.Flask in testing mode with a
+secret key). Prints what the implementation gave and what the rule expects;
+exits 1 while the fault is there, 0 once it is fixed.
 Run on another implementation with: python {filename} --impl MODULE
 """
 
-import os
-import subprocess
 import sys
-from pathlib import Path
 
-KEY = {key!r}
-RULE = {rule!r}
-RECORDED = {message!r}
-NODE = {nodeid!r}
-IMPL = {impl!r}
-IMPL_FOLDER = {impl_folder!r}
-REFERENCE = {reference!r}
-SEED = {seed!r}
-WITHOUT = {without!r}
-INVOCATION_DIR = {invocation_dir!r}
+from conformance.standalone import Repro
 
+REPRO = Repro(
+    key={key!r},
+    rule={rule!r},
+    level={level!r},
+    recorded={message!r},
+    impl={impl!r},
+    impl_folder={impl_folder!r},
+    reference={reference!r},
+    module={module!r},
+    module_file={module_file!r},
+    function={function!r},
+    params={params!r},
+    autouse={autouse!r},
+    hypothesis_blob={blob!r},
+    hypothesis_version={version!r},
+    seed={seed!r},
+    driver={driver!r},
+)
 
-def target() -> str:
-    """The test's node ID, resolved in the installed suite (or the folder it ran from)."""
-    if NODE.startswith("conformance/"):
-        import conformance
+# The functions of {module_name} the test and its fixtures call.
+HELPERS = {helpers}
 
-        suite = Path(conformance.__file__).resolve().parent
-        path, _, name = NODE[len("conformance/") :].partition("::")
-        return f"{{suite / path}}::{{name}}"
-    path, _, name = NODE.partition("::")
-    return f"{{Path(INVOCATION_DIR) / path}}::{{name}}"
+# The fixtures of {module_name} the test uses, as plain functions.
+FIXTURES = {fixtures}
 
-
-def main(argv: list[str]) -> int:
-    impl = argv[argv.index("--impl") + 1] if "--impl" in argv else IMPL
-    env = dict(os.environ)
-    if impl == IMPL and IMPL_FOLDER:
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [IMPL_FOLDER, env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "pytest", target(), "-p", "no:locust",
-               "-p", "no:cacheprovider", "-q", "--tb=short", "--impl", impl,
-               "--expectations", os.devnull, "--strict-levels"]
-    if REFERENCE:
-        command += ["--reference", REFERENCE]
-    if SEED:
-        command += ["--seed", SEED]
-    for feature in WITHOUT:
-        command += ["--without", feature]
-    print(f"rule [{{KEY}}]: {{RULE}}")
-    print(f"implementation: {{impl}} (the run recorded: {{RECORDED}})")
-    print("$ " + " ".join(command), flush=True)
-    completed = subprocess.run(command, env=env, check=False)
-    if completed.returncode == 0:
-        print(f"{{impl}} now follows [{{KEY}}]")
-        return 0
-    print(f"FAULT: {{impl}} breaks [{{KEY}}] {{RULE}}")
-    return 1
-
+# The test (its pytest markers left out).
+TEST = {test}
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(REPRO.main(TEST, FIXTURES, HELPERS, sys.argv[1:]))
 '''
+
+
+def replay_of(item: pytest.Item, call: pytest.CallInfo[None]) -> dict[str, Any] | None:
+    """Return what a reproduction of ``item``'s failure needs to know (JSON-ready), or None
+    when it is not a test function."""
+    function = getattr(item, "function", None)
+    module = getattr(item, "module", None)
+    if function is None or module is None:
+        return None
+    version, blob = hypothesis_blob(call.excinfo.value if call.excinfo else None)
+    return {
+        "module": module.__name__,
+        "module_file": str(item.path),
+        "function": getattr(item, "originalname", item.name),
+        "params": chosen_parameters(function, getattr(item, "callspec", None)),
+        "hypothesis_version": version,
+        "hypothesis_blob": blob,
+    }
+
+
+def hypothesis_blob(error: BaseException | None) -> tuple[str | None, str | None]:
+    """Return the Hypothesis version and ``@reproduce_failure`` blob in ``error``'s notes."""
+    for note in getattr(error, "__notes__", ()):
+        match = _BLOB.search(str(note))
+        if match:
+            return match.group(1), match.group(2)
+    return None, None
+
+
+def chosen_parameters(function: Any, callspec: Any) -> dict[str, int]:
+    """Return, for each ``parametrize`` mark of ``function``, the position of the values
+    ``callspec`` holds, keyed by the mark's comma-joined argument names."""
+    if callspec is None:
+        return {}
+    chosen: dict[str, int] = {}
+    for mark in getattr(function, "pytestmark", []):
+        if mark.name != "parametrize":
+            continue
+        names = argument_names(mark.args[0] if mark.args else mark.kwargs["argnames"])
+        argvalues = mark.args[1] if len(mark.args) > 1 else mark.kwargs["argvalues"]
+        for index, value in enumerate(argvalues):
+            items = parameter_values(value, len(names))
+            if all(
+                callspec.params.get(name, _MISSING) is item
+                for name, item in zip(names, items, strict=True)
+            ):
+                chosen[",".join(names)] = index
+                break
+    return chosen
+
+
+_MISSING = object()
+
+
+@dataclasses.dataclass(frozen=True)
+class EmbeddedSources:
+    """The source a reproduction script embeds: the test, the module's fixtures it uses
+    and the module's own helper functions they call, and its autouse fixtures' names."""
+
+    test: str
+    fixtures: str
+    helpers: str
+    autouse: list[str]
+
+
+def embedded_sources(module_file: Path, function: str) -> EmbeddedSources:
+    """Return the source of test ``function`` (without its ``pytest.*`` decorators), of
+    the module's fixtures it uses (undecorated) and of the module's functions they call."""
+    text = module_file.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    definitions = {
+        node.name: node
+        for node in tree.body
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    fixtures = {name: node for name, node in definitions.items() if _fixture_decorator(node)}
+    autouse = [name for name, node in fixtures.items() if _is_autouse(node)]
+    test = definitions[function]
+    used = _closure([*autouse, *_argument_names(test)], fixtures, _argument_names)
+    helpers = {
+        name: node
+        for name, node in definitions.items()
+        if name not in fixtures and name != function and not name.startswith("test_")
+    }
+    called = _closure(
+        [name for node in [test, *(fixtures[name] for name in used)] for name in _names(node)],
+        helpers,
+        _names,
+    )
+    kept = [
+        f"@{ast.get_source_segment(text, decorator)}"
+        for decorator in test.decorator_list
+        if not ast.unparse(decorator).startswith("pytest.")
+    ]
+    return EmbeddedSources(
+        test="\n".join([*kept, _segment(text, test)]) + "\n",
+        fixtures=_joined(text, [node for name, node in fixtures.items() if name in used]),
+        helpers=_joined(text, [node for name, node in helpers.items() if name in called]),
+        autouse=autouse,
+    )
+
+
+_Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def _closure(
+    start: list[str], nodes: Mapping[str, _Function], needs: Callable[[_Function], list[str]]
+) -> set[str]:
+    """Return the names in ``nodes`` reached from ``start`` through what each ``needs``."""
+    wanted, found = list(start), set()
+    while wanted:
+        name = wanted.pop()
+        if name in nodes and name not in found:
+            found.add(name)
+            wanted += needs(nodes[name])
+    return found
+
+
+def _names(node: _Function) -> list[str]:
+    return [name.id for name in ast.walk(node) if isinstance(name, ast.Name)]
+
+
+def _joined(text: str, nodes: list[_Function]) -> str:
+    """The undecorated source of ``nodes``, in the module's order."""
+    return "".join(_segment(text, node) + "\n\n" for node in nodes).rstrip("\n") + (
+        "\n" if nodes else ""
+    )
+
+
+def _segment(text: str, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """The source of a top-level function from ``def`` on (its decorators left out)."""
+    lines = text.splitlines()
+    return "\n".join(lines[node.lineno - 1 : node.end_lineno])
+
+
+def _fixture_decorator(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any("fixture" in ast.unparse(decorator) for decorator in node.decorator_list)
+
+
+def _is_autouse(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(
+        isinstance(decorator, ast.Call)
+        and any(
+            keyword.arg == "autouse"
+            and isinstance(keyword.value, ast.Constant)
+            and keyword.value.value is True
+            for keyword in decorator.keywords
+        )
+        for decorator in node.decorator_list
+    )
+
+
+def _argument_names(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    return [argument.arg for argument in [*node.args.args, *node.args.kwonlyargs]]
+
+
+def source_literal(source: str) -> str:
+    """Return ``source`` as a readable Python string literal (raw triple-quoted when it can)."""
+    if not source:
+        return '""'
+    if "'''" not in source and not source.endswith("\\"):
+        return "r'''\n" + source + "'''"
+    return repr(source)
 
 
 def repro_name(key: str) -> str:
@@ -123,9 +280,16 @@ def _docstring_safe(text: str) -> str:
 
 
 def write_repro_scripts(
-    run: results.RunResults, results_path: Path, invocation_dir: Path
+    run: results.RunResults,
+    results_path: Path,
+    invocation_dir: Path,
+    replays: Mapping[str, Mapping[str, Any] | None] | None = None,
 ) -> list[Path]:
-    """Write ``repro/<key>.py`` beside ``results_path`` for each failing test; return them."""
+    """Write ``repro/<key>.py`` beside ``results_path`` for each failing test; return them.
+
+    ``replays`` holds what :func:`replay_of` recorded at each failure, by test key; a
+    failure without one is replayed from its node ID, without parameters.
+    """
     failing = failures(run.tests)
     if not failing:
         return []
@@ -133,26 +297,54 @@ def write_repro_scripts(
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for test in failing:
+        replay = (replays or {}).get(test.key) or replay_of_nodeid(test.nodeid, invocation_dir)
         path = folder / repro_name(test.key)
-        path.write_text(
-            SCRIPT.format(
-                impl=run.implementation.name,
-                key=test.key,
-                rule=test.rule,
-                doc_rule=_docstring_safe(test.rule),
-                level=test.level,
-                outcome=test.outcome,
-                message=test.message or "no message",
-                filename=f"{REPRO_FOLDER}/{path.name}",
-                nodeid=test.nodeid,
-                impl_folder=implementation_folder(run.implementation),
-                reference=run.reference.name if run.reference else None,
-                seed=run.hypothesis.seed,
-                without=list(run.selection.without),
-                invocation_dir=str(invocation_dir),
-            ),
-            encoding="utf-8",
-        )
+        path.write_text(_script(run, test, replay, path.name), encoding="utf-8")
         path.chmod(0o755)
         written.append(path)
     return written
+
+
+def _script(
+    run: results.RunResults, test: results.TestResult, replay: Mapping[str, Any], name: str
+) -> str:
+    module_file = Path(replay["module_file"])
+    sources = embedded_sources(module_file, replay["function"])
+    return SCRIPT.format(
+        impl=run.implementation.name,
+        key=test.key,
+        rule=test.rule,
+        doc_rule=_docstring_safe(test.rule),
+        level=test.level,
+        outcome=test.outcome,
+        message=test.message or "no message",
+        filename=f"{REPRO_FOLDER}/{name}",
+        impl_folder=implementation_folder(run.implementation),
+        reference=run.reference.name if run.reference else None,
+        module=replay["module"],
+        module_name=module_file.name,
+        module_file=str(module_file),
+        function=replay["function"],
+        params=dict(replay.get("params") or {}),
+        autouse=sources.autouse,
+        blob=replay.get("hypothesis_blob"),
+        version=replay.get("hypothesis_version"),
+        seed=run.hypothesis.seed,
+        driver=run.selection.driver,
+        helpers=source_literal(sources.helpers),
+        fixtures=source_literal(sources.fixtures),
+        test=source_literal(sources.test),
+    )
+
+
+def replay_of_nodeid(nodeid: str, invocation_dir: Path) -> dict[str, Any]:
+    """Return a replay of test ``nodeid`` without parameters or Hypothesis blob (for a
+    failure whose run recorded none)."""
+    path, _, name = nodeid.partition("::")
+    file = invocation_dir / path
+    if path.startswith(f"{SUITE_FOLDER.name}/"):
+        file = SUITE_FOLDER / path[len(SUITE_FOLDER.name) + 1 :]
+        module = f"{SUITE_FOLDER.name}.{Path(path).stem}"
+    else:
+        module = Path(path).stem
+    return {"module": module, "module_file": str(file), "function": name.split("[", 1)[0]}

@@ -258,8 +258,9 @@ class ConformanceRun:
             document = self.results()
             results.dump_results(document, self.json_path)
             self.written.append(f"results written to {self.json_path}")
+            replays = {record.key: record.replay for record in self.records.values()}
             scripts = write_repro_scripts(
-                document, self.json_path, self.config.invocation_params.dir
+                document, self.json_path, self.config.invocation_params.dir, replays
             )
             if scripts:
                 self.written.append(
@@ -363,12 +364,15 @@ class TestRecord:
     duration: float = 0.0
     message: str | None = None
     expectation: str | None = None
+    replay: dict[str, Any] | None = None
+    """What a reproduction script needs, from the first failing phase (see ``repro``)."""
     since: str | None = None
     until: str | None = None
 
     def add(self, report: pytest.TestReport) -> None:
         """Fold in one phase's report (setup, call or teardown)."""
         self.duration += report.duration
+        self.replay = self.replay or getattr(report, "conformance_replay", None)
         status = getattr(report, "conformance_status", None)
         message = getattr(report, "conformance_message", None)
         self.expectation = getattr(report, "conformance_expectation", None) or self.expectation

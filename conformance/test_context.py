@@ -717,3 +717,13 @@ def test_custom_app_ctx_globals_class(impl: Any, app: Any, driver: Any) -> None:
     with driver.app_context(app):
         assert isinstance(impl.g._get_current_object(), Globals)
         assert impl.g.preset == "from class"
+
+
+@pytest.mark.spec("context.g.default-class")
+def test_g_default_class(impl: Any, driver: Any, app: Any) -> None:
+    """By default g is an instance of ctx._AppCtxGlobals, the app's app_ctx_globals_class."""
+    with driver.app_context(app):
+        globals_type = type(impl.g._get_current_object())
+    assert globals_type is app.app_ctx_globals_class
+    assert globals_type.__name__ == "_AppCtxGlobals"
+    assert globals_type.__module__ == impl.ctx.AppContext.__module__

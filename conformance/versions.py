@@ -65,7 +65,7 @@ def parse_specifier(text: object, where: str) -> SpecifierSet:
         raise VersionError(f"{where} is {text!r}, not a version specifier such as '>=3.0,<3.1'")
 
 
-def check_range(since: str | None, until: str | None, where: str) -> None:
+def check_range(since: object, until: object, where: str) -> None:
     """Raise :class:`VersionError` unless ``since`` and ``until`` are versions, since < until."""
     low = parse_version(since, f"{where} since") if since is not None else None
     high = parse_version(until, f"{where} until") if until is not None else None

@@ -165,10 +165,34 @@ def test_suite_catches_the_fault(module: str, tmp_path: Path) -> None:
     _check_repro_scripts(document, results.parent, first[0])
 
 
+STANDALONE = """
+import runpy, sys
+
+def refuse(event, args):
+    if event in ("subprocess.Popen", "os.posix_spawn", "os.exec", "os.fork", "os.system"):
+        raise RuntimeError(f"the reproduction script started a process ({event})")
+
+sys.addaudithook(refuse)
+sys.argv = sys.argv[1:]
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+    code = 0
+except SystemExit as exc:
+    code = exc.code
+if "conformance.plugin" in sys.modules:
+    print("STANDALONE BROKEN: the conformance plugin was loaded")
+    code = 3
+sys.exit(code)
+"""
+"""Runs a script as ``python script`` does, refusing any child process (no pytest run
+hides behind it) and failing if the conformance plugin was loaded."""
+
+
 def _run_repro(script: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run a reproduction script from an unrelated folder, as an implementer would."""
+    """Run a reproduction script with plain Python from an unrelated folder, as an
+    implementer would, with no child process and without the conformance plugin."""
     return subprocess.run(
-        [sys.executable, str(script), *args],
+        [sys.executable, "-c", STANDALONE, str(script), *args],
         cwd=script.parent,
         env={key: value for key, value in os.environ.items() if key != "PYTHONPATH"},
         capture_output=True,
@@ -190,6 +214,7 @@ def _check_repro_scripts(document: dict[str, object], folder: Path, spec_id: str
     broken = _run_repro(script)
     assert broken.returncode == 1, broken.stdout[-2000:] + broken.stderr[-2000:]
     assert f"FAULT: {document['implementation']['name']} breaks [{spec_id}]" in broken.stdout  # type: ignore[index]
+    assert "\n  got: " in broken.stdout or "the test raised:" in broken.stdout, broken.stdout
     fixed = _run_repro(script, "--impl", "flask")
     assert fixed.returncode == 0, fixed.stdout[-2000:] + fixed.stderr[-2000:]
 
