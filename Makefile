@@ -15,7 +15,7 @@ REPORTS := reports/conformance
 WORKERS ?= 2
 PY_SOURCES := framework conformance loadtests tests examples
 
-.PHONY: conformance reports run-spec test test-lowest lint typecheck unit spec bench load soak faults clean help ecosystem ecosystem-ci mutation mutation-report mutation-slice registry verify
+.PHONY: conformance reports run-spec test test-lowest lint typecheck unit spec bench load soak faults clean help ecosystem ecosystem-ci mutation mutation-report mutation-slice registry verify matrix matrix-ci matrix-verify
 
 help:
 	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(BUILD_REPORTS)/"
@@ -24,6 +24,7 @@ help:
 	@echo "make verify       run the spec 3 times in varied orders per implementation; report flaky tests"
 	@echo "make bench        in-process speed ratios, written to reports/bench.txt"
 	@echo "make ecosystem    Flask extensions' own test suites on framework and flask, in reports/ecosystem/"
+	@echo "make matrix       the spec on Flask 2.3.3, 3.0.3, 3.1.0, 3.1.x, framework and Quart: reports/matrix/"
 	@echo "make load         server CPU/request and capacity: framework, flask, raw; reports/load/"
 	@echo "make soak         a million in-process requests per implementation, memory watched (reports/robustness.md)"
 	@echo "make faults       kill and reload gunicorn workers under writes to SQLite (reports/robustness.md)"
@@ -62,7 +63,7 @@ unit: $(STAMP)
 
 spec: conformance
 
-test: lint typecheck unit ecosystem-ci spec test-lowest mutation-slice registry quart-slice
+test: lint typecheck unit ecosystem-ci spec test-lowest mutation-slice registry quart-slice matrix-ci
 
 # Flask extensions' own test suites on framework and on flask (README "The ecosystem as a
 # test"); `ecosystem` writes reports/ecosystem/, `ecosystem-ci` runs two of them into the
@@ -198,3 +199,22 @@ $(QUART_VENV)/.installed: pyproject.toml
 .PHONY: quart-slice
 quart-slice: $(QUART_VENV)/.installed
 	$(QUART_PY) -m pytest conformance -q -n $(WORKERS) --impl quart $(QUART_SLICE)
+
+# The compatibility matrix (issue 15): one venv per product under build/matrix/ (Flask
+# 2.3.3, 3.0.3, 3.1.0, the latest 3.1.x, framework, Quart; conformance/matrix_products.toml),
+# the spec in each, each version gate checked; writes reports/matrix/index.html and
+# summary.md. `matrix-verify` runs Flask 3.0.3's spec 3 times (reports/matrix/verify-flask-3.0.3.txt).
+# The CI slice runs Flask 3.0.3 on areas with version-gated rules, into build/.
+MATRIX_CI_SPECS := config.default sessions request.trusted-hosts request.limits streaming.with-context
+matrix: $(STAMP)
+	$(PY) -m conformance matrix --check-gates
+
+matrix-ci: $(STAMP)
+	$(PY) -m conformance matrix --check-gates --product flask-3.0.3 \
+		$(addprefix --spec ,$(MATRIX_CI_SPECS)) --work build/matrix-ci --out build/matrix-ci/report
+
+matrix-verify: $(STAMP)
+	$(PY) -m conformance matrix --product flask-3.0.3 --verify 3 --work build/matrix-verify \
+		--out build/matrix-verify/report; status=$$?; \
+	grep '^verify:' build/matrix-verify/flask-3.0.3/run.log > reports/matrix/verify-flask-3.0.3.txt; \
+	cat reports/matrix/verify-flask-3.0.3.txt; exit $$status

@@ -19,6 +19,8 @@
 - ``diff OLD.json NEW.json`` lists newly failing, newly passing, added and removed
   tests; exits 1 if any test newly fails, else 0.
 - ``ecosystem --impl MODULE``: see :mod:`conformance.ecosystem`.
+- ``matrix [--product NAME] [--spec PREFIX] [--live]``: the suite on each product of
+  the compatibility matrix; see :mod:`conformance.matrix`.
 
 Unusable input (a missing file, not JSON, not a results document) prints one
 error line and exits 2, like a usage error.
@@ -32,6 +34,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from conformance import matrix_cli
 from conformance.contract import ContractError, check_feature_names, preflight
 from conformance.contract_doc import render_contract
 from conformance.coverage import coverage_of_listing, read_json, write_json
@@ -133,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("old", type=Path, metavar="OLD.json")
     diff.add_argument("new", type=Path, metavar="NEW.json")
     ecosystem_cli.add_command(commands)
+    matrix_cli.add_command(commands)
     return parser
 
 
@@ -154,6 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     if arguments.command == ecosystem_cli.COMMAND:
         return ecosystem_cli.run(arguments)
+    if arguments.command == matrix_cli.COMMAND:
+        return matrix_cli.run(arguments)
     try:
         if arguments.command == "report":
             runs = [load_results(path) for path in arguments.results]

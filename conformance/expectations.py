@@ -18,6 +18,18 @@ lists its known failures, keyed by spec ID, never by test file or function name:
     reason = "passes or fails with the scheduler"
     status = "flaky"                    # either outcome accepted, and reported
 
+    ["sessions.cookie.partitioned"]
+    reason = "no Partitioned attribute before 2.0"
+    versions = "<2.0"                   # only on these versions of the product
+    product = "mypackage"               # and only on this distribution (optional)
+
+``[implementation]`` may also say ``flask_api = "3.0"``: the Flask API version the
+product targets (see :mod:`conformance.versions`). An entry with ``versions`` (a
+PEP 440 specifier, matched against the product's own version) or ``product`` (a
+distribution name) applies only to that product and those versions: on others it
+is inactive, neither an expected failure nor stale, so one file serves several
+versions of a product.
+
 A bare spec ID covers every parameter of its test. The gate follows
 web-platform-tests and protobuf's runner: a listed test that fails is an expected
 failure; a listed test that passes is an unexpected pass and fails the run; an
@@ -40,12 +52,14 @@ from conformance import tomltables
 from conformance.contract import ContractError, check_feature_names
 from conformance.results import FAILING_OUTCOMES, PASSING_OUTCOMES
 from conformance.spec import SPEC_ID
+from conformance.versions import VersionError, parse_specifier, parse_version
 
 FAIL = "fail"
 FLAKY = "flaky"
 STATUSES = (FAIL, FLAKY)
 IMPLEMENTATION_TABLE = "implementation"
-ENTRY_KEYS = frozenset({"reason", "status", "issue"})
+ENTRY_KEYS = frozenset({"reason", "status", "issue", "versions", "product"})
+IMPLEMENTATION_KEYS = frozenset({"without", "flask_api"})
 KEY_PATTERN = re.compile(rf"(?P<spec_id>{SPEC_ID.pattern})(\[(?P<param>[^\]\n]+)\])?")
 """An entry key: a spec ID, optionally followed by one parameter ID in brackets."""
 
@@ -75,6 +89,8 @@ class Expectation:
     reason: str
     status: str = FAIL
     issue: str | None = None
+    versions: str | None = None
+    product: str | None = None
 
     @property
     def spec_id(self) -> str:
@@ -85,6 +101,17 @@ class Expectation:
     def flaky(self) -> bool:
         """Whether either outcome is accepted."""
         return self.status == FLAKY
+
+    def applies_to(self, distribution: str | None, version: str) -> bool:
+        """Whether the entry applies to ``version`` of product ``distribution``."""
+        if self.product is not None and self.product.lower() != (distribution or "").lower():
+            return False
+        if self.versions is None:
+            return True
+        try:
+            return parse_specifier(self.versions, "versions").contains(version, prereleases=True)
+        except VersionError:
+            return False
 
 
 def test_key(spec_id: str, param: str | None) -> str:
@@ -100,6 +127,9 @@ class ExpectationsFile:
     entries: dict[str, Expectation]
     without: list[str]
     document: tomlkit.TOMLDocument | None = None
+    flask_api: str | None = None
+    inactive: dict[str, Expectation] = dataclasses.field(default_factory=dict)
+    """Entries for other products or versions than the one under test."""
 
     def lookup(self, key: str) -> Expectation | None:
         """Return the entry for test ``key``: its own, else its spec ID's, else None."""
@@ -111,6 +141,12 @@ class ExpectationsFile:
     def covers(self, entry: Expectation, key: str) -> bool:
         """Whether ``entry`` is the one :meth:`lookup` finds for test ``key``."""
         return self.lookup(key) is entry
+
+    def restrict_to(self, distribution: str | None, version: str) -> None:
+        """Set aside the entries that do not apply to ``version`` of ``distribution``."""
+        for key, entry in list(self.entries.items()):
+            if not entry.applies_to(distribution, version):
+                self.inactive[key] = self.entries.pop(key)
 
 
 def load_expectations(path: Path) -> ExpectationsFile:
@@ -127,18 +163,19 @@ def load_expectations(path: Path) -> ExpectationsFile:
         raise ExpectationsError(f"{path}: invalid TOML: {exc}")
     entries: dict[str, Expectation] = {}
     without: list[str] = []
+    flask_api: str | None = None
     for key, value in document.unwrap().items():
         if key == IMPLEMENTATION_TABLE:
-            without = _read_implementation_table(path, value)
+            without, flask_api = _read_implementation_table(path, value)
             continue
         entries[key] = _read_entry(path, key, value)
-    return ExpectationsFile(path, entries, without, document)
+    return ExpectationsFile(path, entries, without, document, flask_api)
 
 
-def _read_implementation_table(path: Path, value: object) -> list[str]:
+def _read_implementation_table(path: Path, value: object) -> tuple[list[str], str | None]:
     if not isinstance(value, dict):
         raise ExpectationsError(f"{path}: [{IMPLEMENTATION_TABLE}] must be a table")
-    unknown = sorted(set(value) - {"without"})
+    unknown = sorted(set(value) - IMPLEMENTATION_KEYS)
     if unknown:
         raise ExpectationsError(
             f"{path}: [{IMPLEMENTATION_TABLE}] has unknown keys: {', '.join(unknown)}"
@@ -146,9 +183,15 @@ def _read_implementation_table(path: Path, value: object) -> list[str]:
     without = value.get("without", [])
     if not isinstance(without, list) or not all(isinstance(item, str) for item in without):
         raise ExpectationsError(f"{path}: [{IMPLEMENTATION_TABLE}] without must be a list of names")
+    flask_api = value.get("flask_api")
     try:
-        return check_feature_names(without, f"{path}: [{IMPLEMENTATION_TABLE}] without")
-    except ContractError as exc:
+        if flask_api is not None:
+            parse_version(flask_api, f"{path}: [{IMPLEMENTATION_TABLE}] flask_api")
+        return (
+            check_feature_names(without, f"{path}: [{IMPLEMENTATION_TABLE}] without"),
+            flask_api,
+        )
+    except (ContractError, VersionError) as exc:
         raise ExpectationsError(str(exc))
 
 
@@ -175,7 +218,16 @@ def _read_entry(path: Path, key: str, value: object) -> Expectation:
     issue = entry.get("issue")
     if issue is not None and not isinstance(issue, str):
         raise ExpectationsError(f"{where} issue must be a string")
-    return Expectation(key, reason, status, issue)
+    versions = entry.get("versions")
+    if versions is not None:
+        try:
+            versions = str(parse_specifier(versions, f"{where} versions"))
+        except VersionError as exc:
+            raise ExpectationsError(str(exc))
+    product = entry.get("product")
+    if product is not None and (not isinstance(product, str) or not product.strip()):
+        raise ExpectationsError(f"{where} product must be a distribution name")
+    return Expectation(key, reason, status, issue, versions, product)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -238,6 +290,8 @@ def write_update(expectations: ExpectationsFile, update: Update, impl_name: str)
         if key in document:
             del document[key]
     for key, reason in update.added.items():
+        if key in document:  # an entry for other versions of the product: widen it by hand
+            continue
         table = tomlkit.table()
         table.add("reason", reason)
         document.add(key, table)

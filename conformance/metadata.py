@@ -8,6 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 from conformance.results import ImplementationInfo
+from conformance.versions import Product
 
 PACKAGES = (
     "flaskspec",
@@ -80,8 +81,11 @@ def git_state(path: Path) -> tuple[str | None, bool | None]:
     return (commit or None), bool(status.strip())
 
 
-def implementation_info(name: str, module: ModuleType | None, version: str) -> ImplementationInfo:
-    """Return what a results document records of one implementation module."""
+def implementation_info(
+    name: str, module: ModuleType | None, version: str, product: Product | None = None
+) -> ImplementationInfo:
+    """Return what a results document records of one implementation module (and its
+    product, when known: distribution and the Flask API version it targets)."""
     location = module_location(module) if module is not None else None
     commit, dirty = git_state(location) if location is not None else (None, None)
     return ImplementationInfo(
@@ -90,4 +94,8 @@ def implementation_info(name: str, module: ModuleType | None, version: str) -> I
         path=str(location) if location is not None else None,
         git_commit=commit,
         git_dirty=dirty,
+        distribution=product.distribution if product else None,
+        product_version=product.version if product else None,
+        flask_api=product.flask_api if product else None,
+        flask_api_source=product.flask_api_source if product else None,
     )

@@ -124,6 +124,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "wsgi); its tests are reported as not applicable; repeatable",
     )
     group.addoption(
+        "--flask-api",
+        default=None,
+        metavar="VERSION",
+        help="the Flask API version the implementation targets (default: Flask's own "
+        "version, else [implementation] flask_api of the expectations file, else the "
+        "module's __flask_api__, else the newest); rules that do not hold in it are "
+        "not applicable",
+    )
+    group.addoption(
         "--driver",
         default=None,
         metavar="NAME",
@@ -229,7 +238,8 @@ class ConformanceHooks:
         lines = [
             f"conformance: --impl {run.impl_name}; expectations {run.expectations_path} "
             f"({known} known failures); driver {run.driver_name}"
-            + (f"; without {', '.join(run.without)}" if run.without else "")
+            + (f"; without {', '.join(run.without)}" if run.without else ""),
+            *([f"conformance: product {run.product.describe()}"] if run.product else []),
         ]
         return lines + run.preflight.problem_lines()
 
@@ -342,12 +352,14 @@ class ConformanceHooks:
             return
         absent = [name for name in label.features if name in self.run.without]
         lacking = self.run.driver_lacks(label.features)
-        if absent or lacking:
-            reason = (
-                _not_applicable_reason(absent[0])
-                if absent
-                else _lacking_capability_reason(lacking[0], self.run.driver_name)
-            )
+        out_of_range = self.run.version_gate(label.spec_id)
+        if absent or lacking or out_of_range:
+            if absent:
+                reason = _not_applicable_reason(absent[0])
+            elif lacking:
+                reason = _lacking_capability_reason(lacking[0], self.run.driver_name)
+            else:
+                reason = str(out_of_range)
             label.not_applicable = reason
             item.add_marker(pytest.mark.skip(reason=reason))
 
@@ -459,6 +471,9 @@ class ConformanceHooks:
                 list(fields["conformance_features"]),
                 fields.get("conformance_level", MUST),
             )
+            registered = self.run.registry.get(record.spec_id)
+            if registered is not None:
+                record.since, record.until = registered.since, registered.until
         record.add(report)
 
     # -- pytest-xdist -------------------------------------------------------------------
@@ -669,6 +684,8 @@ def _summary_lines(run: ConformanceRun) -> list[str]:
     counts = _counts(run)
     shown = ", ".join(f"{count} {outcome}" for outcome, count in counts.items() if count)
     lines = [f"implementation {run.impl_name!r}: {shown or 'no conformance test ran'}"]
+    if run.product is not None:
+        lines.append(f"product: {run.product.describe()}")
     entries = len(run.expectations.entries)
     lines.append(
         f"{entries} known failures listed in {run.expectations_path}"

@@ -18,6 +18,12 @@ Every rule the suite checks is a table in ``conformance/rules/<area>.toml``::
   or ``observed Flask 3.1 behaviour``.
 - ``error_path`` (optional, default false): the rule describes how bad input or
   misuse is refused; :mod:`conformance.coverage` wants a negative test for it.
+- ``since`` / ``until`` (optional, the last keys of a rule's table): the Flask
+  version the rule holds since, and the first version where it no longer holds
+  (see :mod:`conformance.versions`). A top-level ``since`` before the first table
+  is the file's default: ``since = "2.3"`` says "holds in every Flask version the
+  suite knows". A run on a product targeting a version outside the range reports
+  the rule's tests as not applicable.
 
 A conformance test's ``@pytest.mark.spec(ID)`` must name a registered rule (an
 unregistered one is a collection error). Folders of extra spec tests
@@ -42,6 +48,7 @@ else:  # pragma: no cover - Python 3.10
 from conformance import tomltables
 from conformance.description import section_headings
 from conformance.spec import AREAS, SPEC_ID, spec_area
+from conformance.versions import VersionError, check_range
 
 RULES_DIR = Path(__file__).resolve().parent / "rules"
 """The suite's own rule files, one per spec area."""
@@ -52,7 +59,9 @@ LEVELS = (MUST, SHOULD)
 OBSERVED = "observed Flask 3.1 behaviour"
 CHEATSHEET_PREFIX = "cheatsheet: "
 DOCS_PREFIX = "https://flask.palletsprojects.com/"
-RULE_KEYS = frozenset({"rule", "level", "source", "error_path"})
+RULE_KEYS = frozenset({"rule", "level", "source", "error_path", "since", "until"})
+FILE_KEYS = frozenset({"since"})
+"""Top-level keys of a rules file that are defaults for its rules, not rules."""
 
 
 class RegistryError(Exception):
@@ -68,6 +77,8 @@ class Rule:
     level: str = MUST
     source: str = OBSERVED
     error_path: bool = False
+    since: str | None = None
+    until: str | None = None
 
     @property
     def area(self) -> str:
@@ -115,7 +126,7 @@ def check_source(source: str) -> str | None:
     )
 
 
-def _read_rule(path: Path, spec_id: str, value: object) -> Rule:
+def _read_rule(path: Path, spec_id: str, value: object, default_since: str | None = None) -> Rule:
     where = f"{path}: [{spec_id!r}]"
     if not SPEC_ID.fullmatch(spec_id) or spec_area(spec_id) not in AREAS:
         raise RegistryError(f"{path}: {spec_id!r} is not a spec ID of a known area")
@@ -131,7 +142,19 @@ def _read_rule(path: Path, spec_id: str, value: object) -> Rule:
     error_path = table.get("error_path", False)
     if not isinstance(error_path, bool):
         raise RegistryError(f"{where} error_path must be true or false")
-    return Rule(spec_id, " ".join(rule.split()), level, source, error_path)
+    since, until = table.get("since", default_since), table.get("until")
+    try:
+        check_range(since, until, where)
+    except VersionError as exc:
+        raise RegistryError(str(exc))
+    return Rule(
+        spec_id, " ".join(rule.split()), level, source, error_path, _text(since), _text(until)
+    )
+
+
+def _text(value: object) -> str | None:
+    """Return a checked optional string value as ``str | None``."""
+    return None if value is None else str(value)
 
 
 def read_rules_file(path: Path) -> list[Rule]:
@@ -144,7 +167,14 @@ def read_rules_file(path: Path) -> list[Rule]:
         raise RegistryError(f"{path}: cannot read rules: {exc}")
     except tomllib.TOMLDecodeError as exc:
         raise RegistryError(f"{path}: invalid TOML: {exc}")
-    return [_read_rule(path, key, value) for key, value in document.items()]
+    defaults = {key: document.pop(key) for key in FILE_KEYS if key in document}
+    since = defaults.get("since")
+    if since is not None:
+        try:
+            check_range(since, None, f"{path}: top-level")
+        except VersionError as exc:
+            raise RegistryError(str(exc))
+    return [_read_rule(path, key, value, since) for key, value in document.items()]
 
 
 def load_registry(files: Iterable[Path]) -> Registry:

@@ -25,7 +25,9 @@ SYNC_TIMEOUT = 600
 NEW_FILE_HEADER = """# Rules of the spec area `{area}`: {summary}
 #
 # One table per rule: `rule`, `level` (must | should), `source` and optionally
-# `error_path = true`. See conformance/registry.py.
+# `error_path = true`, then `since`/`until` (Flask versions). See conformance/registry.py.
+
+since = "2.3"  # the default: a rule holds since Flask 2.3 (every version the suite knows)
 """
 
 

@@ -43,6 +43,7 @@ from conformance.results import (
     count_outcomes,
 )
 from conformance.spec import AREAS
+from conformance.versions import describe_range
 
 HTML_NAME = "index.html"
 MARKDOWN_NAME = "summary.md"
@@ -192,7 +193,7 @@ def render_markdown(runs: Sequence[RunResults], coverage: Coverage | None = None
 
 RUN_COLUMNS = [
     "Implementation",
-    "Version",
+    "Product",
     "Verdict",
     "Tests",
     "Passed",
@@ -212,7 +213,7 @@ def _run_row(run: RunResults) -> list[str]:
     counts = count_outcomes(run.tests)
     return [
         run.implementation.name,
-        run.implementation.version,
+        product_text(run),
         run.verdict.upper(),
         str(len(run.tests)),
         str(counts[PASSED]),
@@ -224,6 +225,18 @@ def _run_row(run: RunResults) -> list[str]:
         str(counts[SKIPPED]),
         f"{run.duration:.2f}",
     ]
+
+
+def product_text(run: RunResults) -> str:
+    """Return the product of a run and the Flask API it targets (``Flask 3.0.3``,
+    ``flaskspec 0.1.0, Flask API 3.1.3``), or the module's version for older results."""
+    info = run.implementation
+    if info.distribution is None:
+        return info.version
+    product = f"{info.distribution} {info.product_version or info.version}"
+    if info.flask_api and info.flask_api != info.product_version:
+        product += f", Flask API {info.flask_api}"
+    return product
 
 
 @dataclasses.dataclass(frozen=True)
@@ -252,11 +265,21 @@ def _run_sections(run: RunResults) -> list[tuple[str, list[Entry]]]:
     for test in sorted(run.tests, key=lambda test: test.key):
         by_outcome.setdefault(test.outcome, []).append(_test_entry(test))
     not_applicable: dict[str, int] = {}
+    out_of_range: dict[str, int] = {}
     for test in run.tests:
-        if test.outcome == NOT_APPLICABLE:
-            for feature in test.features or ["(unknown)"]:
-                if feature in run.selection.without or feature == "(unknown)":
-                    not_applicable[feature] = not_applicable.get(feature, 0) + 1
+        if test.outcome != NOT_APPLICABLE:
+            continue
+        absent = [feature for feature in test.features if feature in run.selection.without]
+        if (
+            not absent
+            and (test.since or test.until)
+            and "the product targets" in (test.message or "")
+        ):
+            gate = describe_range(test.since, test.until)
+            out_of_range[gate] = out_of_range.get(gate, 0) + 1
+            continue
+        for feature in absent if test.features else ["(unknown)"]:
+            not_applicable[feature] = not_applicable.get(feature, 0) + 1
     return [
         (
             "Problems with the run",
@@ -277,6 +300,16 @@ def _run_sections(run: RunResults) -> list[tuple[str, list[Entry]]]:
             [
                 Entry(feature, "", f"declared absent: {count} tests not applicable", NOT_APPLICABLE)
                 for feature, count in sorted(not_applicable.items())
+            ]
+            + [
+                Entry(
+                    "version",
+                    "",
+                    f"the rule {gate} and the product targets Flask "
+                    f"{run.implementation.flask_api}: {count} tests not applicable",
+                    NOT_APPLICABLE,
+                )
+                for gate, count in sorted(out_of_range.items())
             ],
         ),
     ]

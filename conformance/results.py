@@ -22,9 +22,12 @@ from conformance.registry import LEVELS, MUST
 
 FORMAT = "flaskspec-conformance-results"
 """The value of the ``format`` field, identifying the document type."""
-SCHEMA_VERSION = 2
-"""The schema version written by this module and the only one it reads; the JSON
-Schema of this version ships as ``conformance/schema/results.schema.json``."""
+SCHEMA_VERSION = 3
+"""The schema version written by this module; the JSON Schema of this version ships as
+``conformance/schema/results.schema.json``. Version 3 added the product (distribution,
+its version, the Flask API it targets) and each test's rule's ``since``/``until``."""
+READABLE_SCHEMA_VERSIONS = (2, 3)
+"""Versions :func:`load_results` reads: a version 2 document lacks only optional fields."""
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "results.schema.json"
 
 PASSED = "passed"
@@ -73,6 +76,8 @@ class TestResult:
     expectation: str | None = None
     features: list[str] = dataclasses.field(default_factory=list)
     level: str = MUST
+    since: str | None = None
+    until: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,6 +89,10 @@ class ImplementationInfo:
     path: str | None = None
     git_commit: str | None = None
     git_dirty: bool | None = None
+    distribution: str | None = None
+    product_version: str | None = None
+    flask_api: str | None = None
+    flask_api_source: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -206,10 +215,11 @@ def load_results(path: Path) -> RunResults:
         raise ResultsError(f"{path}: expected a JSON object at the top level")
     if document.get("format") != FORMAT:
         raise ResultsError(f"{path}: not a conformance results file (format is not {FORMAT!r})")
-    if document.get("schema_version") != SCHEMA_VERSION:
+    if document.get("schema_version") not in READABLE_SCHEMA_VERSIONS:
+        readable = " and ".join(str(version) for version in READABLE_SCHEMA_VERSIONS)
         raise ResultsError(
             f"{path}: unsupported schema_version {document.get('schema_version')!r} "
-            f"(this version reads {SCHEMA_VERSION})"
+            f"(this version reads {readable})"
         )
     try:
         results = _build(RunResults, document, "")

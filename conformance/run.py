@@ -49,6 +49,7 @@ from conformance.profiles import suite_profile_name
 from conformance.registry import MUST, RULES_DIR, Registry, load_registry, suite_registry
 from conformance.repro import write_repro_scripts
 from conformance.spec import spec_area
+from conformance.versions import Product, VersionError, detect_product, parse_version
 
 EXPECTATIONS_FOLDER = "conformance-expectations"
 """Where an implementation's expectations file is looked for, in the invocation folder."""
@@ -108,6 +109,13 @@ class ConformanceRun:
             )
         except (ExpectationsError, ContractError) as exc:
             raise pytest.UsageError(str(exc))
+        self.flask_api_option: str | None = config.getoption("--flask-api")
+        if self.flask_api_option is not None:
+            try:
+                parse_version(self.flask_api_option, "--flask-api")
+            except VersionError as exc:
+                raise pytest.UsageError(str(exc))
+        self.product: Product | None = None
         self.modules: dict[str, ModuleType] = {}
         self.driver_option: str | None = config.getoption("--driver")
         self.driver_class: type[Driver] = WsgiDriver
@@ -142,6 +150,16 @@ class ConformanceRun:
         except ImplementationError as exc:
             raise pytest.UsageError(str(exc))
         try:
+            self.product = detect_product(
+                module,
+                implementation_version(module),
+                self.flask_api_option,
+                self.expectations.flask_api,
+            )
+        except VersionError as exc:
+            raise pytest.UsageError(f"--impl {self.impl_name}: {exc}")
+        self.expectations.restrict_to(self.product.distribution, self.product.version)
+        try:
             self.driver_class = driver_class(self.driver_option, module)
         except DriverError as exc:
             raise pytest.UsageError(str(exc)) from None
@@ -175,6 +193,13 @@ class ConformanceRun:
     def roots_in_run(self) -> list[Path]:
         """Return the conformance folders that a path or module this run collects overlaps."""
         return roots_in_run(self.config, self.roots)
+
+    def version_gate(self, spec_id: str) -> str | None:
+        """Return why ``spec_id``'s rule does not hold for the product's Flask API, or None."""
+        rule = self.registry.get(spec_id)
+        if rule is None or self.product is None:
+            return None
+        return self.product.not_applicable_reason(rule.since, rule.until)
 
     # -- collection -------------------------------------------------------------------
 
@@ -275,7 +300,10 @@ class ConformanceRun:
         return results.RunResults(
             suite_version=suite_version(),
             implementation=implementation_info(
-                self.impl_name, module, implementation_version(module) if module else "unknown"
+                self.impl_name,
+                module,
+                implementation_version(module) if module else "unknown",
+                self.product,
             ),
             reference=(
                 implementation_info(
@@ -338,6 +366,8 @@ class TestRecord:
     expectation: str | None = None
     replay: dict[str, Any] | None = None
     """What a reproduction script needs, from the first failing phase (see ``repro``)."""
+    since: str | None = None
+    until: str | None = None
 
     def add(self, report: pytest.TestReport) -> None:
         """Fold in one phase's report (setup, call or teardown)."""
@@ -378,6 +408,8 @@ class TestRecord:
             expectation=self.expectation,
             features=list(self.features),
             level=self.level,
+            since=self.since,
+            until=self.until,
         )
 
 

@@ -51,6 +51,8 @@ from .templating import (
 from .wrappers import Request, Response
 
 __version__ = "0.1.0"
+__flask_api__ = "3.1.3"
+"""The Flask API version the framework follows (read by the conformance suite)."""
 
 __all__ = [
     "Blueprint",

@@ -899,7 +899,7 @@ def test_json_results_shape(suite: pytest.Pytester) -> None:
     document = json.loads(path.read_text())
     validate_against_schema(document)
     assert document["format"] == results.FORMAT
-    assert document["schema_version"] == results.SCHEMA_VERSION == 2
+    assert document["schema_version"] == results.SCHEMA_VERSION == 3
     implementation = document["implementation"]
     assert (implementation["name"], implementation["version"]) == ("fakeimpl", "1.2.3")
     assert implementation["path"] == str(suite.path / "fakeimpl.py")
@@ -1609,3 +1609,150 @@ def test_a_leaked_context_fails_its_test_and_not_the_next(suite: pytest.Pytester
             "*[[]context.leak.file[]]*the test left files open: *left-open.txt*",
         ]
     )
+
+
+# -- Flask versions: rules' ranges, the product's target, expectations by version --------
+
+VERSIONED_RULES = """
+["routing.rules.new"]
+rule = "A rule that holds since Flask 3.1."
+since = "3.1"
+
+["routing.rules.old"]
+rule = "A rule that held until Flask 3.0."
+until = "3.0"
+
+["routing.rules.always"]
+rule = "A rule that holds in every version."
+"""
+
+VERSIONED_SUITE = '''
+import pytest
+
+
+@pytest.mark.spec("routing.rules.new")
+def test_new():
+    """New."""
+    assert False, "the product behaves as before 3.1"
+
+
+@pytest.mark.spec("routing.rules.old")
+def test_old():
+    """Old."""
+    assert False, "the product behaves as since 3.0"
+
+
+@pytest.mark.spec("routing.rules.always")
+def test_always():
+    """Always."""
+'''
+
+
+@pytest.fixture
+def versioned(suite: pytest.Pytester) -> pytest.Pytester:
+    """The harness suite with rules that hold in some Flask versions only."""
+    suite.makefile(".ini", pytest=SUITE_INI + "conformance_rules = rules.toml\n")
+    (suite.path / "rules.toml").write_text(VERSIONED_RULES)
+    suite.makepyfile(test_versions=VERSIONED_SUITE)
+    return suite
+
+
+def _outcomes(path: Path) -> dict[str, tuple[str, str | None]]:
+    document = json.loads(path.read_text())
+    return {test["spec_id"]: (test["outcome"], test["message"]) for test in document["tests"]}
+
+
+def test_rules_outside_the_targeted_flask_version_are_not_applicable(
+    versioned: pytest.Pytester,
+) -> None:
+    result = run(versioned, "--flask-api", "2.3.3", "--conformance-json", "old.json")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED  # the rule that held until 3.0 runs
+    result.stdout.fnmatch_lines(["*product unknown product 1.2.3, targets Flask 2.3.3*"])
+    outcomes = _outcomes(versioned.path / "old.json")
+    assert outcomes["routing.rules.new"] == (
+        "not-applicable",
+        "not applicable: holds since Flask 3.1; the product targets Flask 2.3.3",
+    )
+    assert outcomes["routing.rules.old"][0] == "failed"
+    assert outcomes["routing.rules.always"][0] == "passed"
+    document = json.loads((versioned.path / "old.json").read_text())
+    assert document["schema_version"] == 3
+    assert document["implementation"]["flask_api"] == "2.3.3"
+    assert document["implementation"]["flask_api_source"] == "--flask-api"
+    new = next(test for test in document["tests"] if test["spec_id"] == "routing.rules.new")
+    assert (new["since"], new["until"]) == ("3.1", None)
+    schema = json.loads(results.SCHEMA_PATH.read_text())
+    jsonschema.validate(document, schema)
+    report = render_markdown([results.load_results(versioned.path / "old.json")])
+    assert "unknown product" not in report  # no distribution: the module's version is shown
+    assert (
+        "the rule holds since Flask 3.1 and the product targets Flask 2.3.3: "
+        "1 tests not applicable" in report
+    )
+
+
+def test_without_a_declaration_the_product_targets_the_newest_flask(
+    versioned: pytest.Pytester,
+) -> None:
+    result = run(versioned, "--conformance-json", "new.json")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    outcomes = _outcomes(versioned.path / "new.json")
+    assert outcomes["routing.rules.new"][0] == "failed"
+    assert outcomes["routing.rules.old"] == (
+        "not-applicable",
+        "not applicable: holds before Flask 3.0 (changed in 3.0); the product targets Flask 3.1.3",
+    )
+
+
+@pytest.mark.parametrize("where", ["expectations", "module"])
+def test_the_targeted_version_can_be_declared_by_file_or_module(
+    versioned: pytest.Pytester, where: str
+) -> None:
+    if where == "expectations":
+        folder = versioned.path / "conformance-expectations"
+        folder.mkdir()
+        (folder / "fakeimpl.toml").write_text('[implementation]\nflask_api = "3.0"\n')
+    else:
+        versioned.makepyfile(fakeimpl=FAKE_IMPL + '\n__flask_api__ = "3.0"\n')
+    result = run(versioned, "--conformance-json", "declared.json")
+    assert result.ret == pytest.ExitCode.OK
+    outcomes = _outcomes(versioned.path / "declared.json")
+    assert outcomes["routing.rules.new"][0] == "not-applicable"
+    assert outcomes["routing.rules.old"][0] == "not-applicable"
+
+
+def test_a_malformed_flask_api_version_is_a_usage_error(versioned: pytest.Pytester) -> None:
+    result = run(versioned, "--flask-api", "three")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--flask-api is 'three', not a version such as*"])
+
+
+def test_expectations_apply_to_the_product_versions_they_name(
+    versioned: pytest.Pytester,
+) -> None:
+    folder = versioned.path / "conformance-expectations"
+    folder.mkdir()
+    (folder / "fakeimpl.toml").write_text(
+        '["routing.rules.new"]\nreason = "fixed in 1.3"\nversions = "<1.3"\n\n'
+        '["routing.rules.old"]\nreason = "only on 1.0"\nversions = "==1.0.*"\n\n'
+        '["routing.rules.always"]\nreason = "another product"\nproduct = "someone-else"\n'
+    )
+    result = run(versioned, "--flask-api", "3.1", "--conformance-json", "ranged.json")
+    outcomes = _outcomes(versioned.path / "ranged.json")
+    # 1.2.3 is below 1.3: a known failure; the 1.0 and other-product entries are inactive,
+    # neither applied nor stale.
+    assert outcomes["routing.rules.new"][0] == "expected-failure"
+    assert outcomes["routing.rules.old"][0] == "not-applicable"
+    assert outcomes["routing.rules.always"][0] == "passed"
+    assert result.ret == pytest.ExitCode.OK
+    assert "STALE" not in result.stdout.str()
+
+
+def test_malformed_version_keys_in_expectations_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "x.toml"
+    path.write_text('["routing.rules.new"]\nreason = "r"\nversions = "~~1"\n')
+    with pytest.raises(ExpectationsError, match="not a version specifier"):
+        load_expectations(path)
+    path.write_text('[implementation]\nflask_api = "soon"\n')
+    with pytest.raises(ExpectationsError, match="flask_api is 'soon'"):
+        load_expectations(path)

@@ -273,3 +273,61 @@ def test_suite_coverage_figures_in_the_committed_report() -> None:
     measured = read_json(figures)
     assert measured.rules == len(suite_registry())
     assert measured.untested == [] and measured.uncovered_sections == []
+
+
+# -- versions ---------------------------------------------------------------------------
+
+
+def test_rules_carry_since_from_the_file_default_or_their_own_keys(tmp_path: Path) -> None:
+    path = tmp_path / "app.toml"
+    path.write_text(
+        'since = "2.3"\n\n["app.old"]\nrule = "Old."\n\n'
+        '["app.new"]\nrule = "New."\nsince = "3.1"  # why\n\n'
+        '["app.gone"]\nrule = "Gone."\nuntil = "3.0"\n'
+    )
+    rules = {rule.id: (rule.since, rule.until) for rule in read_rules_file(path)}
+    assert rules == {"app.old": ("2.3", None), "app.new": ("3.1", None), "app.gone": ("2.3", "3.0")}
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('["app.x"]\nrule = "r"\nsince = "three"\n', "not a version"),
+        ('["app.x"]\nrule = "r"\nsince = 3.1\n', "must be a version string"),
+        ('["app.x"]\nrule = "r"\nsince = "3.1"\nuntil = "3.0"\n', "is not before until"),
+        ('since = "x"\n["app.x"]\nrule = "r"\n', "top-level since"),
+    ],
+)
+def test_malformed_version_ranges_are_rejected(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text(text)
+    with pytest.raises(RegistryError, match=problem):
+        read_rules_file(path)
+
+
+def test_suite_rules_are_version_gated_only_by_observed_changes() -> None:
+    registry = suite_registry()
+    assert all(rule.since is not None for rule in registry.values())
+    gated = {rule.id: rule.since for rule in registry.values() if rule.since != "2.3"}
+    assert gated["config.default.trusted-hosts"] == "3.1"
+    assert gated["sessions.vary.read"] == "3.1.3"
+    assert gated["app.class.app-base"] == "3.0"
+    # each gate names the old behaviour it was measured on, in a comment on its line
+    for path in suite_rule_files():
+        for line in path.read_text().splitlines():
+            if line.startswith(("since = ", "until = ")) and '"2.3"' not in line:
+                assert "  # " in line, f"{path.name}: {line} states no reason"
+
+
+def test_list_spec_json_carries_since_and_until(registered: pytest.Pytester) -> None:
+    (registered.path / "rules.toml").write_text(
+        RULES.replace(
+            'source = "cheatsheet: Core Concepts"\n',
+            'source = "cheatsheet: Core Concepts"\nsince = "3.1"\n',
+        )
+    )
+    registered.makepyfile(test_rules=SUITE)
+    listing = registered.runpytest("--impl", "fakeimpl", "--list-spec", "--json")
+    document = json.loads(listing.stdout.str()[listing.stdout.str().index("{") :].split("\n\n")[0])
+    ranges = {rule["id"]: (rule["since"], rule["until"]) for rule in document["rules"]}
+    assert ranges == {"app.name": ("3.1", None), "app.repr": (None, None)}
