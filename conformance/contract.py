@@ -102,6 +102,7 @@ FEATURES: tuple[Feature, ...] = (
             "copy_current_request_context",
             "stream_with_context",
             "ctx.AppContext",
+            "ctx._AppCtxGlobals",
             "ctx.RequestContext",
             "app.App",
         ),

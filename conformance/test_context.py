@@ -733,5 +733,4 @@ def test_g_default_class(impl: Any, driver: Any, app: Any) -> None:
     with driver.app_context(app):
         globals_type = type(impl.g._get_current_object())
     assert globals_type is app.app_ctx_globals_class
-    assert globals_type.__name__ == "_AppCtxGlobals"
-    assert globals_type.__module__ == impl.ctx.AppContext.__module__
+    assert globals_type is impl.ctx._AppCtxGlobals

@@ -671,7 +671,7 @@ def test_saving_an_emptied_unread_session_deletes_with_vary(app: Any, driver: An
     session.modified = True
     with driver.request_context(app):
         response = app.response_class("x")
-        interface.save_session(app, session, response)
+        driver.resolve(interface.save_session(app, session, response))
     assert response.headers["Set-Cookie"] == DELETED
     assert response.headers["Vary"] == "Cookie"
 
