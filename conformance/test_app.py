@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -174,6 +175,27 @@ def test_root_path_argument_wins(impl: Any, module_tree: ModuleTree, tmp_path: P
     """An explicit ``root_path`` argument replaces the path derived from the import name."""
     app = impl.Flask(module_tree.module, root_path=str(tmp_path))
     assert app.root_path == str(tmp_path)
+
+
+@pytest.mark.spec("app.root-path.namespace-package")
+def test_root_path_of_namespace_package_is_an_error(impl: Any, module_tree: ModuleTree) -> None:
+    """An imported namespace package (no ``__init__.py``) has no root path: ``RuntimeError``
+    saying to pass one, word for word Flask's."""
+    name = f"{module_tree.package}_ns"
+    (module_tree.base / name).mkdir()
+    importlib.invalidate_caches()
+    try:
+        __import__(name)
+        with pytest.raises(RuntimeError) as info:
+            impl.Flask(name)
+    finally:
+        sys.modules.pop(name, None)
+    assert str(info.value) == (
+        f"No root path can be found for the provided module {name!r}. This can happen"
+        " because the module came from an import hook that does not provide file name"
+        " information or because it's a namespace package. In this case the root path"
+        " needs to be explicitly provided."
+    )
 
 
 # --- instance path -----------------------------------------------------------------------
@@ -805,6 +827,29 @@ def test_run_reads_flask_debug(
     app.run()
     assert app.debug is True
     assert served[0]["use_debugger"] is True
+
+
+@pytest.mark.needs("flask-command")
+@pytest.mark.spec("app.run.skip-dotenv")
+@pytest.mark.parametrize(("skip", "loaded"), [(None, True), ("1", False), ("0", True)])
+def test_run_skip_dotenv(
+    app: Any,
+    served: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    skip: str | None,
+    loaded: bool,
+) -> None:
+    """``app.run`` loads ``.env`` from the working folder unless ``FLASK_SKIP_DOTENV`` is
+    set to a true value."""
+    (tmp_path / ".env").write_text("FLASK_SPEC_DOTENV_MARK=loaded\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FLASK_SPEC_DOTENV_MARK", raising=False)
+    if skip is not None:
+        monkeypatch.setenv("FLASK_SKIP_DOTENV", skip)
+    app.run()
+    assert (os.environ.get("FLASK_SPEC_DOTENV_MARK") == "loaded") is loaded
+    monkeypatch.delenv("FLASK_SPEC_DOTENV_MARK", raising=False)
 
 
 @pytest.mark.needs("flask-command")

@@ -381,6 +381,29 @@ def test_abort_with_description_keyword(impl: Any) -> None:
     assert info.value.description == "Missing field."
 
 
+@pytest.mark.spec("errors.abort.arguments-in-context")
+def test_abort_arguments_in_an_app_context(impl: Any, app: Any, driver: Any) -> None:
+    """With an application active, ``abort`` passes its positional and keyword arguments
+    on to the exception, as without one."""
+    with driver.app_context(app):
+        with pytest.raises(BadRequest) as keyword:
+            impl.abort(400, description="Missing field.")
+        with pytest.raises(NotFound) as positional:
+            impl.abort(404, "No such widget.")
+    assert (keyword.value.description, positional.value.description) == (
+        "Missing field.",
+        "No such widget.",
+    )
+
+
+@pytest.mark.spec("errors.abort.positional-outside-context")
+def test_abort_positional_description_outside_context(impl: Any) -> None:
+    """Without an application, ``abort(code, description)`` still sets the description."""
+    with pytest.raises(NotFound) as info:
+        impl.abort(404, "No such widget.")
+    assert info.value.description == "No such widget."
+
+
 @pytest.mark.spec("errors.abort.response")
 def test_abort_with_response(impl: Any, app: Any, client: Any, driver: Any) -> None:
     """abort(response) stops the request and sends that response unchanged."""
