@@ -252,7 +252,7 @@ def test_missing_file_in_debug_mode_without_hint(
                 return stream, MultiDict(), MultiDict({"upload": upload})
             return super().parse(stream, mimetype, *args, **kwargs)
 
-    class FilesRequest(impl.Request):  # type: ignore[misc,name-defined]
+    class FilesRequest(impl.Request):
         form_data_parser_class = FilesParser
 
     app.request_class = FilesRequest

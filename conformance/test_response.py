@@ -223,7 +223,7 @@ def test_response_class_set_data_override_sees_text_bodies(
 ) -> None:
     """A ``response_class`` overriding ``set_data`` gets the body of a view returning text."""
 
-    class ShoutingResponse(impl.Response):  # type: ignore[misc,name-defined]
+    class ShoutingResponse(impl.Response):
         def set_data(self, value: str | bytes) -> None:
             super().set_data(value.upper())
 
@@ -239,7 +239,7 @@ def test_response_class_without_default_mimetype(impl: Any, app: Any, client: An
     """A ``response_class`` whose ``default_mimetype`` is ``None`` sends text without a
     ``Content-Type``, with its ``Content-Length``."""
 
-    class UntypedResponse(impl.Response):  # type: ignore[misc,name-defined]
+    class UntypedResponse(impl.Response):
         default_mimetype = None
 
     app.response_class = UntypedResponse

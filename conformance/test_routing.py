@@ -1512,7 +1512,7 @@ def test_url_map_class_binding_is_used(impl: Any, driver: Any) -> None:
             bound.append(environ["PATH_INFO"])
             return super().bind_to_environ(environ, *args, **kwargs)
 
-    class RecordingApp(impl.Flask):  # type: ignore[misc,name-defined]
+    class RecordingApp(impl.Flask):
         url_map_class = RecordingMap
 
     app = RecordingApp("recording_app", subdomain_matching=True)
