@@ -121,6 +121,15 @@ def test_repr_names_the_app(impl: Any) -> None:
     assert repr(impl.Flask("repr_app")) == "<Flask 'repr_app'>"
 
 
+@pytest.mark.spec("app.constructor.matching-defaults")
+def test_constructor_matching_and_template_defaults(impl: Any) -> None:
+    """By default an app matches neither hosts nor subdomains and looks for templates in
+    its ``templates`` folder."""
+    app = impl.Flask("defaults_app")
+    assert (app.url_map.host_matching, app.subdomain_matching) == (False, False)
+    assert app.template_folder == "templates"
+
+
 # --- root path ---------------------------------------------------------------------------
 
 
@@ -222,6 +231,24 @@ def test_instance_path_of_submodule_is_beside_top_package(
     """For a module inside a package, the instance folder sits beside the top-level package."""
     app = impl.Flask(f"{module_tree.package}.sub")
     assert app.instance_path == str(module_tree.base / "instance")
+
+
+@pytest.mark.spec("app.instance-path.installed-package")
+def test_instance_path_of_installed_package(
+    impl: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """For a package installed in a ``PREFIX/lib/site-packages`` folder, the default
+    instance path is ``PREFIX/var/<name>-instance``."""
+    site_packages = tmp_path / "prefix" / "lib" / "site-packages"
+    package = f"specinstalled_{uuid.uuid4().hex[:12]}"
+    (site_packages / package).mkdir(parents=True)
+    (site_packages / package / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(site_packages))
+    try:
+        app = impl.Flask(package)
+    finally:
+        sys.modules.pop(package, None)
+    assert app.instance_path == str(tmp_path / "prefix" / "var" / f"{package}-instance")
 
 
 @pytest.mark.spec("app.instance-path.unknown-is-cwd")
@@ -750,6 +777,20 @@ def test_setup_method_after_first_request_fails(
     with pytest.raises(AssertionError) as info:
         SETUP_CALLS[method](impl, app)
     assert SETUP_AFTER_REQUEST_MESSAGE.format(name=method) in str(info.value)
+
+
+@pytest.mark.spec("app.setup-finished.message")
+def test_setup_after_first_request_message(app: Any, driver: Any) -> None:
+    """The ``AssertionError`` of a late setup method is Flask's, word for word."""
+    assert driver.client(app).get("/missing").status_code == 404
+    with pytest.raises(AssertionError) as info:
+        app.add_url_rule("/late", "late", lambda: "late")
+    assert str(info.value) == (
+        "The setup method 'add_url_rule' can no longer be called on the application. It"
+        " has already handled its first request, any changes will not be applied"
+        " consistently.\nMake sure all imports, decorators, functions, etc. needed to set"
+        " up the application are done before running it."
+    )
 
 
 @pytest.mark.spec("app.setup-finished.after-error-request")

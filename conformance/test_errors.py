@@ -152,6 +152,17 @@ def test_errorhandler_unknown_code(app: Any, code: int) -> None:
         app.register_error_handler(code, lambda error: "x")
 
 
+@pytest.mark.spec("errors.handler.unknown-code-message")
+def test_errorhandler_unknown_code_message(app: Any) -> None:
+    """The ``ValueError`` for an unknown code is Flask's, word for word."""
+    with pytest.raises(ValueError) as info:
+        app.register_error_handler(299, lambda error: "x")
+    assert str(info.value) == (
+        "'299' is not a recognized HTTP error code. Use a subclass of HTTPException with"
+        " that code instead."
+    )
+
+
 @pytest.mark.spec("errors.handler.instance-rejected")
 @pytest.mark.parametrize("instance", [NotFound(), Boom("x")])
 def test_errorhandler_for_instance_raises_type_error(app: Any, instance: Exception) -> None:

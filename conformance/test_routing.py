@@ -680,6 +680,23 @@ def test_shortcut_rejects_methods(app: Any, shortcut: str) -> None:
         getattr(app, shortcut)("/x", methods=["GET"])
 
 
+@pytest.mark.spec("routing.shortcut.methods-message")
+def test_shortcut_methods_message(app: Any) -> None:
+    """The ``TypeError`` for ``methods=`` on a method shortcut is Flask's, word for word."""
+    with pytest.raises(TypeError) as info:
+        app.post("/x", methods=["GET"])
+    assert str(info.value) == "Use the 'route' decorator to use the 'methods' argument."
+
+
+@pytest.mark.spec("routing.add-url-rule.no-endpoint-no-view-message")
+def test_rule_without_endpoint_or_view_message(app: Any) -> None:
+    """``add_url_rule`` with neither an endpoint nor a view raises ``AssertionError`` with
+    Flask's message, word for word."""
+    with pytest.raises(AssertionError) as info:
+        app.add_url_rule("/x")
+    assert str(info.value) == "expected view func if endpoint is not provided."
+
+
 @pytest.mark.spec("routing.shortcut.options")
 def test_shortcut_passes_rule_options(app: Any, driver: Any) -> None:
     """Method shortcuts accept the other ``route`` options, such as ``endpoint``."""
