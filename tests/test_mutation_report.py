@@ -106,3 +106,29 @@ def test_report_quotes_the_recorded_deep_differential_run(
     assert "## Differential fuzzing" in report
     assert "- commit: `abc`" in report
     assert "No deep run recorded." in driver.render_report(scores, {}, {}, {}, None)
+
+
+def test_sampled_modules_get_an_interval_and_an_estimated_total(driver: ModuleType) -> None:
+    sampled_codes = {f"framework.a.x_f__mutmut_{i}": (1 if i <= 9 else 0) for i in range(1, 11)}
+    full_codes = {f"framework.b.x_g__mutmut_{i}": 1 for i in range(1, 31)}
+    sampled = make_run(driver, "framework/a.py", "same", sampled_codes)
+    sampled.description = "a sample of 10 mutants (seed 1); every area"
+    sampled.population = 100
+    runs = {
+        "framework/a.py": sampled,
+        "framework/b.py": make_run(driver, "framework/b.py", "same", full_codes),
+    }
+    scores = driver.score({m: r.exit_codes for m, r in runs.items()}, {})
+    report_module = sys.modules["mutation_report"]  # imported by run.py
+    value, margin = report_module.estimated_score(
+        scores, {"framework/a.py": 100, "framework/b.py": 30}
+    )
+    # 100 mutants at 90% and 30 at 100%: (90 + 30) / 130.
+    assert value == pytest.approx(120 / 130)
+    assert 0 < margin < 0.2
+    low, high = report_module.wilson_interval(9, 10)
+    assert low < 0.9 < high <= 1
+    report = driver.render_report(scores, {}, runs, {m: "same" for m in runs})
+    assert "a sample of 10 mutants (seed 1) of 100 only" in report
+    assert "(95% CI" in report
+    assert "**92.3%**" in report

@@ -18,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "reports" / "differential-deep.md"
+LOG = ROOT / "build" / "differential-deep.log"
 COMMAND = [
     "-m",
     "pytest",
@@ -37,16 +38,24 @@ COMMAND = [
 ]
 
 
-def statistics(output: str) -> str:
-    """Return Hypothesis's statistics block of the pytest output."""
+def failures(output: str) -> str:
+    """Return pytest's account of each failure (the falsifying example and the
+    standalone reproduction the differential tests print), or "" when none failed."""
     lines = output.splitlines()
-    start = next((i for i, line in enumerate(lines) if "Hypothesis Statistics" in line), len(lines))
-    block = []
-    for line in lines[start + 1 :]:
-        if line.startswith("=") or line.startswith("----"):
-            break
-        block.append(line)
-    return "\n".join(block).strip()
+    start = next(
+        (i for i, line in enumerate(lines) if line.startswith("=") and "FAILURES" in line), None
+    )
+    if start is None:
+        return ""
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(lines))
+            if lines[i].startswith("-") and "conformance" in lines[i]
+        ),
+        len(lines),
+    )
+    return "\n".join(lines[start + 1 : end]).strip()
 
 
 def main() -> int:
@@ -59,6 +68,8 @@ def main() -> int:
     completed = subprocess.run([sys.executable, *COMMAND], cwd=ROOT, capture_output=True, text=True)
     minutes = (time.monotonic() - started) / 60
     output = completed.stdout + completed.stderr
+    LOG.parent.mkdir(parents=True, exist_ok=True)
+    LOG.write_text(output)
     outcome = [line for line in output.splitlines() if line.startswith("conformance ")]
     summary = [line for line in output.splitlines() if " in " in line and "passed" in line]
     text = [
@@ -80,15 +91,10 @@ def main() -> int:
         f"- pytest: {summary[-1].strip('= ') if summary else 'no summary line'}",
         f"- outcome: {outcome[-1] if outcome else 'no conformance line'}",
         f"- exit code: {completed.returncode}",
-        "",
-        "## Hypothesis statistics",
-        "",
-        "```",
-        statistics(output) or "(none printed)",
-        "```",
     ]
-    if completed.returncode != 0:
-        text += ["", "## Output", "", "```", output[-20000:], "```"]
+    found = failures(output)
+    text += ["", "## Differences found", ""]
+    text += ["```", found, "```"] if found else ["None: every property held on every example."]
     REPORT.write_text("\n".join(text) + "\n")
     print(f"wrote {REPORT.relative_to(ROOT)} (exit code {completed.returncode})")
     return completed.returncode

@@ -5,6 +5,7 @@ Used by ``tests/mutation/run.py``; kept apart so the driver stays about running 
 
 from __future__ import annotations
 
+import math
 import typing as t
 from dataclasses import dataclass, field
 
@@ -87,7 +88,8 @@ def measured_on(run: ModuleRun | None, current_source: str) -> str:
         return "not measured"
     text = f"`{run.commit}` ({run.measured})"
     if run.description.startswith("a sample"):
-        text += f", {run.description.split(';')[0]} only"
+        of = f" of {run.population}" if run.population else ""
+        text += f", {run.description.split(';')[0]}{of} only"
     if run.retests:
         text += f", {len(run.retests)} retest(s), last on `{run.retests[-1]['commit']}`"
     if run.source != current_source:
@@ -152,15 +154,38 @@ def render_report(
         if run is None:
             lines.append(f"| `{entry.module}` | {when} | | | | | | | | |")
             continue
+        value = f"{entry.score:.1%}"
+        if run.population and entry.relevant:
+            low, high = wilson_interval(entry.killed, entry.relevant)
+            value += f" (95% CI {low:.1%} to {high:.1%})"
         lines.append(
             f"| `{entry.module}` | {when} | {entry.total} | {entry.killed} | {entry.timeouts} "
             f"| {len(entry.survived)} | {len(entry.untested)} | {len(entry.equivalent)} "
-            f"| {entry.not_run} | {entry.score:.1%} |"
+            f"| {entry.not_run} | {value} |"
         )
     lines += [
         total_row("measured modules", measured),
         total_row("measured on current source", current),
     ]
+    sampled = [e for e in current if runs[e.module].population]  # type: ignore[union-attr]
+    if sampled:
+        sizes = {e.module: runs[e.module].population or e.total for e in current}  # type: ignore[union-attr]
+        estimate, margin = estimated_score(current, sizes)
+        lines.append(
+            f"| **every mutant of the modules measured on current source, estimated** "
+            f"({len(current)}) | | {sum(sizes.values())} | | | | | | | "
+            f"**{estimate:.1%}** (95% CI {estimate - margin:.1%} to "
+            f"{min(estimate + margin, 1):.1%}) |"
+        )
+        lines += [
+            "",
+            f"Sampled modules ({', '.join(f'`{e.module}`' for e in sampled)}): their rows "
+            "count the sample only, with a 95% Wilson interval for the module's score. The "
+            "estimated row weighs each module's score by its number of mutants (each "
+            "sampled mutant stands for population/sample mutants of its module; a "
+            "stratified ratio estimate, normal approximation with the finite-population "
+            "correction).",
+        ]
     unmeasured = [e.module for e in scores if runs.get(e.module) is None]
     stale = [e.module for e in measured if e not in current]
     lines.append("")
@@ -255,6 +280,39 @@ def changed_lines(diff: str) -> list[str]:
     """The removed and added lines of a mutant's diff, indented for a list item."""
     lines = [line for line in diff.splitlines() if line.startswith(("-", "+"))]
     return [f"  {line}" for line in lines if not line.startswith(("---", "+++"))]
+
+
+def wilson_interval(killed: int, relevant: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a module's score from a sample of ``relevant``."""
+    share = killed / relevant
+    denominator = 1 + z * z / relevant
+    centre = (share + z * z / (2 * relevant)) / denominator
+    half = z * math.sqrt(share * (1 - share) / relevant + z * z / (4 * relevant**2)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def estimated_score(
+    entries: list[ModuleScore], population: dict[str, int], z: float = 1.96
+) -> tuple[float, float]:
+    """Estimate the score over every mutant of ``entries``' modules, some measured on a
+    sample: each module's sampled non-equivalent mutants stand for ``population / total``
+    as many. Return the estimate and the half-width of its 95% interval."""
+    weighted_relevant = {
+        e.module: e.relevant * population[e.module] / e.total for e in entries if e.total
+    }
+    everything = sum(weighted_relevant.values())
+    if not everything:
+        return 1.0, 0.0
+    value = 0.0
+    variance = 0.0
+    for entry in entries:
+        if not entry.total or not entry.relevant:
+            continue
+        share = weighted_relevant[entry.module] / everything
+        value += share * entry.score
+        unsampled = 1 - entry.total / population[entry.module]
+        variance += share**2 * entry.score * (1 - entry.score) / entry.relevant * unsampled
+    return value, z * math.sqrt(variance)
 
 
 def total_row(label: str, entries: list[ModuleScore]) -> str:

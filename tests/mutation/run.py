@@ -290,6 +290,9 @@ class ModuleRun:
     exit_codes: dict[str, int | None]
     diffs: dict[str, str] = field(default_factory=dict)
     retests: list[dict[str, str]] = field(default_factory=list)
+    population: int | None = None
+    """For a sampled run, how many mutants the module has (the sample's exit codes only
+    are kept): the report estimates the module's score from the sample."""
 
     @staticmethod
     def path(module: str, runs: Path = RUNS_DIR) -> Path:
@@ -318,6 +321,8 @@ class ModuleRun:
             "exit_codes": dict(sorted(self.exit_codes.items(), key=lambda i: natural_key(i[0]))),
             "diffs": dict(sorted(self.diffs.items(), key=lambda i: natural_key(i[0]))),
         }
+        if self.population is not None:
+            data["population"] = self.population
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
         return path
 
@@ -513,9 +518,12 @@ def measure(args: argparse.Namespace, settings: Settings, module: str) -> None:
             return
         retested = names
     prepare_workspace(workspace, [module], areas)
+    population = None
     if args.sample and not names:
         generate_mutants(workspace)
-        names = sample_names(results(workspace, [module]), args.sample, args.seed or 0)
+        every = results(workspace, [module])
+        population = len(every[module])
+        names = sample_names(every, args.sample, args.seed or 0)
     what = f"{len(names)} mutants" if names else "every mutant"
     print(f"mutation: {what} of {module} in {workspace}", flush=True)
     started = time.monotonic()
@@ -534,6 +542,7 @@ def measure(args: argparse.Namespace, settings: Settings, module: str) -> None:
     if names and retested is None:
         chosen = set(names)
         run.exit_codes = {n: c for n, c in run.exit_codes.items() if n in chosen}
+        run.population = population
         run.save()
 
 
