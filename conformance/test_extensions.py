@@ -136,7 +136,7 @@ def test_shared_extension_follows_active_app(create_app: Callable[..., Any], dri
 def test_extension_outside_app_context(create_app: Callable[..., Any]) -> None:
     """Using the extension's ``current_app``-based state outside a context raises RuntimeError."""
     create_app()
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match=r"app(lication)? context"):
         create_app.counter.describe()  # type: ignore[attr-defined]
 
 
