@@ -385,7 +385,7 @@ def test_provider_response_forms(app: Any, driver: Any) -> None:
         assert driver.resolve(app.json.response().get_data()) == b"null\n"
         assert driver.resolve(app.json.response(1, 2).get_data()) == b"[1,2]\n"
         assert driver.resolve(app.json.response(a=1).get_data()) == b'{"a":1}\n'
-        with pytest.raises(TypeError, match="either args or kwargs, not both"):
+        with pytest.raises(TypeError, match=r"\bargs\b.*\bkwargs\b"):
             app.json.response(1, a=1)
 
 
@@ -597,8 +597,12 @@ def test_default_is_callable_on_the_class(impl: Any) -> None:
     """``DefaultJSONProvider.default`` is a static function usable without an instance."""
     default = provider_module(impl).DefaultJSONProvider.default
     assert default(uuid.UUID(int=2)) == "00000000-0000-0000-0000-000000000002"
-    with pytest.raises(TypeError, match="not JSON serializable"):
-        default(object())
+
+    class Opaque:
+        """A type no JSON provider knows."""
+
+    with pytest.raises(TypeError, match="Opaque"):
+        default(Opaque())
 
 
 # --- module-level helpers -----------------------------------------------------------------------
