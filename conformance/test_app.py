@@ -840,3 +840,6 @@ def test_run_does_nothing_under_the_cli(
     monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
     app.run(load_dotenv=False)
     assert served == []
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI")
+    app.run(load_dotenv=False)
+    assert len(served) == 1

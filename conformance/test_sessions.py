@@ -390,7 +390,10 @@ def test_reading_does_not_rewrite_the_cookie(session_client: Any) -> None:
 @pytest.mark.spec("sessions.save.empty-untouched")
 def test_untouched_empty_session_sets_no_cookie(session_client: Any) -> None:
     """A request that never uses the session sends no ``Set-Cookie``."""
-    assert set_cookies(session_client.get("/noop")) == []
+    response = session_client.get("/noop")
+    assert (response.status_code, response.data) == (200, b"ok")
+    assert set_cookies(response) == []
+    assert len(set_cookies(session_client.get("/set/a/1"))) == 1
 
 
 @pytest.mark.spec("sessions.save.mutable-value")
