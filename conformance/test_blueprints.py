@@ -1606,6 +1606,23 @@ def test_nested_url_defaults(impl: Any, app: Any, driver: Any) -> None:
     assert driver.client(app).get("/parent/child/").data == b"1 2"
 
 
+@pytest.mark.spec("blueprints.nested.url-defaults-functions")
+def test_nested_blueprint_url_defaults_functions(impl: Any, app: Any, driver: Any) -> None:
+    """Building a nested blueprint's URL runs the app's, the parent's and the child's
+    ``url_defaults`` functions, in that order."""
+    parent, child = nested_pair(impl)
+    order: list[str] = []
+    for label, scaffold in [("app", app), ("parent", parent), ("child", child)]:
+        scaffold.url_defaults(record_calls(order, label))
+    child.add_url_rule("/<lang>/", "index", lambda lang: lang)
+    child.url_defaults(lambda endpoint, values: values.setdefault("lang", "fr"))
+    parent.register_blueprint(child)
+    app.register_blueprint(parent)
+    with driver.request_context(app):
+        assert impl.url_for("parent.child.index") == "/parent/child/fr/"
+    assert order == ["app", "parent", "child"]
+
+
 @pytest.mark.spec("blueprints.nested.relative-url-for")
 def test_relative_url_for_in_nested_blueprint(impl: Any, app: Any, driver: Any) -> None:
     """In a nested blueprint ``url_for(".x")`` names the child's endpoint ``parent.child.x``."""

@@ -336,6 +336,22 @@ def test_request_context_pushes_app_context_for_other_app(
         assert impl.g.marker == "other"
 
 
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("context.request-context.releases-environ")
+def test_finished_request_releases_the_environ(impl: Any, app: Any, client: Any) -> None:
+    """Once a request is finished its WSGI environ no longer refers to the request object."""
+    environs: list[dict[str, Any]] = []
+
+    @app.route("/keep")
+    def keep() -> str:
+        environs.append(impl.request.environ)
+        assert environs[0]["werkzeug.request"] is impl.request._get_current_object()
+        return "kept"
+
+    assert client.get("/keep").data == b"kept"
+    assert environs[0]["werkzeug.request"] is None
+
+
 @pytest.mark.spec("context.request-context.nested")
 def test_nested_request_contexts(impl: Any, app: Any, driver: Any) -> None:
     """A nested request context shadows the outer request until it is popped."""
@@ -633,6 +649,14 @@ def test_g_attributes(impl: Any, app: Any, driver: Any) -> None:
         del impl.g.user
         with pytest.raises(AttributeError, match="user"):
             impl.g.user
+
+
+@pytest.mark.spec("context.g.delete-missing")
+def test_g_delete_missing_names_it(impl: Any, app: Any, driver: Any) -> None:
+    """Deleting an attribute that g does not have raises AttributeError naming it."""
+    with driver.app_context(app), pytest.raises(AttributeError) as info:
+        del impl.g.never_set
+    assert info.value.args == ("never_set",)
 
 
 @pytest.mark.spec("context.g.get")

@@ -522,6 +522,42 @@ def test_view_returning_http_exception(app: Any, client: Any) -> None:
     assert calls == []
 
 
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("errors.http-exception.view-returns-instance-environ")
+def test_view_returning_http_exception_renders_with_the_environ(app: Any, client: Any) -> None:
+    """An HTTPException returned by a view renders its page with the request's environ."""
+
+    class Teapot(HTTPException):
+        code = 418
+
+        def get_body(self, environ: Any = None, scope: Any = None) -> str:
+            return f"<p>teapot at {environ['PATH_INFO']}</p>"
+
+    app.add_url_rule("/pot", "pot", lambda: Teapot())
+    response = client.get("/pot")
+    assert response.status_code == 418
+    assert response.data == b"<p>teapot at /pot</p>"
+
+
+@pytest.mark.spec("errors.http-exception.view-returns-instance-head")
+def test_view_returning_http_exception_to_head(app: Any, client: Any) -> None:
+    """For a HEAD request, an HTTPException returned by a view reaches ``after_request``
+    with an empty body and the ``Content-Length`` of the page a GET gets."""
+    seen: list[tuple[int, bytes, str | None]] = []
+
+    @app.after_request
+    def record(response: Any) -> Any:
+        seen.append(
+            (response.status_code, response.get_data(), response.headers.get("Content-Length"))
+        )
+        return response
+
+    app.add_url_rule("/", "index", lambda: Forbidden("Returned, not raised."))
+    page = client.get("/").data
+    assert client.head("/").status_code == 403
+    assert seen[1] == (403, b"", str(len(page)))
+
+
 # -- unhandled exceptions ------------------------------------------------------------------
 
 

@@ -372,6 +372,22 @@ def test_tuple_of_wrong_length_is_type_error(app: Any, client: Any, value: tuple
         client.get("/")
 
 
+@pytest.mark.spec("response.tuple.wrong-length-message")
+def test_tuple_of_wrong_length_message(app: Any, client: Any) -> None:
+    """The ``TypeError`` for a tuple of the wrong length says exactly which forms are allowed."""
+
+    def view() -> tuple[Any, ...]:
+        return ("a", 200, {}, "extra")
+
+    serve(app, view)
+    with pytest.raises(TypeError) as info:
+        client.get("/")
+    assert str(info.value) == (
+        "The view function did not return a valid response tuple. The tuple must have"
+        " the form (body, status, headers), (body, status), or (body, headers)."
+    )
+
+
 # --- invalid return values ---------------------------------------------------------------
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from werkzeug.routing import BaseConverter, Map, ValidationError
+from werkzeug.routing import BaseConverter, Map, RequestRedirect, ValidationError
 
 from conformance.ruletables import allow_set
 
@@ -917,6 +918,19 @@ def test_trailing_slash_redirect_for_post(app: Any, driver: Any) -> None:
     response = client.post("/submit")
     assert response.status_code == 308
     assert response.headers["Location"] == "http://localhost/submit/"
+
+
+@pytest.mark.spec("routing.trailing-slash.debug-form-redirect")
+def test_debug_mode_explains_a_redirect_that_drops_the_body(
+    app: Any, driver: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In debug mode, a routing redirect that would make the browser drop a POST body
+    (a 301, as werkzeug gave before 308s) raises an ``AssertionError`` naming the new URL."""
+    monkeypatch.setattr(RequestRedirect, "code", 301)
+    app.debug = True
+    client = routed(driver, app, "/submit/", methods=["POST"])
+    with pytest.raises(AssertionError, match=re.escape("http://localhost/submit/")):
+        client.post("/submit", data={"field": "value"})
 
 
 @pytest.mark.spec("routing.trailing-slash.follow")

@@ -795,6 +795,13 @@ def test_cookie_signed_with_another_key_is_ignored(session_app: Any, driver: Any
     assert client.get("/get/a").get_data() == b"None"
 
 
+@pytest.mark.spec("sessions.wire.list-of-pairs")
+def test_signed_list_of_pairs_reads_as_a_dict(session_client: Any) -> None:
+    """A validly signed cookie holding a list of key-value pairs reads as the dict they spell."""
+    session_client.set_cookie("session", spec_serializer().dumps([["a", "1"], ["b", "2"]]))
+    assert session_client.get("/items").get_data() == b"[('a', '1'), ('b', '2')]"
+
+
 @pytest.mark.spec("sessions.key-rotation.fallbacks")
 def test_secret_key_fallbacks_still_verify(session_app: Any, driver: Any) -> None:
     """Cookies signed with a key in ``SECRET_KEY_FALLBACKS`` are still accepted."""

@@ -346,6 +346,22 @@ def test_async_receiver_is_awaited(routes: Any, client: Any, impl: Any) -> None:
     assert calls == ["/"]
 
 
+@pytest.mark.needs("async")
+@pytest.mark.spec("signals.async-receiver.app-context")
+@pytest.mark.parametrize("name", ["appcontext_pushed", "appcontext_popped"])
+def test_async_receiver_of_app_context_signals(app: Any, impl: Any, driver: Any, name: str) -> None:
+    """A coroutine function connected to ``appcontext_pushed`` or ``appcontext_popped`` runs."""
+    senders: list[Any] = []
+
+    async def receiver(sender: Any, **extra: Any) -> None:
+        await asyncio.sleep(0)
+        senders.append(sender)
+
+    with getattr(impl, name).connected_to(receiver, sender=app), driver.app_context(app):
+        pass
+    assert senders == [app]
+
+
 @pytest.mark.spec("signals.custom-namespace")
 def test_custom_signal_from_namespace(impl: Any, app: Any) -> None:
     """``signals.Namespace`` makes application signals that deliver sender and keyword data."""

@@ -400,6 +400,26 @@ def test_build_error_handler_arguments(url_app: Any, impl: Any, driver: Any) -> 
     assert {"a": 1, "b": "x"}.items() <= values.items()
 
 
+@pytest.mark.spec("urls.build-error-handler.url-for-options")
+def test_build_error_handler_sees_url_for_options(url_app: Any, impl: Any, driver: Any) -> None:
+    """The values a build error handler receives also hold ``url_for``'s own options,
+    ``_anchor``, ``_method``, ``_scheme`` and ``_external``, as ``url_for`` resolved them."""
+    seen: list[dict[str, Any]] = []
+
+    def record(error: BuildError, endpoint: str, values: dict[str, Any]) -> str:
+        seen.append(dict(values))
+        return "/recorded"
+
+    url_app.url_build_error_handlers.append(record)
+    with driver.request_context(url_app):
+        impl.url_for("missing", _anchor="top", a=1)
+        impl.url_for("missing", _scheme="https", _external=True, _method="POST")
+    assert seen == [
+        {"a": 1, "_anchor": "top", "_method": None, "_scheme": None, "_external": False},
+        {"_anchor": None, "_method": "POST", "_scheme": "https", "_external": True},
+    ]
+
+
 @pytest.mark.spec("urls.build-error-handler.reraise")
 def test_build_error_handler_reraising(url_app: Any, impl: Any, driver: Any) -> None:
     """A handler re-raising the error makes ``url_for`` raise that ``BuildError``."""
@@ -725,3 +745,35 @@ def test_url_for_self_keyword_is_a_query_argument(url_app: Any, impl: Any, drive
     with driver.request_context(url_app):
         assert impl.url_for("item", n=1, self="me") == "/item/1?self=me"
         assert url_app.url_for("index", self="x") == "/?self=x"
+
+
+# --- create_url_adapter --------------------------------------------------------------
+
+
+@pytest.mark.spec("urls.create-url-adapter.request")
+def test_create_url_adapter_binds_to_the_request(url_app: Any, impl: Any, driver: Any) -> None:
+    """``app.create_url_adapter(request)`` returns an adapter bound to that request: it
+    matches the request's path and builds absolute URLs on its host."""
+    with driver.request_context(url_app, "/item/3", base_url="http://example.test/"):
+        adapter = url_app.create_url_adapter(impl.request._get_current_object())
+        assert adapter.match() == ("item", {"n": 3})
+        assert adapter.build("user", {"name": "ada"}, force_external=True) == (
+            "http://example.test/user/ada"
+        )
+
+
+@pytest.mark.spec("urls.create-url-adapter.override")
+def test_overridden_create_url_adapter_routes_requests(impl: Any, driver: Any) -> None:
+    """An app class overriding ``create_url_adapter`` is asked for each request's adapter."""
+    asked: list[str] = []
+
+    class RecordingApp(impl.Flask):  # type: ignore[misc,name-defined]
+        def create_url_adapter(self, request: Any) -> Any:
+            if request is not None:
+                asked.append(request.path)
+            return super().create_url_adapter(request)
+
+    app = RecordingApp("recording_app")
+    app.add_url_rule("/here", "here", lambda: "here")
+    assert driver.client(app).get("/here").data == b"here"
+    assert "/here" in asked

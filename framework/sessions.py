@@ -90,39 +90,19 @@ def _flag_modified(session: SecureCookieSession) -> None:
     session.modified = True
 
 
-_NullSessionT = t.TypeVar("_NullSessionT", bound=SecureCookieSession)
-
-#: The dict methods that change the contents of a dict, refused by a null session.
-_MUTATING_METHODS = (
-    "__setitem__",
-    "__delitem__",
-    "clear",
-    "pop",
-    "popitem",
-    "update",
-    "setdefault",
-)
+def _refuse_write(self: SecureCookieSession, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+    """Refuse a change to a null session, telling the developer to set a secret key."""
+    raise RuntimeError(_NO_SECRET_KEY)
 
 
-def _refuse_writes(session_class: type[_NullSessionT]) -> type[_NullSessionT]:
-    """Return ``session_class`` with each of its mutating dict methods replaced by one
-    that raises ``RuntimeError`` telling the developer to set a secret key."""
-
-    def refuse(self: _NullSessionT, *args: t.Any, **kwargs: t.Any) -> t.NoReturn:
-        raise RuntimeError(_NO_SECRET_KEY)
-
-    for method_name in _MUTATING_METHODS:
-        setattr(session_class, method_name, refuse)
-    return session_class
-
-
-@_refuse_writes
 class NullSession(SecureCookieSession):
     """The empty stand-in session of an app without a secret key.
 
     It can be read like any session, but changing it raises ``RuntimeError`` explaining
     that a secret key must be set, so data is never silently dropped.
     """
+
+    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _refuse_write
 
 
 class SessionInterface:
@@ -323,7 +303,14 @@ class SecureCookieSessionInterface(SessionInterface):
             data = serializer.loads(cookie, max_age=lifetime_seconds)
         except BadSignature:
             return None
-        return data if isinstance(data, dict) else None
+        if isinstance(data, dict):
+            return data
+        # A signed list of pairs reads as the dict it spells; any other value is a
+        # cookie this app did not write, and the session starts empty.
+        try:
+            return dict(data)
+        except (TypeError, ValueError):
+            return None
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         """Write the session to the response's cookie, or delete the cookie.
