@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -120,6 +121,15 @@ def test_repr_names_the_app(impl: Any) -> None:
     assert repr(impl.Flask("repr_app")) == "<Flask 'repr_app'>"
 
 
+@pytest.mark.spec("app.constructor.matching-defaults")
+def test_constructor_matching_and_template_defaults(impl: Any) -> None:
+    """By default an app matches neither hosts nor subdomains and looks for templates in
+    its ``templates`` folder."""
+    app = impl.Flask("defaults_app")
+    assert (app.url_map.host_matching, app.subdomain_matching) == (False, False)
+    assert app.template_folder == "templates"
+
+
 # --- root path ---------------------------------------------------------------------------
 
 
@@ -176,6 +186,27 @@ def test_root_path_argument_wins(impl: Any, module_tree: ModuleTree, tmp_path: P
     assert app.root_path == str(tmp_path)
 
 
+@pytest.mark.spec("app.root-path.namespace-package")
+def test_root_path_of_namespace_package_is_an_error(impl: Any, module_tree: ModuleTree) -> None:
+    """An imported namespace package (no ``__init__.py``) has no root path: ``RuntimeError``
+    saying to pass one, word for word Flask's."""
+    name = f"{module_tree.package}_ns"
+    (module_tree.base / name).mkdir()
+    importlib.invalidate_caches()
+    try:
+        __import__(name)
+        with pytest.raises(RuntimeError) as info:
+            impl.Flask(name)
+    finally:
+        sys.modules.pop(name, None)
+    assert str(info.value) == (
+        f"No root path can be found for the provided module {name!r}. This can happen"
+        " because the module came from an import hook that does not provide file name"
+        " information or because it's a namespace package. In this case the root path"
+        " needs to be explicitly provided."
+    )
+
+
 # --- instance path -----------------------------------------------------------------------
 
 
@@ -200,6 +231,24 @@ def test_instance_path_of_submodule_is_beside_top_package(
     """For a module inside a package, the instance folder sits beside the top-level package."""
     app = impl.Flask(f"{module_tree.package}.sub")
     assert app.instance_path == str(module_tree.base / "instance")
+
+
+@pytest.mark.spec("app.instance-path.installed-package")
+def test_instance_path_of_installed_package(
+    impl: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """For a package installed in a ``PREFIX/lib/site-packages`` folder, the default
+    instance path is ``PREFIX/var/<name>-instance``."""
+    site_packages = tmp_path / "prefix" / "lib" / "site-packages"
+    package = f"specinstalled_{uuid.uuid4().hex[:12]}"
+    (site_packages / package).mkdir(parents=True)
+    (site_packages / package / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(site_packages))
+    try:
+        app = impl.Flask(package)
+    finally:
+        sys.modules.pop(package, None)
+    assert app.instance_path == str(tmp_path / "prefix" / "var" / f"{package}-instance")
 
 
 @pytest.mark.spec("app.instance-path.unknown-is-cwd")
@@ -731,6 +780,20 @@ def test_setup_method_after_first_request_fails(
     assert SETUP_AFTER_REQUEST_MESSAGE.format(name=method) in str(info.value)
 
 
+@pytest.mark.spec("app.setup-finished.message")
+def test_setup_after_first_request_message(app: Any, driver: Any) -> None:
+    """The ``AssertionError`` of a late setup method is Flask's, word for word."""
+    assert driver.client(app).get("/missing").status_code == 404
+    with pytest.raises(AssertionError) as info:
+        app.add_url_rule("/late", "late", lambda: "late")
+    assert str(info.value) == (
+        "The setup method 'add_url_rule' can no longer be called on the application. It"
+        " has already handled its first request, any changes will not be applied"
+        " consistently.\nMake sure all imports, decorators, functions, etc. needed to set"
+        " up the application are done before running it."
+    )
+
+
 @pytest.mark.spec("app.setup-finished.after-error-request")
 def test_setup_blocked_after_failed_request(app: Any, driver: Any) -> None:
     """A request that ended in a 404 still counts as the first handled request."""
@@ -806,6 +869,29 @@ def test_run_reads_flask_debug(
     app.run()
     assert app.debug is True
     assert served[0]["use_debugger"] is True
+
+
+@pytest.mark.needs("flask-command")
+@pytest.mark.spec("app.run.skip-dotenv")
+@pytest.mark.parametrize(("skip", "loaded"), [(None, True), ("1", False), ("0", True)])
+def test_run_skip_dotenv(
+    app: Any,
+    served: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    skip: str | None,
+    loaded: bool,
+) -> None:
+    """``app.run`` loads ``.env`` from the working folder unless ``FLASK_SKIP_DOTENV`` is
+    set to a true value."""
+    (tmp_path / ".env").write_text("FLASK_SPEC_DOTENV_MARK=loaded\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FLASK_SPEC_DOTENV_MARK", raising=False)
+    if skip is not None:
+        monkeypatch.setenv("FLASK_SKIP_DOTENV", skip)
+    app.run()
+    assert (os.environ.get("FLASK_SPEC_DOTENV_MARK") == "loaded") is loaded
+    monkeypatch.delenv("FLASK_SPEC_DOTENV_MARK", raising=False)
 
 
 @pytest.mark.needs("flask-command")

@@ -1623,6 +1623,24 @@ def test_nested_blueprint_url_defaults_functions(impl: Any, app: Any, driver: An
     assert order == ["app", "parent", "child"]
 
 
+@pytest.mark.spec("blueprints.url-prefix.joined-verbatim")
+def test_url_prefixes_and_rules_join_verbatim(impl: Any, app: Any, driver: Any) -> None:
+    """Prefixes and rules are joined with exactly one slash and otherwise kept verbatim,
+    whatever characters they end with."""
+    parent = make_bp(impl, "parent", url_prefix="/gallery/X/")
+    child = make_bp(impl, "child", url_prefix="/X")
+    child.add_url_rule("/photo", "photo", lambda: "photo")
+    parent.add_url_rule("/cover", "cover", lambda: "cover")
+    parent.register_blueprint(child)
+    app.register_blueprint(parent)
+    rules = rules_by_endpoint(app)
+    assert (rules["parent.cover"], rules["parent.child.photo"]) == (
+        "/gallery/X/cover",
+        "/gallery/X/X/photo",
+    )
+    assert driver.client(app).get("/gallery/X/X/photo").data == b"photo"
+
+
 @pytest.mark.spec("blueprints.nested.relative-url-for")
 def test_relative_url_for_in_nested_blueprint(impl: Any, app: Any, driver: Any) -> None:
     """In a nested blueprint ``url_for(".x")`` names the child's endpoint ``parent.child.x``."""

@@ -153,6 +153,17 @@ def test_errorhandler_unknown_code(app: Any, code: int) -> None:
         app.register_error_handler(code, lambda error: "x")
 
 
+@pytest.mark.spec("errors.handler.unknown-code-message")
+def test_errorhandler_unknown_code_message(app: Any) -> None:
+    """The ``ValueError`` for an unknown code is Flask's, word for word."""
+    with pytest.raises(ValueError) as info:
+        app.register_error_handler(299, lambda error: "x")
+    assert str(info.value) == (
+        "'299' is not a recognized HTTP error code. Use a subclass of HTTPException with"
+        " that code instead."
+    )
+
+
 @pytest.mark.spec("errors.handler.instance-rejected")
 @pytest.mark.parametrize("instance", [NotFound(), Boom("x")])
 def test_errorhandler_for_instance_raises_type_error(app: Any, instance: Exception) -> None:
@@ -380,6 +391,29 @@ def test_abort_with_description_keyword(impl: Any) -> None:
     with pytest.raises(BadRequest) as info:
         impl.abort(400, description="Missing field.")
     assert info.value.description == "Missing field."
+
+
+@pytest.mark.spec("errors.abort.arguments-in-context")
+def test_abort_arguments_in_an_app_context(impl: Any, app: Any, driver: Any) -> None:
+    """With an application active, ``abort`` passes its positional and keyword arguments
+    on to the exception, as without one."""
+    with driver.app_context(app):
+        with pytest.raises(BadRequest) as keyword:
+            impl.abort(400, description="Missing field.")
+        with pytest.raises(NotFound) as positional:
+            impl.abort(404, "No such widget.")
+    assert (keyword.value.description, positional.value.description) == (
+        "Missing field.",
+        "No such widget.",
+    )
+
+
+@pytest.mark.spec("errors.abort.positional-outside-context")
+def test_abort_positional_description_outside_context(impl: Any) -> None:
+    """Without an application, ``abort(code, description)`` still sets the description."""
+    with pytest.raises(NotFound) as info:
+        impl.abort(404, "No such widget.")
+    assert info.value.description == "No such widget."
 
 
 @pytest.mark.spec("errors.abort.response")

@@ -6,8 +6,9 @@ import io
 from typing import Any
 
 import pytest
-from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from werkzeug.formparser import FormDataParser
 
 
 def capture(app: Any, impl: Any, read: Any, rule: str = "/", methods: Any = None) -> list[Any]:
@@ -233,6 +234,40 @@ def test_missing_file_in_debug_mode_explains_the_enctype(impl: Any, app: Any, dr
             with pytest.raises(KeyError) as caught:
                 driver.resolve(impl.request.files)["upload"]
             assert ("enctype" in str(caught.value)) is hinted
+
+
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("request.files.debug-no-hint-when-files-possible")
+@pytest.mark.parametrize("body", ["multipart", "custom-parser-files"])
+def test_missing_file_in_debug_mode_without_hint(
+    impl: Any, app: Any, driver: Any, body: str
+) -> None:
+    """In debug mode a missing ``request.files`` key is a plain 400 ``KeyError`` when the body
+    could carry files: a multipart body, or any body the request's form parser found files in."""
+
+    class FilesParser(FormDataParser):
+        def parse(self, stream: Any, mimetype: str, *args: Any, **kwargs: Any) -> Any:
+            if mimetype == "application/x-spec-files":
+                upload = FileStorage(io.BytesIO(b"x"), "a.txt", "upload")
+                return stream, MultiDict(), MultiDict({"upload": upload})
+            return super().parse(stream, mimetype, *args, **kwargs)
+
+    class FilesRequest(impl.Request):
+        form_data_parser_class = FilesParser
+
+    app.request_class = FilesRequest
+    app.debug = True
+    if body == "multipart":
+        options: dict[str, Any] = {"data": {"upload": (io.BytesIO(b"x"), "a.txt")}}
+    else:
+        options = {"data": b"files", "content_type": "application/x-spec-files"}
+    with driver.request_context(app, method="POST", **options):
+        files = driver.resolve(impl.request.files)
+        assert files["upload"].filename == "a.txt"
+        with pytest.raises(BadRequest) as caught:
+            files["missing"]
+        assert isinstance(caught.value, KeyError)
+        assert "enctype" not in str(caught.value)
 
 
 @pytest.mark.spec("request.files.closed-after-request")
@@ -754,6 +789,20 @@ def test_limit_defaults(impl: Any, app: Any, client: Any) -> None:
     )
     client.get("/")
     assert seen == [(None, 500_000, 1000)]
+
+
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("request.limits.outside-app-context")
+def test_limits_outside_an_app_context(impl: Any) -> None:
+    """Outside an application context a request's limits are werkzeug's defaults."""
+    request = impl.Request.from_values("/")
+    assert (request.max_content_length, request.max_form_memory_size, request.max_form_parts) == (
+        None,
+        500_000,
+        1000,
+    )
+    request.max_form_parts = 5
+    assert request.max_form_parts == 5
 
 
 @pytest.mark.spec("request.limits.from-config")

@@ -217,6 +217,48 @@ def test_force_type_converts_wsgi_app(impl: Any, app: Any, driver: Any) -> None:
     assert response.get_data() == b"from wsgi"
 
 
+@pytest.mark.spec("response.class.set-data-override")
+def test_response_class_set_data_override_sees_text_bodies(
+    impl: Any, app: Any, client: Any
+) -> None:
+    """A ``response_class`` overriding ``set_data`` gets the body of a view returning text."""
+
+    class ShoutingResponse(impl.Response):
+        def set_data(self, value: str | bytes) -> None:
+            super().set_data(value.upper())
+
+    app.response_class = ShoutingResponse
+    serve(app, lambda: "hello")
+    response = client.get("/")
+    assert response.data == b"HELLO"
+    assert response.headers["Content-Length"] == "5"
+
+
+@pytest.mark.spec("response.class.no-default-mimetype")
+def test_response_class_without_default_mimetype(impl: Any, app: Any, client: Any) -> None:
+    """A ``response_class`` whose ``default_mimetype`` is ``None`` sends text without a
+    ``Content-Type``, with its ``Content-Length``."""
+
+    class UntypedResponse(impl.Response):
+        default_mimetype = None
+
+    app.response_class = UntypedResponse
+    serve(app, lambda: "hello")
+    response = client.get("/")
+    assert response.data == b"hello"
+    assert "Content-Type" not in response.headers
+    assert response.headers["Content-Length"] == "5"
+
+
+@pytest.mark.spec("response.list-body-content-length")
+def test_response_of_byte_chunks_gets_a_content_length(impl: Any, app: Any, client: Any) -> None:
+    """A response built from a list of byte chunks is sent with their total length."""
+    serve(app, lambda: impl.Response([b"ab", b"cd"]))
+    response = client.get("/")
+    assert response.data == b"abcd"
+    assert response.headers["Content-Length"] == "4"
+
+
 # --- tuples ------------------------------------------------------------------------------
 
 

@@ -8,9 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from werkzeug.routing import BaseConverter, Map, RequestRedirect, ValidationError
+from werkzeug.routing import BaseConverter, Map, RequestRedirect, Rule, ValidationError
+from werkzeug.test import EnvironBuilder
 
 from conformance.ruletables import allow_set
+from conformance.wsgi_environs import call_app
 
 NOT_FOUND = 404
 
@@ -678,6 +680,23 @@ def test_shortcut_rejects_methods(app: Any, shortcut: str) -> None:
         getattr(app, shortcut)("/x", methods=["GET"])
 
 
+@pytest.mark.spec("routing.shortcut.methods-message")
+def test_shortcut_methods_message(app: Any) -> None:
+    """The ``TypeError`` for ``methods=`` on a method shortcut is Flask's, word for word."""
+    with pytest.raises(TypeError) as info:
+        app.post("/x", methods=["GET"])
+    assert str(info.value) == "Use the 'route' decorator to use the 'methods' argument."
+
+
+@pytest.mark.spec("routing.add-url-rule.no-endpoint-no-view-message")
+def test_rule_without_endpoint_or_view_message(app: Any) -> None:
+    """``add_url_rule`` with neither an endpoint nor a view raises ``AssertionError`` with
+    Flask's message, word for word."""
+    with pytest.raises(AssertionError) as info:
+        app.add_url_rule("/x")
+    assert str(info.value) == "expected view func if endpoint is not provided."
+
+
 @pytest.mark.spec("routing.shortcut.options")
 def test_shortcut_passes_rule_options(app: Any, driver: Any) -> None:
     """Method shortcuts accept the other ``route`` options, such as ``endpoint``."""
@@ -1322,3 +1341,216 @@ def test_static_host_without_host_matching(impl: Any) -> None:
     """``static_host`` without ``host_matching`` is an ``AssertionError``."""
     with pytest.raises(AssertionError, match="static_host"):
         impl.Flask("conformance_app", static_host="static.test")
+
+
+# --- binding each request to the URL map -----------------------------------------------
+
+
+def raw_environ(path: str = "/", **entries: Any) -> dict[str, Any]:
+    """A WSGI environ for a GET of ``path`` on ``localhost``, with ``entries`` set (an
+    entry set to ``None`` is removed), as a server would pass it."""
+    environ = EnvironBuilder(path).get_environ()
+    for name, value in entries.items():
+        if value is None:
+            environ.pop(name, None)
+        else:
+            environ[name] = value
+    return environ
+
+
+def body_of(app: Any, environ: dict[str, Any]) -> bytes:
+    """Run ``app`` on ``environ`` as a WSGI server would; return the status and body."""
+    outcome = call_app(app, environ)
+    return f"{outcome.status.split()[0]} ".encode() + outcome.body
+
+
+WEBSOCKET_HANDSHAKE = {"Connection": "keep-alive, Upgrade", "Upgrade": "websocket"}
+
+
+@pytest.mark.spec("routing.websocket.handshake-to-http-rule")
+def test_websocket_handshake_to_an_http_rule_is_400(app: Any, driver: Any) -> None:
+    """A WebSocket handshake (``Connection: Upgrade``, ``Upgrade: websocket``) to a rule that
+    is not a WebSocket rule is a 400."""
+    client = routed(driver, app, "/")
+    assert client.get("/", headers=WEBSOCKET_HANDSHAKE).status_code == 400
+
+
+@pytest.mark.spec("routing.websocket.other-upgrade")
+def test_other_upgrade_is_an_ordinary_request(app: Any, driver: Any) -> None:
+    """``Connection: Upgrade`` to another protocol (``h2c``) is routed as an ordinary request."""
+    client = routed(driver, app, "/")
+    response = client.get("/", headers={"Connection": "Upgrade", "Upgrade": "h2c"})
+    assert response.status_code == 200
+
+
+@pytest.mark.spec("routing.websocket.rule")
+def test_websocket_rule_matches_handshakes_only(app: Any, driver: Any) -> None:
+    """A ``websocket=True`` rule matches WebSocket handshakes over http and https (``ws``,
+    ``wss``) and answers an ordinary request with 400."""
+    client = routed(driver, app, "/socket", websocket=True)
+    assert client.get("/socket", headers=WEBSOCKET_HANDSHAKE).status_code == 200
+    secure = client.get("/socket", base_url="https://localhost/", headers=WEBSOCKET_HANDSHAKE)
+    assert secure.status_code == 200
+    assert client.get("/socket").status_code == 400
+
+
+@pytest.mark.spec("routing.server-name.default-port")
+@pytest.mark.filterwarnings("ignore:Current server name")
+@pytest.mark.parametrize(
+    ("server_name", "url", "headers", "status"),
+    [
+        ("example.test:80", "http://example.test/", {}, 200),
+        ("example.test:443", "https://example.test/", {}, 200),
+        ("example.test:80", "https://example.test/", {}, NOT_FOUND),
+        # A WebSocket handshake (scheme ws) to the right host reaches the plain rule: 400.
+        ("example.test:80", "http://example.test/", WEBSOCKET_HANDSHAKE, 400),
+    ],
+    ids=["http-80", "https-443", "https-80", "ws-80"],
+)
+def test_server_name_default_port(
+    make_app: Callable[..., Any],
+    driver: Any,
+    server_name: str,
+    url: str,
+    headers: dict[str, str],
+    status: int,
+) -> None:
+    """With subdomain matching, a ``SERVER_NAME`` ending in the scheme's default port (80
+    for http and ws, 443 for https and wss) matches the host without the port; another
+    port does not."""
+    app = make_app(subdomain_matching=True)
+    app.config["SERVER_NAME"] = server_name
+    app.add_url_rule("/", "index", lambda: "root")
+    assert driver.client(app).get(url, headers=headers).status_code == status
+
+
+@pytest.mark.spec("routing.server-name.mismatch-warns")
+def test_server_name_mismatch_warns(subdomain_app: Any, driver: Any) -> None:
+    """With subdomain matching, a host outside ``SERVER_NAME`` warns naming both names."""
+    with pytest.warns(UserWarning) as caught:
+        driver.client(subdomain_app).get("http://elsewhere.test/")
+    messages = [str(warning.message) for warning in caught]
+    assert any("'elsewhere.test'" in m and "'example.test'" in m for m in messages), messages
+
+
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("routing.subdomain.from-host-header")
+def test_each_request_routed_by_its_own_host(subdomain_app: Any) -> None:
+    """Requests that differ only in their ``Host`` header (the server's own name being the
+    same) are each routed by their own host."""
+    server = {"SERVER_NAME": "example.test", "SERVER_PORT": "80"}
+    for host, body in [("api.example.test", b"200 api"), ("example.test", b"200 root")] * 2:
+        assert body_of(subdomain_app, raw_environ(HTTP_HOST=host, **server)) == body
+
+
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("routing.subdomain.server-name-without-host")
+def test_request_without_host_routed_by_server_name(subdomain_app: Any) -> None:
+    """A request without a ``Host`` header is routed by the server's ``SERVER_NAME``."""
+    for server_name, body in [("api.example.test", b"200 api"), ("example.test", b"200 root")]:
+        environ = raw_environ(HTTP_HOST=None, SERVER_NAME=server_name, SERVER_PORT="80")
+        assert body_of(subdomain_app, environ) == body
+
+
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("routing.path-info.empty")
+def test_empty_path_info_redirects_to_the_slash(app: Any) -> None:
+    """An empty ``PATH_INFO`` (the app's own URL without a slash) redirects to the root URL,
+    also after the root URL was requested."""
+    app.add_url_rule("/", "index", lambda: "root")
+    mounted = {"SCRIPT_NAME": "/mounted"}
+    assert body_of(app, raw_environ(**mounted)) == b"200 root"
+    outcome = call_app(app, raw_environ(PATH_INFO="", **mounted))
+    assert outcome.status.startswith("308")
+    assert ("location", "http://localhost/mounted/") in outcome.headers
+
+
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("routing.path-info.missing")
+def test_missing_path_info_is_the_root(app: Any) -> None:
+    """A WSGI environ without ``PATH_INFO`` is a request for the root URL (a method the
+    root rule lacks gets its 405)."""
+    app.add_url_rule("/", "index", lambda: "root")
+    assert body_of(app, raw_environ(PATH_INFO=None)) == b"200 root"
+    assert body_of(app, raw_environ(PATH_INFO=None, REQUEST_METHOD="POST")).startswith(b"405 ")
+
+
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("routing.path-info.not-utf8")
+def test_path_bytes_that_are_not_utf8_are_replaced(app: Any) -> None:
+    """Path bytes that are not UTF-8 reach the view as replacement characters; UTF-8 ones
+    as the characters they encode."""
+    app.add_url_rule("/<part>", "part", lambda part: part)
+    assert body_of(app, raw_environ(PATH_INFO="/\xff\xfe")) == "200 \ufffd\ufffd".encode()
+    assert body_of(app, raw_environ(PATH_INFO="/caf\xc3\xa9")) == "200 café".encode()
+
+
+@pytest.mark.spec("routing.map.rule-added-later")
+def test_rule_added_to_the_map_later_takes_effect(app: Any, driver: Any) -> None:
+    """A rule added to ``app.url_map`` after requests were served is matched from then on,
+    even for a URL an earlier rule answered."""
+    app.add_url_rule("/item/<name>", "any_item", lambda name: "any")
+    client = driver.client(app)
+    assert client.get("/item/a").text == "any"
+    app.url_map.add(Rule("/item/a", endpoint="exact_item"))
+    app.view_functions["exact_item"] = lambda: "exact"
+    assert client.get("/item/a").text == "exact"
+
+
+@pytest.mark.spec("routing.converter.custom.per-request")
+def test_custom_converter_runs_for_every_request(app: Any, driver: Any) -> None:
+    """A custom converter's ``to_python`` runs for every request: a view gets a fresh value
+    each time, even for the same URL."""
+
+    class ListConverter(BaseConverter):
+        def to_python(self, value: str) -> list[str]:
+            return [value]
+
+    app.url_map.converters["listed"] = ListConverter
+
+    def grow(items: list[str]) -> str:
+        items.append("more")
+        return str(len(items))
+
+    app.add_url_rule("/list/<listed:items>", "grow", grow)
+    client = driver.client(app)
+    assert [client.get("/list/a").text for _ in range(3)] == ["2", "2", "2"]
+
+
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("routing.url-map-class.override")
+def test_url_map_class_binding_is_used(impl: Any, driver: Any) -> None:
+    """An app whose ``url_map_class`` overrides ``bind_to_environ`` routes each request
+    through it, subdomains included."""
+    bound: list[str] = []
+
+    class RecordingMap(Map):
+        def bind_to_environ(self, environ: Any, *args: Any, **kwargs: Any) -> Any:
+            bound.append(environ["PATH_INFO"])
+            return super().bind_to_environ(environ, *args, **kwargs)
+
+    class RecordingApp(impl.Flask):
+        url_map_class = RecordingMap
+
+    app = RecordingApp("recording_app", subdomain_matching=True)
+    app.config["SERVER_NAME"] = "example.test"
+    app.add_url_rule("/", "index", lambda: "root")
+    app.add_url_rule("/", "api", lambda: "api", subdomain="api")
+    client = driver.client(app)
+    assert client.get("http://api.example.test/").text == "api"
+    assert client.get("http://example.test/").text == "root"
+    assert bound == ["/", "/"]
+
+
+@pytest.mark.spec("routing.url-map-class.werkzeug-map")
+def test_url_map_class_takes_werkzeug_map_arguments(impl: Any) -> None:
+    """``Flask.url_map_class`` builds maps the way werkzeug's ``Map`` does: rules given to
+    it are added, host matching is off by default, and ``sort_parameters``/``sort_key``
+    order the query arguments of built URLs."""
+    url_map = impl.Flask.url_map_class(
+        [Rule("/a", endpoint="a")], sort_parameters=True, sort_key=lambda item: -len(item[0])
+    )
+    assert url_map.host_matching is False
+    adapter = url_map.bind("example.test")
+    assert adapter.match("/a") == ("a", {})
+    assert adapter.build("a", {"b": 1, "ccc": 2, "dd": 3}) == "/a?ccc=2&dd=3&b=1"

@@ -362,6 +362,22 @@ def test_async_receiver_of_app_context_signals(app: Any, impl: Any, driver: Any,
     assert senders == [app]
 
 
+@pytest.mark.needs("async")
+@pytest.mark.spec("signals.async-receiver.message-flashed")
+def test_async_receiver_of_message_flashed(app: Any, impl: Any, driver: Any) -> None:
+    """A coroutine function connected to ``message_flashed`` runs with the message."""
+    app.secret_key = "spec secret"
+    flashed: list[Any] = []
+
+    async def receiver(sender: Any, **extra: Any) -> None:
+        await asyncio.sleep(0)
+        flashed.append((sender, extra["message"], extra["category"]))
+
+    with impl.message_flashed.connected_to(receiver, sender=app), driver.request_context(app):
+        driver.resolve(impl.flash("saved", "info"))
+    assert flashed == [(app, "saved", "info")]
+
+
 @pytest.mark.spec("signals.custom-namespace")
 def test_custom_signal_from_namespace(impl: Any, app: Any) -> None:
     """``signals.Namespace`` makes application signals that deliver sender and keyword data."""

@@ -346,6 +346,33 @@ def test_close_closes_generator(app: Any, client: Any) -> None:
     assert log == ["closed"]
 
 
+@pytest.mark.needs("sync-streaming")
+@pytest.mark.spec("streaming.with-context.closes-iterable")
+def test_stream_with_context_closes_the_wrapped_iterable(impl: Any, app: Any, client: Any) -> None:
+    """Once a ``stream_with_context`` stream is read to the end, the wrapped iterable's
+    ``close()`` is called, even for an iterator that is not a generator."""
+    log: list[str] = []
+
+    class Chunks:
+        def __init__(self) -> None:
+            self.left = ["a", "b"]
+
+        def __iter__(self) -> Chunks:
+            return self
+
+        def __next__(self) -> str:
+            if not self.left:
+                raise StopIteration
+            return self.left.pop(0)
+
+        def close(self) -> None:
+            log.append("closed")
+
+    app.add_url_rule("/", "index", lambda: impl.stream_with_context(Chunks()))
+    assert client.get("/").data == b"ab"
+    assert log == ["closed"]
+
+
 def two_chunks(log: list[str]) -> Iterator[str]:
     """Yield two chunks; log "generator closed" when closed or finished."""
     try:

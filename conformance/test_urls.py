@@ -767,7 +767,7 @@ def test_overridden_create_url_adapter_routes_requests(impl: Any, driver: Any) -
     """An app class overriding ``create_url_adapter`` is asked for each request's adapter."""
     asked: list[str] = []
 
-    class RecordingApp(impl.Flask):  # type: ignore[misc,name-defined]
+    class RecordingApp(impl.Flask):
         def create_url_adapter(self, request: Any) -> Any:
             if request is not None:
                 asked.append(request.path)

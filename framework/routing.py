@@ -51,7 +51,6 @@ __all__ = [
     "RequestBinding",
     "Rule",
     "bind",
-    "bind_request",
 ]
 
 # The binding cache, per distinct host: the Host header is client-controlled, so the
@@ -418,17 +417,6 @@ def bind(
     return AdapterBinding(
         url_map.bind_to_environ(environ, server_name=server_name, subdomain=subdomain)
     )
-
-
-def bind_request(
-    url_map: _WerkzeugMap,
-    environ: WSGIEnvironment,
-    server_name: str | None = None,
-    subdomain: str | None = None,
-) -> MapAdapter:
-    """Return ``url_map.bind_to_environ(environ, server_name, subdomain)``, computing the
-    host part once per distinct host (see :func:`bind`)."""
-    return bind(url_map, environ, server_name, subdomain).adapter
 
 
 # The map methods RequestBinding stands in for: binding, and counting the rules added

@@ -35,7 +35,6 @@ class _AppConfigLimit:
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
-        self.werkzeug_default = getattr(_WerkzeugRequest, name)
 
     @t.overload
     def __get__(self, request: None, owner: type) -> _AppConfigLimit: ...
@@ -48,7 +47,9 @@ class _AppConfigLimit:
         if assigned is not None:
             return assigned
         ctx = _cv_app.get(None)
-        return self.werkzeug_default if ctx is None else ctx.app.config[self.config_key]
+        if ctx is None:
+            return getattr(_WerkzeugRequest, self.name)
+        return ctx.app.config[self.config_key]
 
     def __set__(self, request: object, value: int | None) -> None:
         request.__dict__[self.name] = value

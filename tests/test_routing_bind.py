@@ -1,4 +1,4 @@
-"""framework.routing.bind_request must build exactly the adapter werkzeug's
+"""framework.routing.bind(...).adapter must build exactly the adapter werkzeug's
 Map.bind_to_environ builds, for any environ, including on cache hits."""
 
 from __future__ import annotations
@@ -13,7 +13,18 @@ from hypothesis import strategies as st
 from werkzeug.routing import MapAdapter, Rule
 from werkzeug.routing.converters import IntegerConverter
 
-from framework.routing import _CACHE_LIMIT, Map, RequestBinding, bind_request
+from framework.routing import _CACHE_LIMIT, Map, RequestBinding, bind
+
+
+def bind_request(
+    url_map: Map,
+    environ: dict[str, Any],
+    server_name: str | None = None,
+    subdomain: str | None = None,
+) -> MapAdapter:
+    """The adapter the framework binds a request with."""
+    return bind(url_map, environ, server_name, subdomain).adapter
+
 
 ADAPTER_FIELDS = (
     "server_name",

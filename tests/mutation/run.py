@@ -114,6 +114,8 @@ def load_equivalents(path: Path = EQUIVALENTS_FILE) -> dict[str, str]:
         reason = entry["reason"]
         if entry.get("outside_spec"):
             reason = f"Outside the spec (a documented deliberate difference from Flask): {reason}"
+        elif entry.get("import_time"):
+            reason = f"Runs only at import, where mutmut never activates a mutant: {reason}"
         for name in entry["mutants"]:
             reasons[name] = reason
     return reasons
