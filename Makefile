@@ -15,7 +15,7 @@ REPORTS := reports/conformance
 WORKERS ?= 2
 PY_SOURCES := framework conformance loadtests tests examples
 
-.PHONY: conformance reports run-spec test test-lowest lint typecheck unit spec bench load soak faults clean help ecosystem ecosystem-ci mutation mutation-report mutation-slice registry verify matrix matrix-ci matrix-verify
+.PHONY: conformance reports run-spec test test-lowest lint typecheck unit spec bench load soak faults clean help ecosystem ecosystem-ci mutation mutation-report mutation-slice registry verify matrix matrix-ci matrix-verify differential-deep
 
 help:
 	@echo "make conformance  set up .venv, run the spec against framework and flask, write $(BUILD_REPORTS)/"
@@ -25,6 +25,8 @@ help:
 	@echo "make bench        in-process speed ratios, written to reports/bench.txt"
 	@echo "make ecosystem    Flask extensions' own test suites on framework and flask, in reports/ecosystem/"
 	@echo "make matrix       the spec on Flask 2.3.3, 3.0.3, 3.1.0, 3.1.x, framework and Quart: reports/matrix/"
+	@echo "make mutation     mutate the framework's core modules, run the spec alone on each: reports/mutation.md"
+	@echo "make differential-deep  the differential fuzz with thousands of examples: reports/differential-deep.md"
 	@echo "make load         server CPU/request and capacity: framework, flask, raw; reports/load/"
 	@echo "make soak         a million in-process requests per implementation, memory watched (reports/robustness.md)"
 	@echo "make faults       kill and reload gunicorn workers under writes to SQLite (reports/robustness.md)"
@@ -171,6 +173,11 @@ mutation: $(STAMP)
 
 mutation-report: $(STAMP)
 	$(PY) tests/mutation/run.py --report-only
+
+# The differential spec area under Hypothesis's deep profile (thousands of examples per
+# property), framework against Flask; writes reports/differential-deep.md. Long.
+differential-deep: $(STAMP)
+	nice -n 10 $(PY) tests/mutation/deep_differential.py
 
 # The CI slice: a seeded sample of the [ci] modules' mutants; fails when a mutant the
 # committed results record as killed survives.

@@ -350,18 +350,22 @@ class ConformanceHooks:
         label = item.stash.get(_LABEL_KEY, None)
         if label is None:
             return
-        absent = [name for name in label.features if name in self.run.without]
-        lacking = self.run.driver_lacks(label.features)
-        out_of_range = self.run.version_gate(label.spec_id)
-        if absent or lacking or out_of_range:
-            if absent:
-                reason = _not_applicable_reason(absent[0])
-            elif lacking:
-                reason = _lacking_capability_reason(lacking[0], self.run.driver_name)
-            else:
-                reason = str(out_of_range)
+        reason = self._not_applicable(label)
+        if reason:
             label.not_applicable = reason
             item.add_marker(pytest.mark.skip(reason=reason))
+
+    def _not_applicable(self, label: _Label) -> str | None:
+        """Why the labelled test does not apply to the product: the first feature it
+        lacks, else the first capability its driver lacks, else the rule's version gate."""
+        absent = [name for name in label.features if name in self.run.without]
+        if absent:
+            return _not_applicable_reason(absent[0])
+        lacking = self.run.driver_lacks(label.features)
+        if lacking:
+            return _lacking_capability_reason(lacking[0], self.run.driver_name)
+        out_of_range = self.run.version_gate(label.spec_id)
+        return str(out_of_range) if out_of_range else None
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session: pytest.Session) -> bool | None:

@@ -295,7 +295,12 @@ class SecureCookieSessionInterface(SessionInterface):
     ) -> dict[str, t.Any] | None:
         """Return the dict signed into the request's session cookie, or None when there
         is no cookie or it fails verification, has expired or does not hold a dict."""
-        cookie = request.cookies.get(self.get_cookie_name(app))
+        cookies = request.cookies
+        name = self.get_cookie_name(app)
+        # Tested first: MultiDict.get builds a BadRequestKeyError for a missing key.
+        if name not in cookies:
+            return None
+        cookie = cookies[name]
         if not cookie:
             return None
         lifetime_seconds = int(app.permanent_session_lifetime.total_seconds())

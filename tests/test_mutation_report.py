@@ -91,3 +91,18 @@ def test_equivalents_that_time_out_stay_equivalent_and_killed_ones_are_flagged(
         [entry], equivalents, {"framework/a.py": run}, {"framework/a.py": "s"}
     )
     assert "## Listed as equivalent, but a spec test fails on them" in text
+
+
+def test_report_quotes_the_recorded_deep_differential_run(
+    driver: ModuleType, tmp_path: Path
+) -> None:
+    deep = tmp_path / "differential-deep.md"
+    assert driver.deep_run_summary(deep) is None
+    deep.write_text("# Deep\n\n- commit: `abc`\n- exit code: 0\n\ntext\n")
+    summary = driver.deep_run_summary(deep)
+    assert summary == ["- commit: `abc`", "- exit code: 0"]
+    scores = driver.score({}, {})
+    report = driver.render_report(scores, {}, {}, {}, summary)
+    assert "## Differential fuzzing" in report
+    assert "- commit: `abc`" in report
+    assert "No deep run recorded." in driver.render_report(scores, {}, {}, {}, None)

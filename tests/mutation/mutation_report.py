@@ -134,8 +134,10 @@ def render_report(
     equivalents: dict[str, str],
     runs: dict[str, ModuleRun | None],
     current_sources: dict[str, str],
+    deep_run: list[str] | None = None,
 ) -> str:
-    """Return reports/mutation.md."""
+    """Return reports/mutation.md; ``deep_run`` is the summary of the recorded deep
+    differential run (reports/differential-deep.md), if there is one."""
     measured = [e for e in scores if runs.get(e.module) is not None]
     current = [e for e in measured if runs[e.module].source == current_sources[e.module]]  # type: ignore[union-attr]
     lines = [HEADER]
@@ -180,6 +182,15 @@ def render_report(
             + ".",
             "",
         ]
+    lines += [
+        "## Differential fuzzing",
+        "",
+        "The spec's other measure of strength: the `differential` area requires the",
+        "framework to answer raw WSGI environs, `url_for` calls and test-client calls",
+        "exactly as Flask does (see `reports/differential-deep.md`).",
+        "",
+    ]
+    lines += [*deep_run, ""] if deep_run else ["No deep run recorded.", ""]
     lines += ["## Runs", ""]
     for entry in measured:
         run = runs[entry.module]

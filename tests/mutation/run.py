@@ -61,6 +61,7 @@ EQUIVALENTS_FILE = HERE / "equivalents.toml"
 DEFAULT_WORKSPACE = ROOT / "build" / "mutation"
 DEFAULT_REPORT = ROOT / "reports" / "mutation.md"
 RUNS_DIR = ROOT / "reports" / "mutation-runs"
+DEEP_RUN_REPORT = ROOT / "reports" / "differential-deep.md"
 
 SURVIVED = 0
 
@@ -371,9 +372,16 @@ def write_report(settings: Settings, report: Path) -> list[ModuleScore]:
     sources = {module: git("hash-object", module) for module in modules}
     scores = score(found, equivalents)
     report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(render_report(scores, equivalents, runs, sources))
+    report.write_text(render_report(scores, equivalents, runs, sources, deep_run_summary()))
     write_results(results_file(report), found)
     return scores
+
+
+def deep_run_summary(path: Path = DEEP_RUN_REPORT) -> list[str] | None:
+    """The facts listed in the recorded deep differential run (its ``- `` lines)."""
+    if not path.exists():
+        return None
+    return [line for line in path.read_text().splitlines() if line.startswith("- ")]
 
 
 # --- commands --------------------------------------------------------------------------
