@@ -724,8 +724,9 @@ def test_open_resource_write_mode_message(resource_app: Any) -> None:
 @pytest.mark.spec("app.open-resource.missing")
 def test_open_resource_missing_file(resource_app: Any) -> None:
     """Opening a resource that does not exist raises ``FileNotFoundError``."""
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(FileNotFoundError) as info:
         resource_app.open_resource("absent.txt")
+    assert Path(info.value.filename).name == "absent.txt"
 
 
 @pytest.mark.spec("app.open-instance-resource.read")
@@ -925,3 +926,6 @@ def test_run_does_nothing_under_the_cli(
     monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
     app.run(load_dotenv=False)
     assert served == []
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI")
+    app.run(load_dotenv=False)
+    assert len(served) == 1

@@ -372,8 +372,10 @@ def test_from_pyfile_silent_missing_returns_false(rooted_app: Any, tmp_path: Pat
 def test_from_pyfile_syntax_error_is_not_silenced(rooted_app: Any, tmp_path: Path) -> None:
     """A syntax error in the config file propagates even with ``silent=True``."""
     (tmp_path / "broken.cfg").write_text("KEY = = 1\n")
-    with pytest.raises(SyntaxError):
+    with pytest.raises(SyntaxError) as info:
         rooted_app.config.from_pyfile("broken.cfg", silent=True)
+    assert info.value.filename == str(tmp_path / "broken.cfg")
+    assert info.value.lineno == 1
 
 
 # --- from_envvar -------------------------------------------------------------

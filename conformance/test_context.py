@@ -682,8 +682,9 @@ def test_g_pop(impl: Any, app: Any, driver: Any) -> None:
 @pytest.mark.spec("context.g.pop-missing")
 def test_g_pop_missing_raises_key_error(impl: Any, app: Any, driver: Any) -> None:
     """g.pop(name) without a default raises KeyError for a missing attribute."""
-    with driver.app_context(app), pytest.raises(KeyError):
+    with driver.app_context(app), pytest.raises(KeyError) as info:
         impl.g.pop("missing")
+    assert info.value.args == ("missing",)
 
 
 @pytest.mark.spec("context.g.setdefault")

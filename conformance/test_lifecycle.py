@@ -38,6 +38,9 @@ class Boom(Exception):
     """An exception no error handler is registered for."""
 
 
+VIEW_ERROR = "raised by the boom view"
+
+
 class Handled(Exception):
     """An exception the recording app has an error handler for."""
 
@@ -152,7 +155,7 @@ def build_lifecycle(driver: Any, impl: Any, app: Any) -> Lifecycle:
     @app.route("/boom/<rec:part>")
     def boom(part: str) -> str:
         record("view")
-        raise Boom()
+        raise Boom(VIEW_ERROR)
 
     @app.route("/http-error/<rec:part>")
     def http_error(part: str) -> str:
@@ -379,8 +382,9 @@ def test_unhandled_exception_not_propagated(life: Lifecycle) -> None:
 def test_unhandled_exception_propagated(life: Lifecycle) -> None:
     """A propagated exception skips finalizing, tears down with it, then reaches the caller."""
     life.app.config["PROPAGATE_EXCEPTIONS"] = True
-    with pytest.raises(Boom):
+    with pytest.raises(Boom) as info:
         life.get("/boom/1")
+    assert info.value.args == (VIEW_ERROR,)
     assert life.events == [
         "appcontext_pushed",
         "open_session",
@@ -510,9 +514,11 @@ def test_app_context_alone(life: Lifecycle, driver: Any) -> None:
 @pytest.mark.spec("lifecycle.order.app-context-exception")
 def test_app_context_teardown_sees_exception(life: Lifecycle, driver: Any) -> None:
     """An exception leaving an app context block reaches teardown_appcontext and is re-raised."""
-    with pytest.raises(Boom), driver.app_context(life.app):
+    error = Boom()
+    with pytest.raises(Boom) as info, driver.app_context(life.app):
         life.record("body")
-        raise Boom()
+        raise error
+    assert info.value is error
     assert life.events == [
         "appcontext_pushed",
         "body",
@@ -543,8 +549,10 @@ def test_test_request_context(life: Lifecycle, driver: Any) -> None:
 @pytest.mark.spec("lifecycle.order.test-request-context-exception")
 def test_test_request_context_teardown_sees_exception(life: Lifecycle, driver: Any) -> None:
     """An exception leaving a test_request_context block reaches every teardown step."""
-    with pytest.raises(Boom), driver.request_context(life.app, "/normal/1"):
-        raise Boom()
+    error = Boom()
+    with pytest.raises(Boom) as info, driver.request_context(life.app, "/normal/1"):
+        raise error
+    assert info.value is error
     assert life.events[-5:] == [
         "teardown_request(Boom)",
         "request_tearing_down(Boom)",

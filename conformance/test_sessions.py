@@ -155,6 +155,13 @@ def spec_serializer(
     )
 
 
+def refused_value(error: BadSignature) -> Any:
+    """The value inside a token itsdangerous refused: its error carries the unverified
+    payload, which shows which token was refused and that it was well formed."""
+    assert error.payload is not None
+    return spec_serializer().load_payload(error.payload)
+
+
 def freeze_time(monkeypatch: pytest.MonkeyPatch, now: float) -> None:
     """Make ``time.time()`` (used by itsdangerous for timestamps) return ``now``."""
     monkeypatch.setattr(time, "time", lambda: now)
@@ -383,7 +390,10 @@ def test_reading_does_not_rewrite_the_cookie(session_client: Any) -> None:
 @pytest.mark.spec("sessions.save.empty-untouched")
 def test_untouched_empty_session_sets_no_cookie(session_client: Any) -> None:
     """A request that never uses the session sends no ``Set-Cookie``."""
-    assert set_cookies(session_client.get("/noop")) == []
+    response = session_client.get("/noop")
+    assert (response.status_code, response.data) == (200, b"ok")
+    assert set_cookies(response) == []
+    assert len(set_cookies(session_client.get("/set/a/1"))) == 1
 
 
 @pytest.mark.spec("sessions.save.mutable-value")
@@ -940,15 +950,18 @@ def test_signing_serializer_takes_itsdangerous_arguments(app: Any) -> None:
     value, signed_at = signer.loads(token, return_timestamp=True)
     assert value == {"a": "1"}
     assert isinstance(signed_at, datetime)
-    with pytest.raises(SignatureExpired):
+    with pytest.raises(SignatureExpired) as expired:
         signer.loads(token, max_age=-1)
+    assert refused_value(expired.value) == {"a": "1"}
     salted = signer.dumps({"b": "2"}, salt="other")
     assert spec_serializer(salt="other").loads(salted) == {"b": "2"}
     assert signer.loads(salted, salt="other") == {"b": "2"}
-    with pytest.raises(BadSignature):
+    with pytest.raises(BadSignature) as wrong_salt:
         signer.loads(salted)
-    with pytest.raises(BadSignature):
+    assert refused_value(wrong_salt.value) == {"b": "2"}
+    with pytest.raises(BadSignature) as other_salt:
         signer.loads(token, salt="other")
+    assert refused_value(other_salt.value) == {"a": "1"}
 
 
 def reference_serializer(
@@ -1323,8 +1336,9 @@ def test_custom_salt_and_digest_sign_the_cookie(impl: Any, app: Any, driver: Any
     client = driver.client(custom_signing_app(impl, app))
     value = cookie_value(client.get("/set/a/1"))
     assert spec_serializer(salt="custom", digest=hashlib.sha256).loads(value) == {"a": "1"}
-    with pytest.raises(BadSignature):
+    with pytest.raises(BadSignature) as info:
         spec_serializer().loads(value)
+    assert refused_value(info.value) == {"a": "1"}
 
 
 @pytest.mark.spec("sessions.wire.custom-signing-reads")

@@ -105,8 +105,9 @@ def test_appcontext_tearing_down_with_exception(
     """``appcontext_tearing_down`` receives the exception that ended the app context."""
     tearing_down = record("appcontext_tearing_down")
     error = ValueError("in context")
-    with pytest.raises(ValueError), driver.app_context(app):
+    with pytest.raises(ValueError) as info, driver.app_context(app):
         raise error
+    assert info.value is error
     assert tearing_down == [(app, {"exc": error})]
 
 

@@ -314,7 +314,7 @@ def test_decorated_generator_called_outside_request(impl: Any) -> None:
     def generate() -> Iterator[str]:
         yield "a"
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="request context"):
         generate()
 
 

@@ -133,7 +133,7 @@ def test_render_template_string(impl: Any, app: Any, driver: Any) -> None:
 @pytest.mark.spec("templates.render.requires-app-context")
 def test_render_outside_app_context_raises(impl: Any, driver: Any) -> None:
     """Rendering with no active application context raises RuntimeError."""
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match=r"app(lication)? context"):
         driver.render_string("text")
 
 
@@ -166,8 +166,9 @@ def test_no_template_folder(
     add_templates(app_root, {"x.html": "x"})
     app = make_app(root_path=str(app_root), template_folder=None)
     assert app.jinja_loader is None
-    with driver.app_context(app), pytest.raises(jinja2.TemplateNotFound):
+    with driver.app_context(app), pytest.raises(jinja2.TemplateNotFound) as info:
         driver.render("x.html")
+    assert info.value.name == "x.html"
 
 
 # --- streaming -------------------------------------------------------------------------
@@ -901,8 +902,9 @@ def test_explain_template_loading_not_found(
 ) -> None:
     """A template no loader finds is explained with a closing error line."""
     caplog.set_level(logging.INFO, logger=explain_app.logger.name)
-    with driver.app_context(explain_app), pytest.raises(jinja2.TemplateNotFound):
+    with driver.app_context(explain_app), pytest.raises(jinja2.TemplateNotFound) as info:
         driver.render("nowhere.html")
+    assert info.value.name == "nowhere.html"
     (message,) = _explanations(caplog, explain_app)
     lines = message.splitlines()
     assert lines[0] == "Locating template 'nowhere.html':"
@@ -961,8 +963,9 @@ def test_template_loading_not_explained_by_default(
     caplog.set_level(logging.DEBUG, logger=templated_app.logger.name)
     with driver.app_context(templated_app):
         driver.render("x.html")
-        with pytest.raises(jinja2.TemplateNotFound):
+        with pytest.raises(jinja2.TemplateNotFound) as info:
             driver.render("y.html")
+    assert info.value.name == "y.html"
     assert _explanations(caplog, templated_app) == []
 
 

@@ -271,7 +271,9 @@ def test_test_response_json(echo_app: Any, driver: Any) -> None:
 @pytest.mark.spec("testing.response.json-not-json")
 def test_test_response_json_for_html(echo_app: Any, driver: Any) -> None:
     """``TestResponse.json`` is ``None`` when the response is not JSON."""
-    assert driver.client(echo_app).get("/context").json is None
+    response = driver.client(echo_app).get("/context")
+    assert (response.mimetype, response.data) == ("text/html", b"context")
+    assert response.json is None
 
 
 @pytest.mark.spec("testing.response.text")
@@ -338,7 +340,7 @@ def test_with_client_pops_at_exit(impl: Any, echo_app: Any, driver: Any) -> None
 @pytest.mark.spec("testing.with-client.not-preserved-outside")
 def test_without_with_block_context_is_not_kept(impl: Any, echo_app: Any, driver: Any) -> None:
     """Outside a ``with client:`` block no context remains after a request."""
-    driver.client(echo_app).get("/echo")
+    assert driver.client(echo_app).get("/echo").status_code == 200
     assert not impl.has_request_context()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -325,8 +326,9 @@ def test_url_for_value_contradicting_default(app: Any, impl: Any, driver: Any) -
     app.add_url_rule("/x", "x", nothing, defaults={"mode": "full"})
     with driver.request_context(app):
         assert impl.url_for("x", mode="full") == "/x"
-        with pytest.raises(BuildError):
+        with pytest.raises(BuildError) as caught:
             impl.url_for("x", mode="short")
+    assert (caught.value.endpoint, caught.value.values) == ("x", {"mode": "short"})
 
 
 # --- build errors --------------------------------------------------------------------
@@ -353,7 +355,7 @@ def test_build_error_missing_value(url_app: Any, impl: Any, driver: Any) -> None
 @pytest.mark.spec("urls.build-error.bad-value")
 def test_build_error_unconvertible_value(url_app: Any, impl: Any, driver: Any) -> None:
     """A value the converter cannot format (``n="abc"`` for ``int``) raises ``ValueError``."""
-    with driver.request_context(url_app), pytest.raises(ValueError):
+    with driver.request_context(url_app), pytest.raises(ValueError, match=re.escape("'abc'")):
         impl.url_for("item", n="abc")
 
 
@@ -703,8 +705,9 @@ def test_url_for_static_without_static_folder(
 ) -> None:
     """With ``static_folder=None`` there is no static endpoint: building it is a ``BuildError``."""
     app = make_app(static_folder=None)
-    with driver.request_context(app), pytest.raises(BuildError):
+    with driver.request_context(app), pytest.raises(BuildError) as caught:
         impl.url_for("static", filename="a.css")
+    assert caught.value.endpoint == "static"
 
 
 # --- subdomains and hosts ------------------------------------------------------------
