@@ -43,7 +43,8 @@ def add_time_limit(item: pytest.Item, config: pytest.Config) -> None:
     """Give ``item`` the default time limit when pytest-timeout is there and none is set."""
     if not config.pluginmanager.hasplugin("timeout"):
         return
-    if config.getoption("timeout", None) or item.get_closest_marker("timeout"):
+    # --timeout given (0 turns the limit off) or a marker: theirs, not the default.
+    if config.getoption("timeout", None) is not None or item.get_closest_marker("timeout"):
         return
     item.add_marker(pytest.mark.timeout(DEFAULT_TIME_LIMIT))
 

@@ -31,7 +31,9 @@ COMMAND = [
     "flask",
     "--hypothesis-profile",
     "deep",
-    "--hypothesis-show-statistics",
+    # Thousands of examples outlast the suite's per-test timeout.
+    "--timeout",
+    "0",
     "-p",
     "no:cacheprovider",
     "-q",
