@@ -275,6 +275,16 @@ def test_relative_instance_path_is_an_error(impl: Any) -> None:
         impl.Flask("conformance_app", instance_path="relative/instance")
 
 
+@pytest.mark.spec("app.instance-path.relative-message")
+def test_relative_instance_path_message(impl: Any) -> None:
+    """The ``ValueError`` for a relative ``instance_path`` is Flask's, word for word."""
+    with pytest.raises(ValueError) as info:
+        impl.Flask("conformance_app", instance_path="relative/instance")
+    assert str(info.value) == (
+        "If an instance path is provided it must be absolute. A relative path was given instead."
+    )
+
+
 @pytest.mark.spec("app.instance-path.relative-config")
 def test_instance_relative_config(impl: Any, tmp_path: Path) -> None:
     """``instance_relative_config=True`` makes ``app.config.root_path`` the instance path."""

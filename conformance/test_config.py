@@ -242,6 +242,18 @@ def test_permanent_session_lifetime_attribute_converts_seconds(fresh_app: Any) -
     assert fresh_app.permanent_session_lifetime == timedelta(hours=1)
 
 
+@pytest.mark.spec("config.attribute.permanent-session-lifetime-invalid")
+@pytest.mark.parametrize(("value", "error"), [("an hour", TypeError), (10**20, OverflowError)])
+def test_unusable_permanent_session_lifetime(
+    fresh_app: Any, value: object, error: type[Exception]
+) -> None:
+    """Reading ``app.permanent_session_lifetime`` set to something ``timedelta`` cannot
+    take raises ``timedelta``'s own exception type."""
+    fresh_app.config["PERMANENT_SESSION_LIFETIME"] = value
+    with pytest.raises(error):  # the rule is the type; the message is timedelta's
+        fresh_app.permanent_session_lifetime
+
+
 # --- from_mapping ------------------------------------------------------------
 
 

@@ -816,6 +816,17 @@ def test_debug_traps_bad_request_key_errors(impl: Any, app: Any, driver: Any) ->
     assert info.value.args == ("missing",)
 
 
+@pytest.mark.spec("errors.trap-bad-request.off")
+def test_trap_bad_request_errors_false_answers_400(impl: Any, app: Any, driver: Any) -> None:
+    """With ``TRAP_BAD_REQUEST_ERRORS`` False no bad request is trapped, even in debug
+    mode: a missing key and ``abort(400)`` are answered with the 400 page."""
+    app.config.update(DEBUG=True, TRAP_BAD_REQUEST_ERRORS=False)
+    app.add_url_rule("/key", "key", lambda: driver.resolve(impl.request.args)["missing"])
+    app.add_url_rule("/abort", "abort", lambda: impl.abort(400))
+    client = driver.client(app)
+    assert [client.get("/key").status_code, client.get("/abort").status_code] == [400, 400]
+
+
 @pytest.mark.spec("errors.trap-bad-request.debug-description")
 def test_debug_bad_request_key_error_shows_key(impl: Any, app: Any, driver: Any) -> None:
     """In debug mode an untrapped BadRequestKeyError's description names the missing key."""

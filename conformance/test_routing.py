@@ -438,6 +438,16 @@ def test_methods_as_string_is_type_error(app: Any) -> None:
         app.add_url_rule("/x", "view", typed_args, methods="GET")
 
 
+@pytest.mark.spec("routing.methods.string-rejected-message")
+def test_methods_as_string_message(app: Any) -> None:
+    """The ``TypeError`` for ``methods`` given as a string is Flask's, word for word."""
+    with pytest.raises(TypeError) as info:
+        app.add_url_rule("/x", "view", typed_args, methods="GET")
+    assert str(info.value) == (
+        'Allowed methods must be a list of strings, for example: @app.route(..., methods=["POST"])'
+    )
+
+
 @pytest.mark.spec("routing.methods.view-attribute")
 def test_view_methods_attribute(app: Any, driver: Any) -> None:
     """Without ``methods``, a view function's ``methods`` attribute supplies them."""
