@@ -238,18 +238,19 @@ def test_missing_file_in_debug_mode_explains_the_enctype(impl: Any, app: Any, dr
 
 @pytest.mark.needs("wsgi")
 @pytest.mark.spec("request.files.debug-no-hint-when-files-possible")
-@pytest.mark.parametrize("body", ["multipart", "custom-parser-files"])
+@pytest.mark.parametrize("body", ["multipart", "multipart-fields-only", "custom-parser-files"])
 def test_missing_file_in_debug_mode_without_hint(
     impl: Any, app: Any, driver: Any, body: str
 ) -> None:
-    """In debug mode a missing ``request.files`` key is a plain 400 ``KeyError`` when the body
-    could carry files: a multipart body, or any body the request's form parser found files in."""
+    """In debug mode a ``request.files`` key that came as a form field is a plain 400
+    ``KeyError``, without the enctype hint, when the body could carry files: a multipart
+    body, or any body the request's form parser found files in."""
 
     class FilesParser(FormDataParser):
         def parse(self, stream: Any, mimetype: str, *args: Any, **kwargs: Any) -> Any:
             if mimetype == "application/x-spec-files":
                 upload = FileStorage(io.BytesIO(b"x"), "a.txt", "upload")
-                return stream, MultiDict(), MultiDict({"upload": upload})
+                return stream, MultiDict({"note": "text"}), MultiDict({"upload": upload})
             return super().parse(stream, mimetype, *args, **kwargs)
 
     class FilesRequest(impl.Request):
@@ -257,15 +258,17 @@ def test_missing_file_in_debug_mode_without_hint(
 
     app.request_class = FilesRequest
     app.debug = True
-    if body == "multipart":
-        options: dict[str, Any] = {"data": {"upload": (io.BytesIO(b"x"), "a.txt")}}
-    else:
-        options = {"data": b"files", "content_type": "application/x-spec-files"}
-    with driver.request_context(app, method="POST", **options):
+    bodies: dict[str, dict[str, Any]] = {
+        "multipart": {"data": {"upload": (io.BytesIO(b"x"), "a.txt"), "note": "text"}},
+        "multipart-fields-only": {"data": {"note": "text"}, "content_type": "multipart/form-data"},
+        "custom-parser-files": {"data": b"files", "content_type": "application/x-spec-files"},
+    }
+    with driver.request_context(app, method="POST", **bodies[body]):
         files = driver.resolve(impl.request.files)
-        assert files["upload"].filename == "a.txt"
+        assert [name for name in files] == ([] if body == "multipart-fields-only" else ["upload"])
+        assert driver.resolve(impl.request.form)["note"] == "text"
         with pytest.raises(BadRequest) as caught:
-            files["missing"]
+            files["note"]
         assert isinstance(caught.value, KeyError)
         assert "enctype" not in str(caught.value)
 

@@ -259,6 +259,102 @@ def test_response_of_byte_chunks_gets_a_content_length(impl: Any, app: Any, clie
     assert response.headers["Content-Length"] == "4"
 
 
+@pytest.mark.spec("response.class.status-setter-override")
+def test_response_class_status_setter_sees_text_bodies(impl: Any, app: Any, client: Any) -> None:
+    """A ``response_class`` overriding the ``status`` setter has it run for a text body too."""
+    seen: list[str] = []
+
+    class AuditedResponse(impl.Response):
+        @property
+        def status(self) -> str:
+            return str(impl.Response.status.fget(self))
+
+        @status.setter
+        def status(self, value: Any) -> None:
+            self.audited = True
+            impl.Response.status.fset(self, value)
+
+    @app.after_request
+    def record(response: Any) -> Any:
+        seen.append(f"{response.status} {getattr(response, 'audited', False)}")
+        return response
+
+    app.response_class = AuditedResponse
+    serve(app, lambda: "hello")
+    assert client.get("/").data == b"hello"
+    assert seen == ["200 OK True"]
+
+
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("response.class.wsgi-headers-override")
+def test_response_class_get_wsgi_headers_override(impl: Any, app: Any, client: Any) -> None:
+    """A ``response_class`` overriding ``get_wsgi_headers`` decides the headers sent."""
+
+    class StampedResponse(impl.Response):
+        def get_wsgi_headers(self, environ: Any) -> Any:
+            headers = super().get_wsgi_headers(environ)
+            headers["X-Stamped"] = "yes"
+            return headers
+
+    app.response_class = StampedResponse
+    serve(app, lambda: "hello")
+    assert client.get("/").headers.get("X-Stamped") == "yes"
+
+
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("response.call-on-close")
+@pytest.mark.parametrize("path", ["/", "/missing"])
+def test_call_on_close_runs_when_the_response_is_closed(
+    impl: Any, app: Any, client: Any, path: str
+) -> None:
+    """A function given to ``response.call_on_close`` (here in ``after_request``) runs once
+    the response is closed, for a view's text and for an error page alike."""
+    closed: list[int] = []
+
+    @app.after_request
+    def on_close(response: Any) -> Any:
+        response.call_on_close(lambda: closed.append(response.status_code))
+        return response
+
+    serve(app, lambda: "hello")
+    response = client.get(path)
+    response.close()
+    assert closed == [response.status_code]
+
+
+@pytest.mark.spec("response.no-body-statuses")
+@pytest.mark.parametrize("status", [204, 304])
+def test_no_body_statuses_send_no_body(app: Any, client: Any, status: int) -> None:
+    """A 204 or 304 response sends no body and no ``Content-Length``, whatever the view gave."""
+    serve(app, lambda: ("ignored", status))
+    response = client.get("/")
+    assert (response.status_code, response.data) == (status, b"")
+    assert "Content-Length" not in response.headers
+
+
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("response.location-iri")
+@pytest.mark.parametrize("header", ["Location", "Content-Location"])
+def test_location_headers_are_sent_as_uris(app: Any, client: Any, header: str) -> None:
+    """A ``Location`` or ``Content-Location`` holding non-ASCII characters is sent
+    percent-encoded as UTF-8."""
+    serve(app, lambda: ("moved", 302, {header: "/caf\u00e9"}))
+    assert client.get("/").headers[header] == "/caf%C3%A9"
+
+
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("response.direct-passthrough")
+def test_direct_passthrough_attribute(impl: Any) -> None:
+    """``direct_passthrough`` is what the constructor was given, for text and bytes bodies."""
+    flags = [
+        impl.Response(body, direct_passthrough=given).direct_passthrough
+        for body in ("x", b"x")
+        for given in (True, False)
+    ]
+    assert flags == [True, False, True, False]
+    assert impl.Response("x").direct_passthrough is False
+
+
 # --- tuples ------------------------------------------------------------------------------
 
 
