@@ -754,6 +754,16 @@ def test_open_instance_resource_allows_writing(resource_app: Any, tmp_path: Path
     assert (tmp_path / "instance" / "new.txt").read_text() == "written"
 
 
+@pytest.mark.spec("app.open-instance-resource.encoding")
+def test_open_instance_resource_text_encoding(resource_app: Any) -> None:
+    """A text mode ``open_instance_resource`` decodes as UTF-8 unless told otherwise."""
+    (Path(resource_app.instance_path) / "note.txt").write_bytes("café".encode())
+    with resource_app.open_instance_resource("note.txt", "r") as handle:
+        assert (handle.encoding, handle.read()) == ("utf-8", "café")
+    with resource_app.open_instance_resource("note.txt", "r", encoding="latin-1") as handle:
+        assert handle.read() == "cafÃ©"
+
+
 # --- setup after the first request -------------------------------------------------------
 
 
@@ -902,6 +912,39 @@ def test_run_skip_dotenv(
     app.run()
     assert (os.environ.get("FLASK_SPEC_DOTENV_MARK") == "loaded") is loaded
     monkeypatch.delenv("FLASK_SPEC_DOTENV_MARK", raising=False)
+
+
+@pytest.mark.needs("flask-command")
+@pytest.mark.spec("app.run.port-from-server-name")
+def test_run_empty_port_falls_back(app: Any, served: list[dict[str, Any]]) -> None:
+    """An empty ``port`` is no port: ``app.run`` takes ``SERVER_NAME``'s, else 5000."""
+    app.run(port="", load_dotenv=False)
+    app.config["SERVER_NAME"] = "example.test:8123"
+    app.run(port="", load_dotenv=False)
+    assert [call["port"] for call in served] == [5000, 8123]
+
+
+@pytest.mark.needs("flask-command")
+@pytest.mark.spec("app.run.banner")
+def test_run_prints_the_banner(
+    app: Any, served: list[dict[str, Any]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``app.run`` prints Flask's banner naming the app and the debug mode."""
+    app.run(load_dotenv=False)
+    assert capsys.readouterr().out.splitlines() == [
+        f" * Serving Flask app '{app.name}'",
+        " * Debug mode: off",
+    ]
+
+
+@pytest.mark.needs("flask-command")
+@pytest.mark.spec("app.run.setup-open-again")
+def test_run_reopens_setup(app: Any, driver: Any, served: list[dict[str, Any]]) -> None:
+    """Once ``app.run`` returns, setup methods work again even after a handled request."""
+    assert driver.client(app).get("/missing").status_code == 404
+    app.run(load_dotenv=False)
+    app.add_url_rule("/later", "later", lambda: "later")
+    assert driver.client(app).get("/later").data == b"later"
 
 
 @pytest.mark.needs("flask-command")

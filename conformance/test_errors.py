@@ -661,6 +661,30 @@ def test_unhandled_exception_is_logged(
     assert records[0].exc_info[1] is error
 
 
+@pytest.mark.spec("errors.unhandled.finalize-error-logged")
+def test_error_in_finalizing_an_error_response_is_logged(
+    app: Any, caplog: pytest.LogCaptureFixture, driver: Any
+) -> None:
+    """When an ``after_request`` function fails while the 500 page is being finished, the
+    page is still sent and the failure is logged with Flask's message, word for word."""
+    production(app)
+    app.add_url_rule("/fail", "fail", raising(Boom("first")))
+
+    @app.after_request
+    def broken(response: Any) -> Any:
+        if response.status_code == 500:
+            raise Boom("second")
+        return response
+
+    with caplog.at_level(logging.ERROR, logger=app.logger.name):
+        assert driver.client(app).get("/fail").status_code == 500
+    messages = [r.getMessage() for r in caplog.records if r.name == app.logger.name]
+    assert messages == [
+        "Exception on /fail [GET]",
+        "Request finalizing failed with an error while handling an error",
+    ]
+
+
 # -- propagation: PROPAGATE_EXCEPTIONS, TESTING, DEBUG ------------------------------------
 
 

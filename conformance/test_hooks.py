@@ -342,6 +342,26 @@ def test_teardown_request_receives_unhandled_exception(app: Any, client: Any) ->
     assert received == [error]
 
 
+@pytest.mark.spec("hooks.teardown-request.should-ignore-error")
+def test_should_ignore_error_hides_the_error_from_teardown(impl: Any, driver: Any) -> None:
+    """An app class whose ``should_ignore_error`` returns True for an error gets None, not
+    that error, in its teardown functions; other errors still reach them."""
+
+    class Ignoring(impl.Flask):  # type: ignore[misc,name-defined]
+        def should_ignore_error(self, error: BaseException | None) -> bool:
+            return isinstance(error, KeyError)
+
+    app = Ignoring("ignoring_app")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    seen: list[Any] = []
+    app.teardown_request(lambda exc: seen.append(type(exc).__name__ if exc else None))
+    app.add_url_rule("/ignored", "ignored", lambda: {}["missing"])
+    app.add_url_rule("/kept", "kept", lambda: 1 / 0)
+    client = driver.client(app)
+    assert [client.get("/ignored").status_code, client.get("/kept").status_code] == [500, 500]
+    assert seen == [None, "ZeroDivisionError"]
+
+
 @pytest.mark.spec("hooks.teardown-request.runs-when-propagating")
 def test_teardown_request_runs_when_exception_propagates(app: Any, client: Any) -> None:
     """teardown_request runs with the exception before a propagating exception leaves the app."""

@@ -937,6 +937,19 @@ def test_request_class_subclass_is_used(impl: Any, app: Any, client: Any) -> Non
     assert seen == [(True, "HEY")]
 
 
+@pytest.mark.spec("request.trusted-hosts.default-port")
+@pytest.mark.parametrize("base_url", ["http://good.example:80", "https://good.example:443"])
+def test_trusted_host_drops_the_default_port(
+    impl: Any, app: Any, client: Any, base_url: str
+) -> None:
+    """With ``TRUSTED_HOSTS`` set, a trusted ``Host`` naming the scheme's default port is
+    ``request.host`` without the port."""
+    app.config["TRUSTED_HOSTS"] = ["good.example"]
+    seen = capture(app, impl, lambda request: request.host)
+    assert client.get("/", base_url=base_url).status_code == 200
+    assert seen == ["good.example"]
+
+
 @pytest.mark.spec("request.trusted-hosts.rejected")
 def test_untrusted_host_is_400(impl: Any, app: Any, client: Any) -> None:
     """With ``TRUSTED_HOSTS`` set, a request for another host gets 400 even if unused."""

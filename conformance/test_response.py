@@ -526,6 +526,57 @@ def test_tuple_of_wrong_length_message(app: Any, client: Any) -> None:
     )
 
 
+@pytest.mark.spec("response.invalid.messages")
+def test_invalid_return_messages(app: Any, client: Any) -> None:
+    """The ``TypeError`` messages for a view returning None and for an unsupported type
+    are Flask's, word for word."""
+
+    def forgetful() -> None:
+        return None
+
+    def numeric() -> int:
+        return 42
+
+    serve(app, forgetful, "/none")
+    serve(app, numeric, "/int")
+    with pytest.raises(TypeError) as none:
+        client.get("/none")
+    with pytest.raises(TypeError) as number:
+        client.get("/int")
+    assert str(none.value) == (
+        "The view function for 'forgetful' did not return a valid response. The function"
+        " either returned None or ended without a return statement."
+    )
+    assert str(number.value) == (
+        "The view function did not return a valid response. The return type must be a"
+        " string, dict, list, tuple with headers or status, Response instance, or WSGI"
+        " callable, but it was a int."
+    )
+
+
+@pytest.mark.spec("response.dict-subclass-json")
+def test_dict_and_list_subclasses_become_json(app: Any, client: Any) -> None:
+    """A view returning a dict or list subclass gets the same JSON response as for a
+    plain dict or list."""
+
+    class Record(dict[str, int]):
+        pass
+
+    class Rows(list[int]):
+        pass
+
+    def record() -> Record:
+        return Record(a=1)
+
+    def rows() -> Rows:
+        return Rows([1, 2])
+
+    serve(app, record, "/record")
+    serve(app, rows, "/rows")
+    assert client.get("/record").get_json() == {"a": 1}
+    assert client.get("/rows").get_json() == [1, 2]
+
+
 # --- invalid return values ---------------------------------------------------------------
 
 

@@ -962,6 +962,20 @@ def test_debug_mode_explains_a_redirect_that_drops_the_body(
         client.post("/submit", data={"field": "value"})
 
 
+@pytest.mark.spec("routing.debug.errors-unchanged")
+def test_debug_mode_keeps_routing_errors(app: Any, driver: Any) -> None:
+    """Debug mode changes no routing answer but the form-dropping redirect: a missing
+    URL is a 404, a wrong method a 405 and a GET to the slash-less URL a 308."""
+    app.debug = True
+    client = routed(driver, app, "/submit/", methods=["POST"])
+    statuses = [
+        client.get("/missing").status_code,
+        client.get("/submit/").status_code,
+        client.post("/submit", data={"a": "b"}).status_code,
+    ]
+    assert statuses == [404, 405, 308]
+
+
 @pytest.mark.spec("routing.trailing-slash.follow")
 def test_trailing_slash_redirect_reaches_view(app: Any, driver: Any) -> None:
     """Following the trailing-slash redirect reaches the view."""
@@ -1344,6 +1358,14 @@ def test_host_matching_static_folder_needs_static_host(impl: Any) -> None:
     """``host_matching=True`` with a static folder but no ``static_host`` is an AssertionError."""
     with pytest.raises(AssertionError, match="static_host"):
         impl.Flask("conformance_app", host_matching=True)
+
+
+@pytest.mark.spec("routing.host.static-host-required-message")
+def test_host_matching_static_folder_message(impl: Any) -> None:
+    """The ``AssertionError`` for ``host_matching`` without ``static_host`` is Flask's."""
+    with pytest.raises(AssertionError) as info:
+        impl.Flask("conformance_app", host_matching=True)
+    assert str(info.value) == "Invalid static_host/host_matching combination"
 
 
 @pytest.mark.spec("routing.host.static-host-without-host-matching")

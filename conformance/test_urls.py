@@ -235,6 +235,32 @@ def test_url_for_in_app_context_needs_server_name(url_app: Any, impl: Any, drive
     assert "PREFERRED_URL_SCHEME" in str(caught.value)
 
 
+@pytest.mark.spec("urls.outside.no-server-name-message")
+def test_url_for_outside_request_message(url_app: Any, impl: Any, driver: Any) -> None:
+    """The ``RuntimeError`` of ``url_for`` outside a request without ``SERVER_NAME`` is
+    Flask's, word for word."""
+    with driver.app_context(url_app), pytest.raises(RuntimeError) as caught:
+        impl.url_for("index")
+    assert str(caught.value) == (
+        "Unable to build URLs outside an active request without 'SERVER_NAME' configured."
+        " Also configure 'APPLICATION_ROOT' and 'PREFERRED_URL_SCHEME' as needed."
+    )
+
+
+@pytest.mark.spec("urls.outside.adapter-made-at-push")
+def test_url_for_outside_request_uses_the_adapter_made_at_push(
+    url_app: Any, impl: Any, driver: Any
+) -> None:
+    """Outside a request ``url_for`` builds with the URL adapter the app context made when
+    it was pushed: ``SERVER_NAME`` set later takes effect in the next context."""
+    with driver.app_context(url_app):
+        url_app.config["SERVER_NAME"] = "srv.test"
+        with pytest.raises(RuntimeError, match="SERVER_NAME"):
+            impl.url_for("index")
+    with driver.app_context(url_app):
+        assert impl.url_for("index") == "http://srv.test/"
+
+
 @pytest.mark.spec("urls.outside.server-name")
 def test_url_for_in_app_context_with_server_name(url_app: Any, impl: Any, driver: Any) -> None:
     """With ``SERVER_NAME``, ``url_for`` outside a request returns an external URL by default."""
