@@ -347,7 +347,7 @@ def test_should_ignore_error_hides_the_error_from_teardown(impl: Any, driver: An
     """An app class whose ``should_ignore_error`` returns True for an error gets None, not
     that error, in its teardown functions; other errors still reach them."""
 
-    class Ignoring(impl.Flask):  # type: ignore[misc,name-defined]
+    class Ignoring(impl.Flask):
         def should_ignore_error(self, error: BaseException | None) -> bool:
             return isinstance(error, KeyError)
 
@@ -355,7 +355,8 @@ def test_should_ignore_error_hides_the_error_from_teardown(impl: Any, driver: An
     app.config["PROPAGATE_EXCEPTIONS"] = False
     seen: list[Any] = []
     app.teardown_request(lambda exc: seen.append(type(exc).__name__ if exc else None))
-    app.add_url_rule("/ignored", "ignored", lambda: {}["missing"])
+    missing: dict[str, str] = {}
+    app.add_url_rule("/ignored", "ignored", lambda: missing["key"])
     app.add_url_rule("/kept", "kept", lambda: 1 / 0)
     client = driver.client(app)
     assert [client.get("/ignored").status_code, client.get("/kept").status_code] == [500, 500]
