@@ -1141,6 +1141,25 @@ def test_alias_rule_redirects_to_the_endpoints_main_rule(app: Any, client: Any) 
     assert response.headers["Location"].endswith("/page/3")
 
 
+@pytest.mark.spec("routing.alias.every-time")
+def test_alias_rule_redirects_every_time(app: Any, client: Any) -> None:
+    """An alias URL redirects on every request, not only the first."""
+    app.add_url_rule("/page/<int:n>", "page", lambda n: f"page {n}")
+    app.add_url_rule("/old/<int:n>", "page", alias=True)
+    assert [client.get("/old/3").status_code for _ in range(3)] == [308, 308, 308]
+
+
+@pytest.mark.spec("routing.static.similar-paths")
+def test_similar_static_paths_stay_apart(app: Any, driver: Any) -> None:
+    """URLs that differ only in leading characters (``/a``, ``/Xa``, ``/XXa``) reach their
+    own rules, however often and in whatever order they are requested."""
+    for path in ("/a", "/Xa", "/XXa"):
+        app.add_url_rule(path, path, lambda path=path: path)
+    client = driver.client(app)
+    answers = [client.get(path).text for path in ("/a", "/Xa", "/XXa", "/Xa", "/a") * 2]
+    assert answers == ["/a", "/Xa", "/XXa", "/Xa", "/a"] * 2
+
+
 # --- websocket rules -------------------------------------------------------------------
 
 
@@ -1436,8 +1455,9 @@ def test_websocket_rule_matches_handshakes_only(app: Any, driver: Any) -> None:
         ("example.test:80", "https://example.test/", {}, NOT_FOUND),
         # A WebSocket handshake (scheme ws) to the right host reaches the plain rule: 400.
         ("example.test:80", "http://example.test/", WEBSOCKET_HANDSHAKE, 400),
+        ("example.test:443", "https://example.test/", WEBSOCKET_HANDSHAKE, 400),
     ],
-    ids=["http-80", "https-443", "https-80", "ws-80"],
+    ids=["http-80", "https-443", "https-80", "ws-80", "wss-443"],
 )
 def test_server_name_default_port(
     make_app: Callable[..., Any],
@@ -1499,11 +1519,14 @@ def test_empty_path_info_redirects_to_the_slash(app: Any) -> None:
 
 @pytest.mark.needs("wsgi")
 @pytest.mark.spec("routing.path-info.missing")
-def test_missing_path_info_is_the_root(app: Any) -> None:
-    """A WSGI environ without ``PATH_INFO`` is a request for the root URL (a method the
-    root rule lacks gets its 405)."""
-    app.add_url_rule("/", "index", lambda: "root")
-    assert body_of(app, raw_environ(PATH_INFO=None)) == b"200 root"
+def test_missing_path_info_is_the_root(impl: Any, app: Any) -> None:
+    """A WSGI environ without ``PATH_INFO`` is a request for the root URL, for the app's
+    routing and for an adapter ``create_url_adapter`` makes (a method the root rule
+    lacks gets its 405)."""
+    app.add_url_rule(
+        "/", "index", lambda: app.create_url_adapter(impl.request._get_current_object()).match()[0]
+    )
+    assert body_of(app, raw_environ(PATH_INFO=None)) == b"200 index"
     assert body_of(app, raw_environ(PATH_INFO=None, REQUEST_METHOD="POST")).startswith(b"405 ")
 
 
@@ -1572,6 +1595,25 @@ def test_url_map_class_binding_is_used(impl: Any, driver: Any) -> None:
     assert client.get("http://api.example.test/").text == "api"
     assert client.get("http://example.test/").text == "root"
     assert bound == ["/", "/"]
+
+
+@pytest.mark.needs("wsgi")
+@pytest.mark.spec("routing.url-map-class.any-host")
+def test_url_map_class_without_subdomain_matching_any_host(impl: Any, driver: Any) -> None:
+    """Through an app's own ``url_map_class`` too, rules answer on any host despite
+    ``SERVER_NAME`` when subdomain matching is off."""
+
+    class PassingMap(Map):
+        def bind_to_environ(self, environ: Any, *args: Any, **kwargs: Any) -> Any:
+            return super().bind_to_environ(environ, *args, **kwargs)
+
+    class PassingApp(impl.Flask):
+        url_map_class = PassingMap
+
+    app = PassingApp("passing_app")
+    app.config["SERVER_NAME"] = "example.test"
+    app.add_url_rule("/", "index", lambda: "root")
+    assert driver.client(app).get("http://other.test/").text == "root"
 
 
 @pytest.mark.spec("routing.url-map-class.werkzeug-map")
