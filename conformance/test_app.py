@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import re
 import sys
 import types
 import uuid
@@ -205,6 +206,14 @@ def test_root_path_of_namespace_package_is_an_error(impl: Any, module_tree: Modu
         " information or because it's a namespace package. In this case the root path"
         " needs to be explicitly provided."
     )
+
+
+@pytest.mark.spec("app.root-path.builtin-module")
+@pytest.mark.parametrize("name", ["sys", "builtins"])
+def test_root_path_of_builtin_module_is_an_error(impl: Any, name: str) -> None:
+    """A built-in module (no file) has no root path: ``RuntimeError`` naming it."""
+    with pytest.raises(RuntimeError, match=re.escape(f"{name!r}")):
+        impl.Flask(name)
 
 
 # --- instance path -----------------------------------------------------------------------

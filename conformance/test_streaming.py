@@ -305,6 +305,29 @@ def test_stream_with_context_outside_request(impl: Any, app: Any, driver: Any) -
         impl.stream_with_context(iter(["a"]))
 
 
+@pytest.mark.spec("streaming.with-context.outside-request-message")
+def test_stream_with_context_outside_request_message(impl: Any) -> None:
+    """The ``RuntimeError`` of ``stream_with_context`` outside a request is Flask's."""
+    with pytest.raises(RuntimeError) as info:
+        impl.stream_with_context(iter(["a"]))
+    assert str(info.value) == (
+        "'stream_with_context' can only be used when a request context is active, such as"
+        " in a view function."
+    )
+
+
+@pytest.mark.spec("streaming.with-context.decorator-wraps")
+def test_stream_with_context_decorator_keeps_the_function_name(impl: Any) -> None:
+    """Used as a decorator, ``stream_with_context`` returns a wrapper carrying the generator
+    function's name and ``__wrapped__``."""
+
+    def generate() -> Iterator[str]:
+        yield "chunk"
+
+    wrapped = impl.stream_with_context(generate)
+    assert (wrapped.__name__, wrapped.__wrapped__) == ("generate", generate)
+
+
 @pytest.mark.needs("sync-streaming")
 @pytest.mark.spec("streaming.with-context.outside-request-decorated")
 def test_decorated_generator_called_outside_request(impl: Any) -> None:
