@@ -147,6 +147,71 @@ def test_empty_name_rejected(impl: Any) -> None:
         impl.Blueprint("", "conformance_app")
 
 
+@pytest.mark.spec("blueprints.name.empty-message")
+def test_empty_name_message(impl: Any) -> None:
+    """The ``ValueError`` for an empty blueprint name is Flask's, word for word."""
+    with pytest.raises(ValueError) as info:
+        impl.Blueprint("", __name__)
+    assert str(info.value) == "'name' may not be empty."
+
+
+@pytest.mark.spec("blueprints.name.clash-messages")
+def test_name_clash_messages(impl: Any, app: Any) -> None:
+    """Registering a name already taken raises ``ValueError`` saying whose it is, word for
+    word Flask's: this blueprint's, a different one's, or (nested) under its full name."""
+    bp = make_bp(impl, "bp")
+    app.register_blueprint(bp)
+    parent = make_bp(impl, "parent", url_prefix="/parent")
+    parent.register_blueprint(make_bp(impl, "child"))
+    parent.register_blueprint(make_bp(impl, "child"), name="child")
+    messages = []
+    for register in (
+        lambda: app.register_blueprint(bp),
+        lambda: app.register_blueprint(make_bp(impl, "bp")),
+        lambda: app.register_blueprint(parent),
+    ):
+        with pytest.raises(ValueError) as info:
+            register()
+        messages.append(str(info.value))
+    hint = "Use 'name=' to provide a unique name."
+    assert messages == [
+        f"The name 'bp' is already registered for this blueprint. {hint}",
+        f"The name 'bp' is already registered for a different blueprint. {hint}",
+        f"The name 'child' is already registered for a different blueprint 'parent.child'. {hint}",
+    ]
+
+
+@pytest.mark.spec("blueprints.name.kept-verbatim")
+def test_names_are_kept_verbatim(impl: Any, app: Any) -> None:
+    """Blueprint names become endpoint prefixes exactly as written, nested ones after
+    their parent's (``Xray.index``, ``parent.Xray.index``)."""
+    parent = make_bp(impl, "parent", url_prefix="/parent")
+    top, nested = make_bp(impl, "Xray", url_prefix="/x"), make_bp(impl, "Xray")
+    top.add_url_rule("/", "index", lambda: "top")
+    nested.add_url_rule("/", "index", lambda: "nested")
+    parent.register_blueprint(nested, url_prefix="/x")
+    app.register_blueprint(top)
+    app.register_blueprint(parent)
+    assert {"Xray.index", "parent.Xray.index"} <= set(rules_by_endpoint(app))
+    assert {"Xray", "parent.Xray"} <= set(app.blueprints)
+
+
+@pytest.mark.spec("blueprints.setup-finished.message")
+def test_blueprint_late_setup_message(impl: Any, app: Any) -> None:
+    """The ``AssertionError`` of a setup method called on a registered blueprint is
+    Flask's, word for word."""
+    bp = make_bp(impl, "bp")
+    app.register_blueprint(bp)
+    with pytest.raises(AssertionError) as info:
+        bp.add_url_rule("/late", "late", lambda: "late")
+    assert str(info.value) == (
+        "The setup method 'add_url_rule' can no longer be called on the blueprint 'bp'. It"
+        " has already been registered at least once, any changes will not be applied"
+        " consistently.\nMake sure all imports, decorators, functions, etc. needed to set up"
+        " the blueprint are done before registering it."
+    )
+
+
 @pytest.mark.spec("blueprints.name.dotted")
 def test_dotted_name_rejected(impl: Any) -> None:
     """A blueprint name containing a dot raises ``ValueError``."""
@@ -1639,6 +1704,22 @@ def test_url_prefixes_and_rules_join_verbatim(impl: Any, app: Any, driver: Any) 
         "/gallery/X/X/photo",
     )
     assert driver.client(app).get("/gallery/X/X/photo").data == b"photo"
+
+
+@pytest.mark.spec("blueprints.nested.subdomain-option")
+def test_nested_subdomain_given_at_registration(
+    impl: Any, make_app: Callable[..., Any], driver: Any
+) -> None:
+    """A ``subdomain`` given when nesting a blueprint wins over the child's own."""
+    app = subdomain_app(make_app)
+    parent = make_bp(impl, "parent", url_prefix="/parent")
+    child = make_bp(impl, "child", url_prefix="/child", subdomain="own")
+    child.add_url_rule("/", "index", lambda: "child")
+    parent.register_blueprint(child, subdomain="api")
+    app.register_blueprint(parent)
+    client = driver.client(app)
+    assert client.get(f"http://api.{SERVER_NAME}/parent/child/").data == b"child"
+    assert client.get(f"http://own.{SERVER_NAME}/parent/child/").status_code == 404
 
 
 @pytest.mark.spec("blueprints.nested.relative-url-for")

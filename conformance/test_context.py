@@ -637,6 +637,33 @@ def test_copy_current_request_context_outside_a_request(impl: Any, app: Any, dri
         impl.copy_current_request_context(lambda: None)
 
 
+@pytest.mark.spec("context.request-only-helpers.messages")
+def test_request_only_helpers_outside_a_request_messages(impl: Any) -> None:
+    """``after_this_request`` and ``copy_current_request_context`` outside a request raise
+    ``RuntimeError`` with Flask's message, word for word."""
+    for helper in ("after_this_request", "copy_current_request_context"):
+        with pytest.raises(RuntimeError) as info:
+            getattr(impl, helper)(lambda *args: None)
+        assert str(info.value) == (
+            f"'{helper}' can only be used when a request context is active, such as in a"
+            " view function."
+        )
+
+
+@pytest.mark.spec("context.request-context.repr")
+def test_request_context_repr(app: Any, driver: Any) -> None:
+    """``repr`` of a request context names its class, URL, method and app."""
+    with driver.request_context(app, "/p?q=1") as ctx:
+        assert repr(ctx) == f"<{type(ctx).__name__} 'http://localhost/p?q=1' [GET] of {app.name}>"
+
+
+@pytest.mark.spec("context.g.repr-outside-context")
+def test_g_object_repr_outside_its_context(impl: Any) -> None:
+    """Outside any application context, a ``g`` object's ``repr`` is the default one."""
+    namespace = impl.ctx._AppCtxGlobals()
+    assert repr(namespace).startswith(f"<{type(namespace).__module__}._AppCtxGlobals object at ")
+
+
 # -- g -------------------------------------------------------------------------------------
 
 

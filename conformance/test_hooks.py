@@ -520,6 +520,25 @@ def test_teardown_appcontext_receives_pop_argument(app: Any) -> None:
     assert received == [error]
 
 
+@pytest.mark.spec("hooks.teardown-appcontext.pop-default")
+@pytest.mark.needs("sync-contexts")
+def test_teardown_appcontext_pop_without_argument(app: Any) -> None:
+    """``AppContext.pop()`` without an argument passes the exception being handled, if
+    any, else None, to the ``teardown_appcontext`` functions."""
+    received: list[Any] = []
+    app.teardown_appcontext(received.append)
+    error = Boom("being handled")
+    ctx = app.app_context()
+    ctx.push()
+    ctx.pop()
+    ctx.push()
+    try:
+        raise error
+    except Boom:
+        ctx.pop()
+    assert received == [None, error]
+
+
 # -- after_this_request --------------------------------------------------------------------
 
 

@@ -1213,6 +1213,26 @@ def test_open_session_none_uses_null_session(impl: Any, app: Any, driver: Any) -
         assert isinstance(impl.session._get_current_object(), module.NullSession)
 
 
+@pytest.mark.spec("sessions.interface.null-session-gets-app")
+def test_make_null_session_gets_the_app(impl: Any, app: Any, driver: Any) -> None:
+    """When ``open_session`` returns ``None``, ``make_null_session`` is called with the app."""
+    module: Any = sessions_module(impl)
+    asked: list[Any] = []
+
+    class NoSessions(module.SecureCookieSessionInterface):
+        def open_session(self, app: Any, request: Any) -> None:
+            return None
+
+        def make_null_session(self, app: Any) -> Any:
+            asked.append(app)
+            return super().make_null_session(app)
+
+    app.session_interface = NoSessions()
+    with driver.request_context(app):
+        driver.resolve(impl.session.get("a"))
+    assert asked == [app]
+
+
 @pytest.mark.spec("sessions.interface.custom-serializer-tag")
 def test_custom_tag_on_the_serializer(impl: Any, session_app: Any, driver: Any) -> None:
     """A ``JSONTag`` registered on an interface's serializer lets sessions hold a new type."""
