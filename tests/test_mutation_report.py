@@ -132,3 +132,25 @@ def test_sampled_modules_get_an_interval_and_an_estimated_total(driver: ModuleTy
     assert "a sample of 10 mutants (seed 1) of 100 only" in report
     assert "(95% CI" in report
     assert "**92.3%**" in report
+
+
+def test_retested_samples_keep_their_first_pass(driver: ModuleType) -> None:
+    codes = {f"framework.a.x_f__mutmut_{i}": (1 if i <= 8 else 0) for i in range(1, 11)}
+    sampled = make_run(driver, "framework/a.py", "same", codes)
+    sampled.description = "a sample of 10 mutants (seed 1); every area"
+    sampled.population = 100
+    assert driver.first_pass_of(sampled.exit_codes) == {
+        "killed": 8,
+        "survivors": ["framework.a.x_f__mutmut_9", "framework.a.x_f__mutmut_10"],
+    }
+    sampled.first_pass = driver.first_pass_of(sampled.exit_codes)
+    sampled.exit_codes["framework.a.x_f__mutmut_9"] = 1  # killed by a test written for it
+    runs = {"framework/a.py": sampled}
+    equivalents = {"framework.a.x_f__mutmut_10": "reviewed"}
+    scores = driver.score({m: r.exit_codes for m, r in runs.items()}, equivalents)
+    report_module = sys.modules["mutation_report"]
+    first = report_module.first_pass_score(scores[0], sampled, equivalents)
+    assert (first.killed, first.relevant) == (8, 9)
+    report = driver.render_report(scores, equivalents, runs, {"framework/a.py": "same"})
+    assert "`framework/a.py` 88.9% (8 of 9)" in report
+    assert "at their first pass (conservative)" in report

@@ -41,6 +41,7 @@ import shutil
 import subprocess
 import sys
 import time
+import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -293,6 +294,11 @@ class ModuleRun:
     population: int | None = None
     """For a sampled run, how many mutants the module has (the sample's exit codes only
     are kept): the report estimates the module's score from the sample."""
+    first_pass: dict[str, t.Any] | None = None
+    """For a sampled run that was retested: the sample's outcome before the retest
+    (``killed`` count and ``survivors`` names). Spec tests written for the sample's
+    survivors make the retested score optimistic for the module; the first pass is the
+    unbiased estimate of the spec as it was measured."""
 
     @staticmethod
     def path(module: str, runs: Path = RUNS_DIR) -> Path:
@@ -323,8 +329,20 @@ class ModuleRun:
         }
         if self.population is not None:
             data["population"] = self.population
+        if self.first_pass is not None:
+            data["first_pass"] = self.first_pass
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
         return path
+
+
+def first_pass_of(codes: dict[str, int | None]) -> dict[str, t.Any]:
+    """A sampled run's outcome before any retest: how many were killed, and which survived."""
+    return {
+        "killed": sum(1 for code in codes.values() if code in KILLED),
+        "survivors": sorted(
+            (n for n, c in codes.items() if c is not None and c not in KILLED), key=natural_key
+        ),
+    }
 
 
 def record_run(
@@ -344,6 +362,8 @@ def record_run(
                 f"{module} changed since it was measured on {previous.commit}: "
                 "measure the whole module again instead of retesting"
             )
+        if previous.population and previous.first_pass is None:
+            previous.first_pass = first_pass_of(previous.exit_codes)
         # Mutants an interrupted retest did not reach (None) keep their recorded result.
         previous.exit_codes.update(
             {name: codes[name] for name in retested if codes.get(name) is not None}
