@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from werkzeug.routing import BaseConverter, Map, RequestRedirect, Rule, ValidationError
-from werkzeug.test import EnvironBuilder
+from werkzeug.test import create_environ
 
 from conformance.ruletables import allow_set
 from conformance.wsgi_environs import call_app
@@ -1400,7 +1400,7 @@ def test_static_host_without_host_matching(impl: Any) -> None:
 def raw_environ(path: str = "/", **entries: Any) -> dict[str, Any]:
     """A WSGI environ for a GET of ``path`` on ``localhost``, with ``entries`` set (an
     entry set to ``None`` is removed), as a server would pass it."""
-    environ = EnvironBuilder(path).get_environ()
+    environ = create_environ(path)
     for name, value in entries.items():
         if value is None:
             environ.pop(name, None)

@@ -294,7 +294,8 @@ class SecureCookieSessionInterface(SessionInterface):
         self, app: Flask, request: Request, serializer: URLSafeTimedSerializer
     ) -> dict[str, t.Any] | None:
         """Return the dict signed into the request's session cookie, or None when there
-        is no cookie or it fails verification, has expired or does not hold a dict."""
+        is no cookie or it fails verification, has expired or holds neither a dict nor a
+        list of key-value pairs."""
         cookies = request.cookies
         name = self.get_cookie_name(app)
         # Tested first: MultiDict.get builds a BadRequestKeyError for a missing key.
